@@ -1,0 +1,41 @@
+import type { CheckIn, Goal, KeyResult } from '../api/types.js';
+import type { OkrApiError } from '../client/errors.js';
+
+/** `detail` of `okr-goal-select`: a goal was chosen in a card, list or tree. */
+export interface GoalSelectDetail {
+  goalId: string;
+}
+
+/** `detail` of `okr-check-in-submitted`: the BFF stored a check-in. */
+export interface CheckInSubmittedDetail {
+  checkIn: CheckIn;
+  keyResult: KeyResult;
+  goal: Goal;
+}
+
+/** `detail` of `okr-error`: a request of the widget failed. */
+export interface ErrorDetail {
+  error: OkrApiError;
+}
+
+/** Every event the widgets fire, so `addEventListener('okr-goal-select', …)` type-checks. */
+export interface OkrEventMap {
+  'okr-goal-select': CustomEvent<GoalSelectDetail>;
+  'okr-check-in-submitted': CustomEvent<CheckInSubmittedDetail>;
+  'okr-error': CustomEvent<ErrorDetail>;
+}
+
+type DetailOf<K extends keyof OkrEventMap> = OkrEventMap[K] extends CustomEvent<infer D> ? D : never;
+
+/** Fires one of the widget events: bubbling and composed, so hosts can listen on any ancestor. */
+export function emit<K extends keyof OkrEventMap>(
+  target: EventTarget,
+  type: K,
+  detail: DetailOf<K>,
+): boolean {
+  return target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+}
+
+declare global {
+  interface HTMLElementEventMap extends OkrEventMap {}
+}

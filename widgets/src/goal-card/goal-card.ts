@@ -1,0 +1,198 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { Goal, KeyResult } from '../api/types.js';
+import { ResourceController } from '../client/resource-controller.js';
+import { emit } from '../events/events.js';
+import { formatDate, formatKeyResultValue, formatPercent, formatRelativeTime } from '../i18n/format.js';
+import { fill } from '../i18n/messages.js';
+import { explainGoalProgress } from '../progress/progress.js';
+import '../progress-bar/progress-bar.js';
+import { OkrElement } from '../provider/okr-element.js';
+import '../status-badge/status-badge.js';
+import { errorState, loadingState } from '../theme/states.js';
+import { statusStyles, themeStyles } from '../theme/theme.styles.js';
+import { goalCardStyles } from './goal-card.styles.js';
+
+/**
+ * One objective: title, owner, timeframe, status, progress and why it is that number, its key
+ * results with their values, and when it was last updated.
+ *
+ * @summary A goal (objective) with its key results; by `goal-id` or `.goal`.
+ * @fires okr-goal-select - The title was activated; `detail.goalId`.
+ * @fires okr-error - Loading failed; `detail.error`.
+ * @csspart card - The card surface.
+ * @csspart title - The title button.
+ * @csspart meta - Owner, team and timeframe line.
+ * @csspart description - The description (full variant).
+ * @csspart progress - The goal's progress bar.
+ * @csspart why - The "why this number" disclosure.
+ * @csspart key-results - The key-result list.
+ * @csspart key-result - One key result.
+ * @csspart updated - The last-update line.
+ * @csspart skeleton - The loading placeholder.
+ * @csspart error - The error message with its retry button.
+ * @csspart retry - The retry button.
+ * @cssprop --okr-goal-card-padding - Inner spacing.
+ * @cssprop --okr-goal-card-title-size - Title font size.
+ * @cssprop --okr-color-surface - Card background (global token).
+ * @cssprop --okr-color-border - Card border (global token).
+ * @cssprop --okr-radius - Corner radius (global token).
+ */
+@customElement('okr-goal-card')
+export class OkrGoalCard extends OkrElement {
+  static override styles = [themeStyles, statusStyles, goalCardStyles];
+
+  /** Loads this goal through the configured client (ignored when `.goal` is set). */
+  @property({ attribute: 'goal-id', reflect: true }) goalId?: string;
+
+  /** The goal data; set it to render without fetching. */
+  @property({ attribute: false }) goal?: Goal;
+
+  /** `compact` shows title, status, progress and owner; `full` adds everything else. */
+  @property({ reflect: true }) variant: 'compact' | 'full' = 'full';
+
+  private readonly resource = new ResourceController<Goal>(this);
+
+  /** The goal shown: passed in, or loaded. */
+  get currentGoal(): Goal | undefined {
+    if (this.goal) return this.goal;
+    return this.resource.state.status === 'loaded' ? this.resource.state.value : undefined;
+  }
+
+  /** Loads the goal again (after a check-in elsewhere on the page, say). */
+  reload(): void {
+    this.resource.retry();
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    const client = this.settings.client;
+    const id = this.goal ? undefined : this.goalId;
+    this.resource.sync(
+      [id, client],
+      id && client ? (signal) => client.goal(id, { signal }) : undefined,
+    );
+  }
+
+  protected override render() {
+    const words = this.words;
+    const state = this.resource.state;
+    const goal = this.currentGoal;
+    let body;
+    if (goal) body = this.renderGoal(goal);
+    else if (state.status === 'error') body = errorState(words, state.error, () => this.resource.retry());
+    else body = loadingState(words, ['title-line', 'line', 'bar']);
+    return html`<article part="card" class="card" aria-label=${goal ? goal.title : words.objective}>
+      ${body}
+    </article>`;
+  }
+
+  private renderGoal(goal: Goal) {
+    const words = this.words;
+    const locale = this.resolvedLocale;
+    const full = this.variant === 'full';
+    const theme = this.resolvedTheme;
+    return html`
+      <div class="header">
+        <h3>
+          <button part="title" class="title" type="button" @click=${() => emit(this, 'okr-goal-select', { goalId: goal.id })}>
+            ${goal.title}
+          </button>
+        </h3>
+        <okr-status-badge .status=${goal.status} .locale=${locale} .theme=${theme} .wording=${this.wording}></okr-status-badge>
+      </div>
+      <p part="meta" class="meta">
+        ${goal.owner ? html`<span>${words.owner}: ${goal.owner.name}</span>` : nothing}
+        ${goal.team ? html`<span>${goal.team.name}</span>` : nothing}
+        <span title=${`${formatDate(goal.timeframe.startDate, locale)} – ${formatDate(goal.timeframe.endDate, locale)}`}>${goal.timeframe.name}</span>
+      </p>
+      ${full && goal.description ? html`<p part="description" class="description">${goal.description}</p>` : nothing}
+      <okr-progress-bar
+        part="progress"
+        show-value
+        .value=${goal.progress}
+        .status=${goal.status}
+        .label=${fill(words.progressOf, { title: goal.title })}
+        .locale=${locale}
+        .theme=${theme}
+      ></okr-progress-bar>
+      ${full ? this.renderWhy(goal) : nothing}
+      ${full ? this.renderKeyResults(goal) : nothing}
+      ${full ? this.renderUpdated(goal) : nothing}
+    `;
+  }
+
+  private renderWhy(goal: Goal) {
+    const words = this.words;
+    const locale = this.resolvedLocale;
+    const explanation = explainGoalProgress({
+      source: goal.progressSource,
+      keyResults: goal.keyResults,
+      children: goal.children,
+      initiativesCount: goal.initiativesCount,
+    });
+    const percent = formatPercent(goal.progress, locale);
+    const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+    return html`<details part="why" class="why">
+      <summary>${fill(words.whyTitle, { percent })}</summary>
+      ${explanation.contributions.length === 0
+        ? html`<p class="empty">${words.whyNothing}</p>`
+        : html`<ul class="why-list">
+            ${explanation.contributions.map(
+              (c) => html`<li>
+                <span class="kind">${c.type === 'goal' ? words.whyGoal : words.whyKeyResult}:</span>
+                <span class="kr-title">${c.title}</span> —
+                ${fill(words.contribution, {
+                  progress: formatPercent(c.progress, locale),
+                  weight: number.format(c.weight),
+                  share: formatPercent(c.share, locale),
+                })}
+              </li>`,
+            )}
+          </ul>`}
+    </details>`;
+  }
+
+  private renderKeyResults(goal: Goal) {
+    const words = this.words;
+    if (goal.keyResults.length === 0) return html`<p class="empty">${words.emptyKeyResults}</p>`;
+    return html`<h4>${words.keyResults}</h4>
+      <ul part="key-results" class="key-results">
+        ${goal.keyResults.map((kr) => this.renderKeyResult(kr))}
+      </ul>`;
+  }
+
+  private renderKeyResult(kr: KeyResult) {
+    const locale = this.resolvedLocale;
+    const words = this.words;
+    return html`<li part="key-result" class="key-result" data-kind=${kr.kind}>
+      <span class="kr-title">${kr.title}</span>
+      <span class="kr-value">${formatKeyResultValue(kr, locale, words)}</span>
+      <okr-progress-bar
+        size="small"
+        .value=${kr.progress}
+        .status=${kr.status}
+        .label=${fill(words.progressOf, { title: kr.title })}
+        .locale=${locale}
+        .theme=${this.resolvedTheme}
+      ></okr-progress-bar>
+    </li>`;
+  }
+
+  private renderUpdated(goal: Goal) {
+    const words = this.words;
+    const checkIn = goal.lastCheckIn;
+    if (!checkIn) return html`<p part="updated" class="updated">${words.noUpdates}</p>`;
+    const time = formatRelativeTime(checkIn.createdAt, this.resolvedLocale);
+    return html`<p part="updated" class="updated">
+      <span>${fill(words.updated, { time })} · ${checkIn.author.name}</span>
+      ${checkIn.comment ? html`<span class="comment">${checkIn.comment}</span>` : nothing}
+    </p>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'okr-goal-card': OkrGoalCard;
+  }
+}

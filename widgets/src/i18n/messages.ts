@@ -1,0 +1,171 @@
+import type { ProgressStatus } from '../api/types.js';
+
+/**
+ * Every word the widgets show. A partner overrides any of them through `configure({wording})`,
+ * `<okr-provider .wording>` or an element's own `.wording`; `{name}` marks a value filled in.
+ */
+export interface Wording {
+  objective: string;
+  objectives: string;
+  keyResults: string;
+  progress: string;
+  progressOf: string;
+  status: Record<ProgressStatus, string>;
+  owner: string;
+  timeframe: string;
+  updated: string;
+  noUpdates: string;
+  whyTitle: string;
+  whyNothing: string;
+  whyKeyResult: string;
+  whyGoal: string;
+  contribution: string;
+  valueRange: string;
+  valueAtLeast: string;
+  valueAtMost: string;
+  done: string;
+  notDone: string;
+  loading: string;
+  error: string;
+  retry: string;
+  emptyGoals: string;
+  emptyKeyResults: string;
+  emptyTree: string;
+  alignment: string;
+  loadingChildren: string;
+  checkIn: string;
+  value: string;
+  comment: string;
+  save: string;
+  saving: string;
+  saved: string;
+  conflict: string;
+  saveFailed: string;
+  valueRequired: string;
+  commentTooLong: string;
+  noKeyResult: string;
+}
+
+export const en: Wording = {
+  objective: 'Objective',
+  objectives: 'Objectives',
+  keyResults: 'Key results',
+  progress: 'Progress',
+  progressOf: 'Progress of {title}',
+  status: {
+    not_started: 'Not started',
+    on_track: 'On track',
+    needs_attention: 'Needs attention',
+    off_track: 'Off track',
+    accomplished: 'Accomplished',
+  },
+  owner: 'Owner',
+  timeframe: 'Timeframe',
+  updated: 'Updated {time}',
+  noUpdates: 'No check-ins yet',
+  whyTitle: 'Why {percent}?',
+  whyNothing: 'Nothing contributes to this number yet.',
+  whyKeyResult: 'Key result',
+  whyGoal: 'Aligned objective',
+  contribution: '{progress}, weight {weight}: {share} of the total',
+  valueRange: '{current} of {target}',
+  valueAtLeast: '{current}, at least {target}',
+  valueAtMost: '{current}, at most {target}',
+  done: 'Done',
+  notDone: 'Not done',
+  loading: 'Loading…',
+  error: 'This could not be loaded.',
+  retry: 'Try again',
+  emptyGoals: 'No objectives here yet.',
+  emptyKeyResults: 'No key results yet.',
+  emptyTree: 'Nothing is aligned yet.',
+  alignment: 'Alignment',
+  loadingChildren: 'Loading aligned objectives…',
+  checkIn: 'Check in',
+  value: 'New value',
+  comment: 'Comment',
+  save: 'Save check-in',
+  saving: 'Saving…',
+  saved: 'Check-in saved.',
+  conflict: 'Someone updated this key result meanwhile. The latest values are shown; check and save again.',
+  saveFailed: 'The check-in was not saved: {message}',
+  valueRequired: 'Enter a number.',
+  commentTooLong: 'Use at most {max} characters.',
+  noKeyResult: 'No key result to check in.',
+};
+
+export const de: Wording = {
+  objective: 'Ziel',
+  objectives: 'Ziele',
+  keyResults: 'Schlüsselergebnisse',
+  progress: 'Fortschritt',
+  progressOf: 'Fortschritt von {title}',
+  status: {
+    not_started: 'Nicht begonnen',
+    on_track: 'Im Plan',
+    needs_attention: 'Braucht Aufmerksamkeit',
+    off_track: 'Gefährdet',
+    accomplished: 'Erreicht',
+  },
+  owner: 'Verantwortlich',
+  timeframe: 'Zeitraum',
+  updated: 'Aktualisiert {time}',
+  noUpdates: 'Noch keine Check-ins',
+  whyTitle: 'Warum {percent}?',
+  whyNothing: 'Zu dieser Zahl trägt noch nichts bei.',
+  whyKeyResult: 'Schlüsselergebnis',
+  whyGoal: 'Ausgerichtetes Ziel',
+  contribution: '{progress}, Gewicht {weight}: {share} des Gesamtwerts',
+  valueRange: '{current} von {target}',
+  valueAtLeast: '{current}, mindestens {target}',
+  valueAtMost: '{current}, höchstens {target}',
+  done: 'Erledigt',
+  notDone: 'Offen',
+  loading: 'Wird geladen …',
+  error: 'Das konnte nicht geladen werden.',
+  retry: 'Erneut versuchen',
+  emptyGoals: 'Hier gibt es noch keine Ziele.',
+  emptyKeyResults: 'Noch keine Schlüsselergebnisse.',
+  emptyTree: 'Noch ist nichts ausgerichtet.',
+  alignment: 'Ausrichtung',
+  loadingChildren: 'Ausgerichtete Ziele werden geladen …',
+  checkIn: 'Check-in',
+  value: 'Neuer Wert',
+  comment: 'Kommentar',
+  save: 'Check-in speichern',
+  saving: 'Wird gespeichert …',
+  saved: 'Check-in gespeichert.',
+  conflict:
+    'Jemand hat dieses Schlüsselergebnis inzwischen geändert. Die aktuellen Werte werden angezeigt; bitte prüfen und erneut speichern.',
+  saveFailed: 'Der Check-in wurde nicht gespeichert: {message}',
+  valueRequired: 'Bitte eine Zahl eingeben.',
+  commentTooLong: 'Höchstens {max} Zeichen.',
+  noKeyResult: 'Kein Schlüsselergebnis zum Einchecken.',
+};
+
+/** Overrides for some words; `status` may name only some statuses. */
+export type WordingOverrides = Partial<Omit<Wording, 'status'>> & {
+  status?: Partial<Record<ProgressStatus, string>>;
+};
+
+/** The built-in wording for a BCP 47 locale (German for `de`, `de-AT`, …; else English). */
+export function builtInWording(locale: string): Wording {
+  return locale.toLowerCase().startsWith('de') ? de : en;
+}
+
+/** Later overrides win; each level may name only some words. */
+export function mergeWording(base: Wording, ...overrides: (WordingOverrides | undefined)[]): Wording {
+  let merged = base;
+  for (const override of overrides) {
+    if (!override) continue;
+    merged = { ...merged, ...override, status: { ...merged.status, ...override.status } };
+  }
+  return merged;
+}
+
+/** Fills `{name}` placeholders; the values are text and are rendered as text. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (match, name: string) =>
+    name in values ? String(values[name]) : match,
+  );
+}

@@ -1,0 +1,15 @@
+/**
+ * The all-in-one entry (`okr-embed.js`): defines every element and exports `configure`, the
+ * client and the types a host page needs.
+ */
+export { configure } from './provider/configure.js';
+export type { OkrConfig, OkrTheme } from './provider/settings.js';
+export { OkrProvider } from './provider/provider.js';
+export { OkrClient, type OkrClientOptions, type GoalQuery, type AlignmentQuery } from './client/client.js';
+export { OkrApiError } from './client/errors.js';
+export type { OkrEventMap, GoalSelectDetail, CheckInSubmittedDetail, ErrorDetail } from './events/events.js';
+export { en, de, type Wording, type WordingOverrides } from './i18n/messages.js';
+export type * from './api/types.js';
+export { OkrProgressBar } from './progress-bar/progress-bar.js';
+export { OkrStatusBadge } from './status-badge/status-badge.js';
+export { OkrGoalCard } from './goal-card/goal-card.js';

@@ -1,0 +1,77 @@
+import { consume } from '@lit/context';
+import { LitElement, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { builtInWording, mergeWording, type Wording, type WordingOverrides } from '../i18n/messages.js';
+import {
+  getGlobalSettings,
+  okrSettingsContext,
+  onGlobalSettingsChange,
+  type OkrSettings,
+  type OkrTheme,
+} from './settings.js';
+
+/**
+ * The base of every widget: resolves the client, locale, theme and wording from (in order) the
+ * element itself, the nearest `<okr-provider>`, and `configure()`.
+ */
+export class OkrElement extends LitElement {
+  /** `light`, `dark` or `auto` (follows the OS); defaults to the provider's or `configure()`'s. */
+  @property({ reflect: true }) theme?: OkrTheme;
+
+  /** BCP 47 locale; defaults to the provider's, then the page's `lang`, then the browser's. */
+  @property({ reflect: true }) locale?: string;
+
+  /** Words to replace for this element only. */
+  @property({ attribute: false }) wording?: WordingOverrides;
+
+  @consume({ context: okrSettingsContext, subscribe: true })
+  @state()
+  protected provided?: OkrSettings;
+
+  @state() private globalVersion = 0;
+  private stopListening?: () => void;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.stopListening = onGlobalSettingsChange(() => {
+      this.globalVersion += 1;
+    });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopListening?.();
+  }
+
+  protected get settings(): OkrSettings {
+    return this.provided ?? getGlobalSettings();
+  }
+
+  protected get resolvedLocale(): string {
+    return (
+      this.locale ??
+      this.settings.locale ??
+      this.closest('[lang]')?.getAttribute('lang') ??
+      navigator.language ??
+      'en'
+    );
+  }
+
+  protected get resolvedTheme(): OkrTheme {
+    return this.theme ?? this.settings.theme ?? 'light';
+  }
+
+  protected get words(): Wording {
+    const locale = this.resolvedLocale;
+    return mergeWording(builtInWording(locale), this.settings.wording, this.wording);
+  }
+
+  protected get isRtl(): boolean {
+    return getComputedStyle(this).direction === 'rtl';
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    this.dataset['okrTheme'] = this.resolvedTheme;
+  }
+}

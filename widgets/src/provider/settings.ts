@@ -1,0 +1,49 @@
+import { createContext } from '@lit/context';
+import type { OkrClient } from '../client/client.js';
+import type { WordingOverrides } from '../i18n/messages.js';
+
+export type OkrTheme = 'light' | 'dark' | 'auto';
+
+/** What a page tells the widgets, through `configure()` or `<okr-provider>`. */
+export interface OkrConfig {
+  /** Origin (plus optional prefix) of the BFF. */
+  baseUrl: string;
+  /** Returns a JWT for the page's user; called rarely, the token is kept in memory only. */
+  tokenProvider: () => Promise<string>;
+  /** BCP 47 locale for words, numbers and dates; defaults to the page's `lang`. */
+  locale?: string;
+  theme?: OkrTheme;
+  wording?: WordingOverrides;
+  /** Replaces `fetch` (tests, or hosts that route requests through their own code). */
+  fetch?: typeof fetch;
+}
+
+/** What every widget reads: the shared client and the presentation settings. */
+export interface OkrSettings {
+  client: OkrClient | null;
+  locale?: string;
+  theme?: OkrTheme;
+  wording?: WordingOverrides;
+}
+
+/** A symbol from the global registry, so copies of the library on one page still find each other. */
+export const okrSettingsContext = createContext<OkrSettings>(Symbol.for('okr-embed.settings'));
+
+let globalSettings: OkrSettings = { client: null };
+const changes = new EventTarget();
+
+/** Replaces the page-wide settings; `configure()` is the public way to call it. */
+export function setGlobalSettings(settings: OkrSettings): void {
+  globalSettings = settings;
+  changes.dispatchEvent(new Event('change'));
+}
+
+export function getGlobalSettings(): OkrSettings {
+  return globalSettings;
+}
+
+/** Calls `listener` after each `configure()`; returns the unsubscribe function. */
+export function onGlobalSettingsChange(listener: () => void): () => void {
+  changes.addEventListener('change', listener);
+  return () => changes.removeEventListener('change', listener);
+}

@@ -1,0 +1,46 @@
+import type { Meta, StoryObj } from '@storybook/web-components';
+import { html } from 'lit';
+import type { ProgressStatus } from '../api/types.js';
+import { statuses } from '../fixtures/goals.js';
+import { brandWording, branded } from '../fixtures/story-providers.js';
+import './status-badge.js';
+
+interface Args {
+  status: ProgressStatus;
+  theme: 'light' | 'dark' | 'auto';
+  locale: string;
+}
+
+const meta: Meta<Args> = {
+  title: 'Widgets/Status badge',
+  component: 'okr-status-badge',
+  args: { status: 'on_track', theme: 'light', locale: 'en' },
+  argTypes: {
+    status: { control: 'select', options: statuses },
+    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
+  },
+  render: (args) =>
+    html`<okr-status-badge status=${args.status} theme=${args.theme} locale=${args.locale}></okr-status-badge>`,
+};
+export default meta;
+
+type Story = StoryObj<Args>;
+
+export const Default: Story = {};
+
+export const EachStatus: Story = {
+  render: (args) =>
+    html`${statuses.map((status) => html`<okr-status-badge status=${status} locale=${args.locale}></okr-status-badge> `)}`,
+};
+
+export const German: Story = { ...EachStatus, args: { locale: 'de' } };
+
+export const Dark: Story = {
+  render: () => html`${statuses.map((status) => html`<okr-status-badge status=${status} theme="dark"></okr-status-badge> `)}`,
+  parameters: { backgrounds: { default: 'dark' } },
+};
+
+export const WhiteLabel: Story = {
+  render: () =>
+    branded(html`${statuses.map((status) => html`<okr-status-badge status=${status} .wording=${brandWording}></okr-status-badge> `)}`),
+};

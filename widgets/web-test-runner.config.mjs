@@ -1,0 +1,44 @@
+/**
+ * Widget tests in the system Chromium (`npm run test:widgets` from the root). The esbuild
+ * plugin gets the tsconfig so legacy decorators compile; the summary reporter prints the
+ * `Tests: N passed, N failed` line that `npm test` adds up.
+ */
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { fileURLToPath } from 'node:url';
+import { summaryReporter } from '../scripts/wtr-summary-reporter.mjs';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+export default {
+  rootDir: root,
+  files: ['widgets/src/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  plugins: [
+    esbuildPlugin({
+      ts: true,
+      target: 'es2022',
+      tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)),
+    }),
+  ],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+    }),
+  ],
+  testFramework: { config: { timeout: 5000 } },
+  reporters: [defaultReporter(), summaryReporter()],
+};

@@ -12,12 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const widgets = fileURLToPath(new URL('./widgets/', import.meta.url));
 
-const elements = [
-  'provider',
-  'progress-bar',
-  'status-badge',
-  'goal-card',
-];
+const elements = ['provider', 'progress-bar', 'status-badge', 'goal-card'];
 
 const input = { 'okr-embed': `${widgets}src/index.ts` };
 for (const element of elements) {
@@ -36,7 +31,10 @@ export default {
   },
   plugins: [
     // Chunk names carry hashes: without a clean start, stale chunks pile up in dist/.
-    { name: 'clean-dist', buildStart: () => rmSync(`${widgets}dist`, { recursive: true, force: true }) },
+    {
+      name: 'clean-dist',
+      buildStart: () => rmSync(`${widgets}dist`, { recursive: true, force: true }),
+    },
     replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': '"production"' } }),
     nodeResolve({ exportConditions: ['production'], browser: true }),
     esbuild({ tsconfig: `${widgets}tsconfig.json`, target: 'es2022' }),

@@ -5,9 +5,19 @@
 export { configure } from './provider/configure.js';
 export type { OkrConfig, OkrTheme } from './provider/settings.js';
 export { OkrProvider } from './provider/provider.js';
-export { OkrClient, type OkrClientOptions, type GoalQuery, type AlignmentQuery } from './client/client.js';
+export {
+  OkrClient,
+  type OkrClientOptions,
+  type GoalQuery,
+  type AlignmentQuery,
+} from './client/client.js';
 export { OkrApiError } from './client/errors.js';
-export type { OkrEventMap, GoalSelectDetail, CheckInSubmittedDetail, ErrorDetail } from './events/events.js';
+export type {
+  OkrEventMap,
+  GoalSelectDetail,
+  CheckInSubmittedDetail,
+  ErrorDetail,
+} from './events/events.js';
 export { en, de, type Wording, type WordingOverrides } from './i18n/messages.js';
 export type * from './api/types.js';
 export { OkrProgressBar } from './progress-bar/progress-bar.js';

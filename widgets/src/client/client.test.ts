@@ -28,7 +28,11 @@ describe('OkrClient', () => {
     const token = testToken(3600);
     const tokens = tokenSource([token]);
     const bff = fakeFetch({ '/goals/g-1': () => json(goal()) });
-    const client = new OkrClient({ baseUrl: 'https://bff.test/', tokenProvider: tokens.provider, fetch: bff.fetch });
+    const client = new OkrClient({
+      baseUrl: 'https://bff.test/',
+      tokenProvider: tokens.provider,
+      fetch: bff.fetch,
+    });
     await client.goal('g-1');
     await client.goal('g-1');
     expect(tokens.calls.count).to.equal(1);
@@ -50,8 +54,14 @@ describe('OkrClient', () => {
     const fresh = testToken(3600, 'fresh');
     const tokens = tokenSource([stale, fresh]);
     const bff = fakeFetch({
-      '/goals/a': (r) => (r.headers.get('Authorization') === `Bearer ${fresh}` ? json({ id: 'a' }) : apiError(401, 'unauthorized', 'expired')),
-      '/goals/b': (r) => (r.headers.get('Authorization') === `Bearer ${fresh}` ? json({ id: 'b' }) : apiError(401, 'unauthorized', 'expired')),
+      '/goals/a': (r) =>
+        r.headers.get('Authorization') === `Bearer ${fresh}`
+          ? json({ id: 'a' })
+          : apiError(401, 'unauthorized', 'expired'),
+      '/goals/b': (r) =>
+        r.headers.get('Authorization') === `Bearer ${fresh}`
+          ? json({ id: 'b' })
+          : apiError(401, 'unauthorized', 'expired'),
     });
     const client = new OkrClient({ baseUrl: '', tokenProvider: tokens.provider, fetch: bff.fetch });
     const [a, b] = await Promise.all([client.goal('a'), client.goal('b')]);
@@ -62,7 +72,11 @@ describe('OkrClient', () => {
   });
 
   it('gives up after one refresh when the new token is refused too', async () => {
-    const tokens = tokenSource([testToken(3600, 'one'), testToken(3600, 'two'), testToken(3600, 'three')]);
+    const tokens = tokenSource([
+      testToken(3600, 'one'),
+      testToken(3600, 'two'),
+      testToken(3600, 'three'),
+    ]);
     const bff = fakeFetch({ '/me': () => apiError(401, 'unauthorized', 'bad key') });
     const client = new OkrClient({ baseUrl: '', tokenProvider: tokens.provider, fetch: bff.fetch });
     const error = await rejection(client.me());
@@ -74,7 +88,11 @@ describe('OkrClient', () => {
 
   it('makes one request for concurrent GETs of the same resource', async () => {
     const bff = fakeFetch({ '/goals/g-1': () => json(goal()) });
-    const client = new OkrClient({ baseUrl: '', tokenProvider: async () => testToken(), fetch: bff.fetch });
+    const client = new OkrClient({
+      baseUrl: '',
+      tokenProvider: async () => testToken(),
+      fetch: bff.fetch,
+    });
     const results = await Promise.all(Array.from({ length: 10 }, () => client.goal('g-1')));
     expect(results.every((g) => g.id === 'g-1')).to.equal(true);
     expect(bff.requests).to.have.length(1);
@@ -82,9 +100,16 @@ describe('OkrClient', () => {
 
   it('revalidates with the ETag and answers a 304 from its cache', async () => {
     const bff = fakeFetch({
-      '/goals/g-1': (r) => (r.headers.get('If-None-Match') === '"v7"' ? new Response(null, { status: 304 }) : json(goal(), 200, { ETag: '"v7"' })),
+      '/goals/g-1': (r) =>
+        r.headers.get('If-None-Match') === '"v7"'
+          ? new Response(null, { status: 304 })
+          : json(goal(), 200, { ETag: '"v7"' }),
     });
-    const client = new OkrClient({ baseUrl: '', tokenProvider: async () => testToken(), fetch: bff.fetch });
+    const client = new OkrClient({
+      baseUrl: '',
+      tokenProvider: async () => testToken(),
+      fetch: bff.fetch,
+    });
     const first = await client.goal('g-1');
     const second = await client.goal('g-1');
     expect(second).to.deep.equal(first);
@@ -94,7 +119,11 @@ describe('OkrClient', () => {
 
   it('aborts the shared request only when every caller has aborted', async () => {
     const bff = fakeFetch({ '/goals/g-1': pending });
-    const client = new OkrClient({ baseUrl: '', tokenProvider: async () => testToken(), fetch: bff.fetch });
+    const client = new OkrClient({
+      baseUrl: '',
+      tokenProvider: async () => testToken(),
+      fetch: bff.fetch,
+    });
     const first = new AbortController();
     const second = new AbortController();
     const one = client.goal('g-1', { signal: first.signal });
@@ -110,21 +139,50 @@ describe('OkrClient', () => {
 
   it('maps the BFF error shape onto OkrApiError', async () => {
     const bff = fakeFetch({
-      '/goals/gone': () => json({ error: { code: 'not_found', message: 'No such goal', details: { id: 'gone' }, requestId: 'req-9' } }, 404),
-      '/goals/html': () => new Response('<h1>Bad gateway</h1>', { status: 502, statusText: 'Bad Gateway' }),
+      '/goals/gone': () =>
+        json(
+          {
+            error: {
+              code: 'not_found',
+              message: 'No such goal',
+              details: { id: 'gone' },
+              requestId: 'req-9',
+            },
+          },
+          404,
+        ),
+      '/goals/html': () =>
+        new Response('<h1>Bad gateway</h1>', { status: 502, statusText: 'Bad Gateway' }),
     });
-    const client = new OkrClient({ baseUrl: '', tokenProvider: async () => testToken(), fetch: bff.fetch });
+    const client = new OkrClient({
+      baseUrl: '',
+      tokenProvider: async () => testToken(),
+      fetch: bff.fetch,
+    });
     const notFound = (await rejection(client.goal('gone'))) as OkrApiError;
-    expect([notFound.status, notFound.code, notFound.message, notFound.requestId]).to.deep.equal([404, 'not_found', 'No such goal', 'req-9']);
+    expect([notFound.status, notFound.code, notFound.message, notFound.requestId]).to.deep.equal([
+      404,
+      'not_found',
+      'No such goal',
+      'req-9',
+    ]);
     expect(notFound.details).to.deep.equal({ id: 'gone' });
     const gateway = (await rejection(client.goal('html'))) as OkrApiError;
     expect([gateway.status, gateway.code]).to.deep.equal([502, 'http_502']);
   });
 
   it('maps a network failure and a failing token provider', async () => {
-    const offline = new OkrClient({ baseUrl: '', tokenProvider: async () => testToken(), fetch: () => Promise.reject(new TypeError('Failed to fetch')) });
+    const offline = new OkrClient({
+      baseUrl: '',
+      tokenProvider: async () => testToken(),
+      fetch: () => Promise.reject(new TypeError('Failed to fetch')),
+    });
     expect(((await rejection(offline.me())) as OkrApiError).code).to.equal('network');
-    const noToken = new OkrClient({ baseUrl: '', tokenProvider: () => Promise.reject(new Error('logged out')), fetch: fakeFetch({}).fetch });
+    const noToken = new OkrClient({
+      baseUrl: '',
+      tokenProvider: () => Promise.reject(new Error('logged out')),
+      fetch: fakeFetch({}).fetch,
+    });
     const error = (await rejection(noToken.me())) as OkrApiError;
     expect([error.code, error.message]).to.deep.equal(['token_unavailable', 'logged out']);
   });
@@ -134,7 +192,11 @@ describe('OkrClient', () => {
       'POST /key-results/kr-1/check-ins': () => json({ checkIn: {}, keyResult: {}, goal: {} }, 201),
       '/goals': () => json({ items: [], nextCursor: null }),
     });
-    const client = new OkrClient({ baseUrl: 'https://bff.test', tokenProvider: async () => testToken(), fetch: bff.fetch });
+    const client = new OkrClient({
+      baseUrl: 'https://bff.test',
+      tokenProvider: async () => testToken(),
+      fetch: bff.fetch,
+    });
     await client.postCheckIn('kr-1', { value: 5, comment: 'ok' }, 'key-1');
     await client.goals({ owner: 'me', q: 'a b', status: undefined });
     expect(bff.requests[0]!.headers.get('Idempotency-Key')).to.equal('key-1');

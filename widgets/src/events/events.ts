@@ -25,7 +25,8 @@ export interface OkrEventMap {
   'okr-error': CustomEvent<ErrorDetail>;
 }
 
-type DetailOf<K extends keyof OkrEventMap> = OkrEventMap[K] extends CustomEvent<infer D> ? D : never;
+type DetailOf<K extends keyof OkrEventMap> =
+  OkrEventMap[K] extends CustomEvent<infer D> ? D : never;
 
 /** Fires one of the widget events: bubbling and composed, so hosts can listen on any ancestor. */
 export function emit<K extends keyof OkrEventMap>(
@@ -37,5 +38,7 @@ export function emit<K extends keyof OkrEventMap>(
 }
 
 declare global {
+  // Declaration merging needs an interface; its members come from OkrEventMap.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface HTMLElementEventMap extends OkrEventMap {}
 }

@@ -2,8 +2,21 @@ import type { Meta, StoryObj } from '@storybook/web-components';
 import { html } from 'lit';
 import type { Goal } from '../api/types.js';
 import { json } from '../fixtures/fake-fetch.js';
-import { goal, hostileGoal, keyResultsByKind, longTitle, rtlTitle, statuses } from '../fixtures/goals.js';
-import { brandWording, branded, failingBff, loadingBff, withFakeBff } from '../fixtures/story-providers.js';
+import {
+  goal,
+  hostileGoal,
+  keyResultsByKind,
+  longTitle,
+  rtlTitle,
+  statuses,
+} from '../fixtures/goals.js';
+import {
+  brandWording,
+  branded,
+  failingBff,
+  loadingBff,
+  withFakeBff,
+} from '../fixtures/story-providers.js';
 import './goal-card.js';
 
 interface Args {
@@ -21,12 +34,13 @@ const meta: Meta<Args> = {
     variant: { control: 'inline-radio', options: ['compact', 'full'] },
     theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
   },
-  render: (args) => html`<okr-goal-card
-    .goal=${args.goal}
-    variant=${args.variant}
-    theme=${args.theme}
-    locale=${args.locale}
-  ></okr-goal-card>`,
+  render: (args) =>
+    html`<okr-goal-card
+      .goal=${args.goal}
+      variant=${args.variant}
+      theme=${args.theme}
+      locale=${args.locale}
+    ></okr-goal-card>`,
 };
 export default meta;
 
@@ -41,9 +55,14 @@ export const EachKeyResultKind: Story = {
 };
 
 export const EachStatus: Story = {
-  render: () => html`${statuses.map(
-    (status, i) => html`<okr-goal-card variant="compact" .goal=${goal({ id: `g-${status}`, title: `Status: ${status}`, status, progress: [0, 0.62, 0.4, 0.15, 1][i]! })}></okr-goal-card>`,
-  )}`,
+  render: () =>
+    html`${statuses.map(
+      (status, i) =>
+        html`<okr-goal-card
+          variant="compact"
+          .goal=${goal({ id: `g-${status}`, title: `Status: ${status}`, status, progress: [0, 0.62, 0.4, 0.15, 1][i]! })}
+        ></okr-goal-card>`,
+    )}`,
 };
 
 export const AlignedGoalsSource: Story = {
@@ -51,27 +70,48 @@ export const AlignedGoalsSource: Story = {
     goal: goal({
       progressSource: 'both',
       children: [
-        { id: 'c-1', title: 'Team objective: win ten partners', level: 'team', status: 'on_track', progress: 0.6 },
-        { id: 'c-2', title: 'Team objective: halve onboarding time', level: 'team', status: 'off_track', progress: 0.1 },
+        {
+          id: 'c-1',
+          title: 'Team objective: win ten partners',
+          level: 'team',
+          status: 'on_track',
+          progress: 0.6,
+        },
+        {
+          id: 'c-2',
+          title: 'Team objective: halve onboarding time',
+          level: 'team',
+          status: 'off_track',
+          progress: 0.1,
+        },
       ],
     }),
   },
 };
 
-export const NoKeyResults: Story = { args: { goal: goal({ keyResults: [], lastCheckIn: null, progress: 0, status: 'not_started' }) } };
+export const NoKeyResults: Story = {
+  args: { goal: goal({ keyResults: [], lastCheckIn: null, progress: 0, status: 'not_started' }) },
+};
 
 export const LongTitle: Story = { args: { goal: goal({ title: longTitle }) } };
 
 export const RightToLeft: Story = {
-  render: (args) => html`<div dir="rtl" lang="ar"><okr-goal-card .goal=${goal({ title: rtlTitle })} variant=${args.variant}></okr-goal-card></div>`,
+  render: (args) =>
+    html`<div dir="rtl" lang="ar">
+      <okr-goal-card .goal=${goal({ title: rtlTitle })} variant=${args.variant}></okr-goal-card>
+    </div>`,
 };
 
 export const German: Story = { args: { locale: 'de' } };
 
-export const Dark: Story = { args: { theme: 'dark' }, parameters: { backgrounds: { default: 'dark' } } };
+export const Dark: Story = {
+  args: { theme: 'dark' },
+  parameters: { backgrounds: { default: 'dark' } },
+};
 
 export const WhiteLabel: Story = {
-  render: (args) => branded(html`<okr-goal-card .goal=${args.goal} .wording=${brandWording}></okr-goal-card>`),
+  render: (args) =>
+    branded(html`<okr-goal-card .goal=${args.goal} .wording=${brandWording}></okr-goal-card>`),
 };
 
 export const HostileText: Story = { args: { goal: hostileGoal } };
@@ -85,5 +125,9 @@ export const LoadFailed: Story = {
 };
 
 export const FetchedById: Story = {
-  render: () => withFakeBff({ '/goals/g-1': () => json(goal()) }, html`<okr-goal-card goal-id="g-1"></okr-goal-card>`),
+  render: () =>
+    withFakeBff(
+      { '/goals/g-1': () => json(goal()) },
+      html`<okr-goal-card goal-id="g-1"></okr-goal-card>`,
+    ),
 };

@@ -46,7 +46,9 @@ describe('<okr-goal-card>', () => {
 
   it('formats key-result values by kind and unit', async () => {
     const keyResults = Object.values(keyResultsByKind);
-    const el = await fixture<OkrGoalCard>(html`<okr-goal-card .goal=${goal({ keyResults })}></okr-goal-card>`);
+    const el = await fixture<OkrGoalCard>(
+      html`<okr-goal-card .goal=${goal({ keyResults })}></okr-goal-card>`,
+    );
     await expect(el).to.be.accessible();
     const values = [...shadow(el).querySelectorAll('.kr-value')].map((v) => v.textContent);
     expect(values).to.deep.equal([
@@ -61,7 +63,10 @@ describe('<okr-goal-card>', () => {
 
   it('formats numbers and words in German', async () => {
     const el = await fixture<OkrGoalCard>(
-      html`<okr-goal-card locale="de" .goal=${goal({ keyResults: [keyResultsByKind.increase, keyResultsByKind.decrease] })}></okr-goal-card>`,
+      html`<okr-goal-card
+        locale="de"
+        .goal=${goal({ keyResults: [keyResultsByKind.increase, keyResultsByKind.decrease] })}
+      ></okr-goal-card>`,
     );
     await expect(el).to.be.accessible();
     const values = [...shadow(el).querySelectorAll('.kr-value')].map((v) => v.textContent);
@@ -77,7 +82,9 @@ describe('<okr-goal-card>', () => {
     why.open = true;
     await expect(el).to.be.accessible();
     expect(why.querySelector('summary')!.textContent).to.equal('Why 40%?');
-    const items = [...why.querySelectorAll('li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+    const items = [...why.querySelectorAll('li')].map((li) =>
+      li.textContent!.replace(/\s+/g, ' ').trim(),
+    );
     expect(items).to.deep.equal([
       'Key result: Raise revenue — 42%, weight 1: 53% of the total',
       'Key result: Cut churn — 38%, weight 1: 47% of the total',
@@ -85,7 +92,9 @@ describe('<okr-goal-card>', () => {
   });
 
   it('shows only title, status, progress and owner when compact', async () => {
-    const el = await fixture<OkrGoalCard>(html`<okr-goal-card variant="compact" .goal=${goal()}></okr-goal-card>`);
+    const el = await fixture<OkrGoalCard>(
+      html`<okr-goal-card variant="compact" .goal=${goal()}></okr-goal-card>`,
+    );
     await expect(el).to.be.accessible();
     expect(shadow(el).querySelector('[part="why"]')).to.equal(null);
     expect(shadow(el).querySelector('[part="key-results"]')).to.equal(null);
@@ -93,7 +102,9 @@ describe('<okr-goal-card>', () => {
   });
 
   it('shows the empty state of a goal without key results', async () => {
-    const el = await fixture<OkrGoalCard>(html`<okr-goal-card .goal=${goal({ keyResults: [], lastCheckIn: null })}></okr-goal-card>`);
+    const el = await fixture<OkrGoalCard>(
+      html`<okr-goal-card .goal=${goal({ keyResults: [], lastCheckIn: null })}></okr-goal-card>`,
+    );
     await expect(el).to.be.accessible();
     expect(text(el)).to.contain('No key results yet.');
     expect(text(el)).to.contain('No check-ins yet');
@@ -110,7 +121,10 @@ describe('<okr-goal-card>', () => {
 
   it('takes a wording override', async () => {
     const el = await fixture<OkrGoalCard>(
-      html`<okr-goal-card .wording=${{ keyResults: 'Milestones', status: { on_track: 'Going well' } }} .goal=${goal()}></okr-goal-card>`,
+      html`<okr-goal-card
+        .wording=${{ keyResults: 'Milestones', status: { on_track: 'Going well' } }}
+        .goal=${goal()}
+      ></okr-goal-card>`,
     );
     expect(text(el)).to.contain('Milestones');
     const badge = shadow(el).querySelector('okr-status-badge')!;
@@ -119,7 +133,9 @@ describe('<okr-goal-card>', () => {
   });
 
   it('renders every text field of hostile data as inert text', async () => {
-    const el = await fixture<OkrGoalCard>(html`<okr-goal-card .goal=${hostileGoal}></okr-goal-card>`);
+    const el = await fixture<OkrGoalCard>(
+      html`<okr-goal-card .goal=${hostileGoal}></okr-goal-card>`,
+    );
     shadow(el).querySelector<HTMLDetailsElement>('[part="why"]')!.open = true;
     await expect(el).to.be.accessible();
     expect(shadow(el).querySelector('img, script')).to.equal(null);
@@ -129,12 +145,22 @@ describe('<okr-goal-card>', () => {
 
   it('fetches by goal-id through <okr-provider>, shows a skeleton meanwhile', async () => {
     let answer!: (response: Response) => void;
-    const bff = fakeFetch({ '/goals/g-1': () => new Promise<Response>((resolve) => (answer = resolve)) });
-    const provider = await fixture(html`<okr-provider base-url="https://bff.test" .tokenProvider=${async () => testToken()} .fetch=${bff.fetch}>
-      <okr-goal-card goal-id="g-1"></okr-goal-card>
-    </okr-provider>`);
+    const bff = fakeFetch({
+      '/goals/g-1': () => new Promise<Response>((resolve) => (answer = resolve)),
+    });
+    const provider = await fixture(
+      html`<okr-provider
+        base-url="https://bff.test"
+        .tokenProvider=${async () => testToken()}
+        .fetch=${bff.fetch}
+      >
+        <okr-goal-card goal-id="g-1"></okr-goal-card>
+      </okr-provider>`,
+    );
     const card = await cardIn(provider);
-    expect(shadow(card).querySelector('[part="skeleton"]')!.getAttribute('aria-busy')).to.equal('true');
+    expect(shadow(card).querySelector('[part="skeleton"]')!.getAttribute('aria-busy')).to.equal(
+      'true',
+    );
     await expect(card).to.be.accessible();
     await new Promise((resolve) => setTimeout(resolve));
     answer(json(goal()));
@@ -145,25 +171,34 @@ describe('<okr-goal-card>', () => {
 
   it('ten cards of one goal make one request', async () => {
     const bff = fakeFetch({ '/goals/g-1': () => json(goal()) });
-    const provider = await fixture(html`<okr-provider base-url="" .tokenProvider=${async () => testToken()} .fetch=${bff.fetch}>
-      ${Array.from({ length: 10 }, () => html`<okr-goal-card goal-id="g-1"></okr-goal-card>`)}
-    </okr-provider>`);
+    const provider = await fixture(
+      html`<okr-provider base-url="" .tokenProvider=${async () => testToken()} .fetch=${bff.fetch}>
+        ${Array.from({ length: 10 }, () => html`<okr-goal-card goal-id="g-1"></okr-goal-card>`)}
+      </okr-provider>`,
+    );
     for (const card of provider.querySelectorAll('okr-goal-card')) await settled(card);
     expect(bff.requests).to.have.length(1);
   });
 
   it('shows the error with a retry that loads again, and fires okr-error', async () => {
     let fail = true;
-    const bff = fakeFetch({ '/goals/g-1': () => (fail ? apiError(503, 'unavailable', 'Database unavailable') : json(goal())) });
+    const bff = fakeFetch({
+      '/goals/g-1': () =>
+        fail ? apiError(503, 'unavailable', 'Database unavailable') : json(goal()),
+    });
     const errors: Event[] = [];
     document.addEventListener('okr-error', (e) => errors.push(e), { once: true });
-    const provider = await fixture(html`<okr-provider base-url="" .tokenProvider=${async () => testToken()} .fetch=${bff.fetch}>
-      <okr-goal-card goal-id="g-1"></okr-goal-card>
-    </okr-provider>`);
+    const provider = await fixture(
+      html`<okr-provider base-url="" .tokenProvider=${async () => testToken()} .fetch=${bff.fetch}>
+        <okr-goal-card goal-id="g-1"></okr-goal-card>
+      </okr-provider>`,
+    );
     const card = await cardIn(provider);
     await settled(card);
     await expect(card).to.be.accessible();
-    expect(shadow(card).querySelector('[role="alert"]')!.textContent).to.contain('Database unavailable');
+    expect(shadow(card).querySelector('[role="alert"]')!.textContent).to.contain(
+      'Database unavailable',
+    );
     expect(errors).to.have.length(1);
     fail = false;
     shadow(card).querySelector<HTMLButtonElement>('[part="retry"]')!.click();
@@ -174,9 +209,11 @@ describe('<okr-goal-card>', () => {
 
   it('aborts its request when removed from the page', async () => {
     const bff = fakeFetch({ '/goals/g-1': pending });
-    const provider = await fixture(html`<okr-provider base-url="" .tokenProvider=${async () => testToken()} .fetch=${bff.fetch}>
-      <okr-goal-card goal-id="g-1"></okr-goal-card>
-    </okr-provider>`);
+    const provider = await fixture(
+      html`<okr-provider base-url="" .tokenProvider=${async () => testToken()} .fetch=${bff.fetch}>
+        <okr-goal-card goal-id="g-1"></okr-goal-card>
+      </okr-provider>`,
+    );
     const card = await cardIn(provider);
     while (bff.requests.length === 0) await new Promise((resolve) => setTimeout(resolve));
     card.remove();
@@ -184,9 +221,16 @@ describe('<okr-goal-card>', () => {
   });
 
   it('uses configure() when there is no provider', async () => {
-    const bff = fakeFetch({ '/goals/g-2': () => json(goal({ id: 'g-2', title: 'Configured globally' }) satisfies Goal) });
+    const bff = fakeFetch({
+      '/goals/g-2': () => json(goal({ id: 'g-2', title: 'Configured globally' }) satisfies Goal),
+    });
     const card = await fixture<OkrGoalCard>(html`<okr-goal-card goal-id="g-2"></okr-goal-card>`);
-    configure({ baseUrl: 'https://global.test', tokenProvider: async () => testToken(), fetch: bff.fetch, theme: 'dark' });
+    configure({
+      baseUrl: 'https://global.test',
+      tokenProvider: async () => testToken(),
+      fetch: bff.fetch,
+      theme: 'dark',
+    });
     await card.updateComplete;
     await settled(card);
     expect(text(card)).to.contain('Configured globally');

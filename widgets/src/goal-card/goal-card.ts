@@ -3,7 +3,12 @@ import { customElement, property } from 'lit/decorators.js';
 import type { Goal, KeyResult } from '../api/types.js';
 import { ResourceController } from '../client/resource-controller.js';
 import { emit } from '../events/events.js';
-import { formatDate, formatKeyResultValue, formatPercent, formatRelativeTime } from '../i18n/format.js';
+import {
+  formatDate,
+  formatKeyResultValue,
+  formatPercent,
+  formatRelativeTime,
+} from '../i18n/format.js';
 import { fill } from '../i18n/messages.js';
 import { explainGoalProgress } from '../progress/progress.js';
 import '../progress-bar/progress-bar.js';
@@ -80,7 +85,8 @@ export class OkrGoalCard extends OkrElement {
     const goal = this.currentGoal;
     let body;
     if (goal) body = this.renderGoal(goal);
-    else if (state.status === 'error') body = errorState(words, state.error, () => this.resource.retry());
+    else if (state.status === 'error')
+      body = errorState(words, state.error, () => this.resource.retry());
     else body = loadingState(words, ['title-line', 'line', 'bar']);
     return html`<article part="card" class="card" aria-label=${goal ? goal.title : words.objective}>
       ${body}
@@ -95,16 +101,29 @@ export class OkrGoalCard extends OkrElement {
     return html`
       <div class="header">
         <h3>
-          <button part="title" class="title" type="button" @click=${() => emit(this, 'okr-goal-select', { goalId: goal.id })}>
+          <button
+            part="title"
+            class="title"
+            type="button"
+            @click=${() => emit(this, 'okr-goal-select', { goalId: goal.id })}
+          >
             ${goal.title}
           </button>
         </h3>
-        <okr-status-badge .status=${goal.status} .locale=${locale} .theme=${theme} .wording=${this.wording}></okr-status-badge>
+        <okr-status-badge
+          .status=${goal.status}
+          .locale=${locale}
+          .theme=${theme}
+          .wording=${this.wording}
+        ></okr-status-badge>
       </div>
       <p part="meta" class="meta">
         ${goal.owner ? html`<span>${words.owner}: ${goal.owner.name}</span>` : nothing}
         ${goal.team ? html`<span>${goal.team.name}</span>` : nothing}
-        <span title=${`${formatDate(goal.timeframe.startDate, locale)} – ${formatDate(goal.timeframe.endDate, locale)}`}>${goal.timeframe.name}</span>
+        <span
+          title=${`${formatDate(goal.timeframe.startDate, locale)} – ${formatDate(goal.timeframe.endDate, locale)}`}
+          >${goal.timeframe.name}</span
+        >
       </p>
       ${full && goal.description ? html`<p part="description" class="description">${goal.description}</p>` : nothing}
       <okr-progress-bar
@@ -116,8 +135,7 @@ export class OkrGoalCard extends OkrElement {
         .locale=${locale}
         .theme=${theme}
       ></okr-progress-bar>
-      ${full ? this.renderWhy(goal) : nothing}
-      ${full ? this.renderKeyResults(goal) : nothing}
+      ${full ? this.renderWhy(goal) : nothing} ${full ? this.renderKeyResults(goal) : nothing}
       ${full ? this.renderUpdated(goal) : nothing}
     `;
   }
@@ -135,21 +153,26 @@ export class OkrGoalCard extends OkrElement {
     const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
     return html`<details part="why" class="why">
       <summary>${fill(words.whyTitle, { percent })}</summary>
-      ${explanation.contributions.length === 0
-        ? html`<p class="empty">${words.whyNothing}</p>`
-        : html`<ul class="why-list">
-            ${explanation.contributions.map(
-              (c) => html`<li>
-                <span class="kind">${c.type === 'goal' ? words.whyGoal : words.whyKeyResult}:</span>
-                <span class="kr-title">${c.title}</span> —
-                ${fill(words.contribution, {
-                  progress: formatPercent(c.progress, locale),
-                  weight: number.format(c.weight),
-                  share: formatPercent(c.share, locale),
-                })}
-              </li>`,
-            )}
-          </ul>`}
+      ${
+        explanation.contributions.length === 0
+          ? html`<p class="empty">${words.whyNothing}</p>`
+          : html`<ul class="why-list">
+              ${explanation.contributions.map(
+                (c) =>
+                  html`<li>
+                    <span class="kind"
+                      >${c.type === 'goal' ? words.whyGoal : words.whyKeyResult}:</span
+                    >
+                    <span class="kr-title">${c.title}</span> —
+                    ${fill(words.contribution, {
+                      progress: formatPercent(c.progress, locale),
+                      weight: number.format(c.weight),
+                      share: formatPercent(c.share, locale),
+                    })}
+                  </li>`,
+              )}
+            </ul>`
+      }
     </details>`;
   }
 

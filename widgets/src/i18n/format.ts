@@ -3,7 +3,9 @@ import { fill, type Wording } from './messages.js';
 
 /** Formats a 0..1 share as a whole percent in the locale ("47 %" in German). */
 export function formatPercent(share: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(share);
+  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(
+    share,
+  );
 }
 
 const currencyCode = /^[A-Z]{3}$/;

@@ -87,7 +87,8 @@ export const en: Wording = {
   save: 'Save check-in',
   saving: 'Saving…',
   saved: 'Check-in saved.',
-  conflict: 'Someone updated this key result meanwhile. The latest values are shown; check and save again.',
+  conflict:
+    'Someone updated this key result meanwhile. The latest values are shown; check and save again.',
   saveFailed: 'The check-in was not saved: {message}',
   valueRequired: 'Enter a number.',
   commentTooLong: 'Use at most {max} characters.',
@@ -154,7 +155,10 @@ export function builtInWording(locale: string): Wording {
 }
 
 /** Later overrides win; each level may name only some words. */
-export function mergeWording(base: Wording, ...overrides: (WordingOverrides | undefined)[]): Wording {
+export function mergeWording(
+  base: Wording,
+  ...overrides: (WordingOverrides | undefined)[]
+): Wording {
   let merged = base;
   for (const override of overrides) {
     if (!override) continue;

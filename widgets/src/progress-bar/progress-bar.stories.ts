@@ -35,16 +35,17 @@ const meta: Meta<Args> = {
     size: { control: 'inline-radio', options: ['small', 'medium', 'large'] },
     theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
   },
-  render: (args) => html`<okr-progress-bar
-    .value=${args.value}
-    .status=${args.status}
-    .label=${args.label}
-    ?indeterminate=${args.indeterminate}
-    size=${args.size}
-    ?show-value=${args.showValue}
-    theme=${args.theme}
-    locale=${args.locale}
-  ></okr-progress-bar>`,
+  render: (args) =>
+    html`<okr-progress-bar
+      .value=${args.value}
+      .status=${args.status}
+      .label=${args.label}
+      ?indeterminate=${args.indeterminate}
+      size=${args.size}
+      ?show-value=${args.showValue}
+      theme=${args.theme}
+      locale=${args.locale}
+    ></okr-progress-bar>`,
 };
 export default meta;
 
@@ -53,31 +54,45 @@ type Story = StoryObj<Args>;
 export const Default: Story = {};
 
 export const EachStatus: Story = {
-  render: (args) => html`${statuses.map(
-    (status, i) => html`<okr-progress-bar
-      .value=${[0, 0.62, 0.4, 0.15, 1][i]!}
-      .status=${status}
-      .label=${`Progress (${status})`}
-      show-value
-      locale=${args.locale}
-    ></okr-progress-bar>`,
-  )}`,
+  render: (args) =>
+    html`${statuses.map(
+      (status, i) =>
+        html`<okr-progress-bar
+          .value=${[0, 0.62, 0.4, 0.15, 1][i]!}
+          .status=${status}
+          .label=${`Progress (${status})`}
+          show-value
+          locale=${args.locale}
+        ></okr-progress-bar>`,
+    )}`,
 };
 
 export const Indeterminate: Story = { args: { indeterminate: true } };
 
 export const Sizes: Story = {
-  render: () => html`${(['small', 'medium', 'large'] as const).map(
-    (size) => html`<okr-progress-bar size=${size} value="0.6" label=${`Progress, ${size}`}></okr-progress-bar>`,
-  )}`,
+  render: () =>
+    html`${(['small', 'medium', 'large'] as const).map(
+      (size) =>
+        html`<okr-progress-bar
+          size=${size}
+          value="0.6"
+          label=${`Progress, ${size}`}
+        ></okr-progress-bar>`,
+    )}`,
 };
 
 export const German: Story = { args: { locale: 'de', label: 'Fortschritt von Umsatz steigern' } };
 
 export const RightToLeft: Story = {
-  render: (args) => html`<div dir="rtl" lang="ar">
-    <okr-progress-bar .value=${args.value} status="on_track" label="التقدم" show-value></okr-progress-bar>
-  </div>`,
+  render: (args) =>
+    html`<div dir="rtl" lang="ar">
+      <okr-progress-bar
+        .value=${args.value}
+        status="on_track"
+        label="التقدم"
+        show-value
+      ></okr-progress-bar>
+    </div>`,
 };
 
 export const Dark: Story = {
@@ -86,5 +101,13 @@ export const Dark: Story = {
 };
 
 export const WhiteLabel: Story = {
-  render: (args) => branded(html`<okr-progress-bar .value=${args.value} status="on_track" label="Progress" show-value></okr-progress-bar>`),
+  render: (args) =>
+    branded(
+      html`<okr-progress-bar
+        .value=${args.value}
+        status="on_track"
+        label="Progress"
+        show-value
+      ></okr-progress-bar>`,
+    ),
 };

@@ -21,20 +21,26 @@ describe('<okr-progress-bar>', () => {
   });
 
   it('has an accessible name without a label', async () => {
-    const el = await fixture<OkrProgressBar>(html`<okr-progress-bar value="0.2"></okr-progress-bar>`);
+    const el = await fixture<OkrProgressBar>(
+      html`<okr-progress-bar value="0.2"></okr-progress-bar>`,
+    );
     await expect(el).to.be.accessible();
     expect(bar(el).getAttribute('aria-label')).to.equal('Progress');
   });
 
   it('leaves out aria-valuenow while indeterminate', async () => {
-    const el = await fixture<OkrProgressBar>(html`<okr-progress-bar indeterminate></okr-progress-bar>`);
+    const el = await fixture<OkrProgressBar>(
+      html`<okr-progress-bar indeterminate></okr-progress-bar>`,
+    );
     await expect(el).to.be.accessible();
     expect(bar(el).hasAttribute('aria-valuenow')).to.equal(false);
     expect(bar(el).hasAttribute('aria-valuetext')).to.equal(false);
   });
 
   it('clamps values outside 0..1 and sets the fill width through the CSSOM', async () => {
-    const el = await fixture<OkrProgressBar>(html`<okr-progress-bar .value=${1.7}></okr-progress-bar>`);
+    const el = await fixture<OkrProgressBar>(
+      html`<okr-progress-bar .value=${1.7}></okr-progress-bar>`,
+    );
     expect(bar(el).getAttribute('aria-valuenow')).to.equal('100');
     el.value = -3;
     await el.updateComplete;
@@ -68,7 +74,9 @@ describe('<okr-progress-bar>', () => {
 
   it('renders a hostile label as text', async () => {
     const payload = '<img src=x onerror="window.__okrXss=1">';
-    const el = await fixture<OkrProgressBar>(html`<okr-progress-bar .label=${payload}></okr-progress-bar>`);
+    const el = await fixture<OkrProgressBar>(
+      html`<okr-progress-bar .label=${payload}></okr-progress-bar>`,
+    );
     expect(bar(el).getAttribute('aria-label')).to.equal(payload);
     expect(el.shadowRoot!.querySelector('img')).to.equal(null);
   });

@@ -54,7 +54,10 @@ export class OkrProgressBar extends LitElement {
 
   protected override render() {
     const locale =
-      this.locale ?? getGlobalSettings().locale ?? this.closest('[lang]')?.getAttribute('lang') ?? 'en';
+      this.locale ??
+      getGlobalSettings().locale ??
+      this.closest('[lang]')?.getAttribute('lang') ??
+      'en';
     const percent = new Intl.NumberFormat(locale, { style: 'percent' }).format(this.share);
     const label = this.label ?? defaultLabels[locale.slice(0, 2)] ?? defaultLabels['en'];
     return html`<div part="base" class="base">
@@ -70,15 +73,20 @@ export class OkrProgressBar extends LitElement {
       >
         <div part="indicator" class="indicator"></div>
       </div>
-      ${this.showValue && !this.indeterminate
-        ? html`<span part="value" class="value" aria-hidden="true">${percent}</span>`
-        : nothing}
+      ${
+        this.showValue && !this.indeterminate
+          ? html`<span part="value" class="value" aria-hidden="true">${percent}</span>`
+          : nothing
+      }
     </div>`;
   }
 
   /** The width goes through the CSSOM, which a Content-Security-Policy allows (a style attribute it would not). */
   protected override updated(): void {
-    this.indicator.style.setProperty('inline-size', this.indeterminate ? '' : `${this.share * 100}%`);
+    this.indicator.style.setProperty(
+      'inline-size',
+      this.indeterminate ? '' : `${this.share * 100}%`,
+    );
   }
 }
 

@@ -27,4 +27,3 @@ export function configure(config: OkrConfig): OkrClient {
   setGlobalSettings(settings);
   return settings.client!;
 }
-

@@ -1,7 +1,12 @@
 import { consume } from '@lit/context';
 import { LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { builtInWording, mergeWording, type Wording, type WordingOverrides } from '../i18n/messages.js';
+import {
+  builtInWording,
+  mergeWording,
+  type Wording,
+  type WordingOverrides,
+} from '../i18n/messages.js';
 import {
   getGlobalSettings,
   okrSettingsContext,

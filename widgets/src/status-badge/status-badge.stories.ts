@@ -20,7 +20,11 @@ const meta: Meta<Args> = {
     theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
   },
   render: (args) =>
-    html`<okr-status-badge status=${args.status} theme=${args.theme} locale=${args.locale}></okr-status-badge>`,
+    html`<okr-status-badge
+      status=${args.status}
+      theme=${args.theme}
+      locale=${args.locale}
+    ></okr-status-badge>`,
 };
 export default meta;
 
@@ -36,11 +40,14 @@ export const EachStatus: Story = {
 export const German: Story = { ...EachStatus, args: { locale: 'de' } };
 
 export const Dark: Story = {
-  render: () => html`${statuses.map((status) => html`<okr-status-badge status=${status} theme="dark"></okr-status-badge> `)}`,
+  render: () =>
+    html`${statuses.map((status) => html`<okr-status-badge status=${status} theme="dark"></okr-status-badge> `)}`,
   parameters: { backgrounds: { default: 'dark' } },
 };
 
 export const WhiteLabel: Story = {
   render: () =>
-    branded(html`${statuses.map((status) => html`<okr-status-badge status=${status} .wording=${brandWording}></okr-status-badge> `)}`),
+    branded(
+      html`${statuses.map((status) => html`<okr-status-badge status=${status} .wording=${brandWording}></okr-status-badge> `)}`,
+    ),
 };

@@ -23,3 +23,4 @@ export type * from './api/types.js';
 export { OkrProgressBar } from './progress-bar/progress-bar.js';
 export { OkrStatusBadge } from './status-badge/status-badge.js';
 export { OkrGoalCard } from './goal-card/goal-card.js';
+export { OkrGoalList } from './goal-list/goal-list.js';

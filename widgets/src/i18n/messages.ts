@@ -29,6 +29,7 @@ export interface Wording {
   error: string;
   retry: string;
   emptyGoals: string;
+  loadMore: string;
   emptyKeyResults: string;
   emptyTree: string;
   alignment: string;
@@ -77,6 +78,7 @@ export const en: Wording = {
   error: 'This could not be loaded.',
   retry: 'Try again',
   emptyGoals: 'No objectives here yet.',
+  loadMore: 'Show more',
   emptyKeyResults: 'No key results yet.',
   emptyTree: 'Nothing is aligned yet.',
   alignment: 'Alignment',
@@ -126,6 +128,7 @@ export const de: Wording = {
   error: 'Das konnte nicht geladen werden.',
   retry: 'Erneut versuchen',
   emptyGoals: 'Hier gibt es noch keine Ziele.',
+  loadMore: 'Mehr anzeigen',
   emptyKeyResults: 'Noch keine Schlüsselergebnisse.',
   emptyTree: 'Noch ist nichts ausgerichtet.',
   alignment: 'Ausrichtung',

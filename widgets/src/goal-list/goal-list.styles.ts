@@ -1,0 +1,79 @@
+import { css } from 'lit';
+
+export const goalListStyles = css`
+  :host {
+    display: block;
+  }
+  .list-root {
+    display: grid;
+    gap: var(--_okr-space);
+    padding: var(--okr-goal-list-padding, 0);
+    background: var(--_okr-surface);
+    border-radius: var(--_okr-radius);
+  }
+  ul {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    gap: 0;
+  }
+  .item {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) auto;
+    gap: 0.25rem var(--_okr-space);
+    align-items: center;
+    padding: var(--_okr-space) 0;
+    border-block-end: 1px solid var(--_okr-border);
+  }
+  .item:last-child {
+    border-block-end: none;
+  }
+  .title {
+    all: unset;
+    cursor: pointer;
+    font-weight: 600;
+    overflow-wrap: anywhere;
+    unicode-bidi: plaintext;
+    border-radius: 2px;
+  }
+  .title:hover {
+    text-decoration: underline;
+  }
+  .title:focus-visible {
+    outline: 2px solid var(--_okr-focus);
+    outline-offset: 2px;
+  }
+  .meta {
+    grid-column: 1 / -1;
+    margin: 0;
+    color: var(--_okr-text-muted);
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0 calc(var(--_okr-space) * 1.5);
+  }
+  okr-progress-bar {
+    grid-column: 1 / -1;
+  }
+  .empty,
+  .error {
+    margin: 0;
+    color: var(--_okr-text-muted);
+  }
+  .retry,
+  .more {
+    justify-self: start;
+    padding: 0.25rem 0.75rem;
+    border: 1px solid var(--_okr-border);
+    border-radius: calc(var(--_okr-radius) / 2);
+    background: transparent;
+    cursor: pointer;
+  }
+  .skeleton-state {
+    display: grid;
+    gap: var(--_okr-space);
+  }
+  .skeleton.row {
+    block-size: 2.5rem;
+  }
+`;

@@ -1,0 +1,211 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { GoalLevel, GoalSummary, Page, ProgressStatus } from '../api/types.js';
+import type { GoalQuery } from '../client/client.js';
+import { isAbortError, OkrApiError } from '../client/errors.js';
+import { ResourceController } from '../client/resource-controller.js';
+import { emit } from '../events/events.js';
+import { fill } from '../i18n/messages.js';
+import '../progress-bar/progress-bar.js';
+import { OkrElement } from '../provider/okr-element.js';
+import '../status-badge/status-badge.js';
+import { errorState, loadingState } from '../theme/states.js';
+import { themeStyles } from '../theme/theme.styles.js';
+import { goalListStyles } from './goal-list.styles.js';
+
+/**
+ * A list of objectives: "my OKRs" (`owner="me"`), a team's, or a timeframe's, with status and
+ * progress per row and paging by cursor.
+ *
+ * @summary Goals of an owner, team, timeframe or status; by query or `.goals`.
+ * @fires okr-goal-select - A goal's title was activated; `detail.goalId`.
+ * @fires okr-error - Loading failed; `detail.error`.
+ * @csspart list - The list element.
+ * @csspart item - One goal row.
+ * @csspart title - A goal's title button.
+ * @csspart meta - Owner, team and timeframe of a row.
+ * @csspart progress - A row's progress bar.
+ * @csspart more - The "load more" button.
+ * @csspart empty - The empty-state message.
+ * @csspart skeleton - The loading placeholder.
+ * @csspart error - The error message with its retry button.
+ * @csspart retry - The retry button.
+ * @cssprop --okr-goal-list-padding - Space around the list.
+ * @cssprop --okr-color-border - Row separators (global token).
+ */
+@customElement('okr-goal-list')
+export class OkrGoalList extends OkrElement {
+  static override styles = [themeStyles, goalListStyles];
+
+  /** A user id, or `me` for the token's user. */
+  @property() owner?: string;
+  /** A team key. */
+  @property() team?: string;
+  /** A timeframe id. */
+  @property() timeframe?: string;
+  @property() level?: GoalLevel;
+  @property() status?: ProgressStatus;
+  /** Goals aligned to this parent goal id. */
+  @property() parent?: string;
+  /** Page size. */
+  @property({ type: Number }) limit = 20;
+
+  /** The goals to show; set it to render without fetching. */
+  @property({ attribute: false }) goals?: GoalSummary[];
+
+  /** An accessible name for the list; defaults to the word "Objectives". */
+  @property() label?: string;
+
+  @state() private more: GoalSummary[] = [];
+  /** The cursor after the last "show more" page; undefined until one was loaded. */
+  @state() private moreCursor?: string | null;
+  @state() private loadingMore = false;
+
+  private readonly resource = new ResourceController<Page<GoalSummary>>(this);
+  private moreController?: AbortController;
+
+  private get query(): GoalQuery {
+    const { owner, team, timeframe, level, status, parent, limit } = this;
+    return { owner, team, timeframe, level, status, parent, limit };
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    const client = this.settings.client;
+    const query = this.query;
+    const key = this.goals ? undefined : JSON.stringify(query);
+    const before = this.resource.state;
+    this.resource.sync(
+      [key, client],
+      key !== undefined && client ? (signal) => client.goals(query, { signal }) : undefined,
+    );
+    if (this.resource.state !== before) {
+      this.moreController?.abort();
+      this.more = [];
+      this.moreCursor = undefined;
+    }
+  }
+
+  private get nextCursor(): string | null {
+    if (this.goals) return null;
+    if (this.moreCursor !== undefined) return this.moreCursor;
+    const state = this.resource.state;
+    return state.status === 'loaded' ? state.value.nextCursor : null;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.moreController?.abort();
+  }
+
+  private get items(): GoalSummary[] | undefined {
+    if (this.goals) return this.goals;
+    const state = this.resource.state;
+    return state.status === 'loaded' ? [...state.value.items, ...this.more] : undefined;
+  }
+
+  private async loadMore(): Promise<void> {
+    const client = this.settings.client;
+    if (!client || !this.nextCursor) return;
+    this.moreController = new AbortController();
+    this.loadingMore = true;
+    try {
+      const page = await client.goals(
+        { ...this.query, cursor: this.nextCursor },
+        { signal: this.moreController.signal },
+      );
+      this.more = [...this.more, ...page.items];
+      this.moreCursor = page.nextCursor;
+    } catch (error) {
+      if (!isAbortError(error)) {
+        emit(this, 'okr-error', {
+          error:
+            error instanceof OkrApiError
+              ? error
+              : new OkrApiError({ status: 0, code: 'client', message: String(error) }),
+        });
+      }
+    } finally {
+      this.loadingMore = false;
+    }
+  }
+
+  protected override render() {
+    const words = this.words;
+    const items = this.items;
+    const state = this.resource.state;
+    let body;
+    if (items)
+      body =
+        items.length === 0
+          ? html`<p part="empty" class="empty">${words.emptyGoals}</p>`
+          : this.renderItems(items);
+    else if (state.status === 'error')
+      body = errorState(words, state.error, () => this.resource.retry());
+    else body = loadingState(words, ['row', 'row', 'row']);
+    return html`<section class="list-root" aria-label=${this.label ?? words.objectives}>
+      ${body}
+    </section>`;
+  }
+
+  private renderItems(items: GoalSummary[]) {
+    const words = this.words;
+    const locale = this.resolvedLocale;
+    const theme = this.resolvedTheme;
+    return html`<ul part="list">
+        ${items.map(
+          (goal) =>
+            html`<li part="item" class="item">
+              <button
+                part="title"
+                class="title"
+                type="button"
+                @click=${() => emit(this, 'okr-goal-select', { goalId: goal.id })}
+              >
+                ${goal.title}
+              </button>
+              <okr-status-badge
+                .status=${goal.status}
+                .locale=${locale}
+                .theme=${theme}
+                .wording=${this.wording}
+              ></okr-status-badge>
+              <okr-progress-bar
+                part="progress"
+                size="small"
+                show-value
+                .value=${goal.progress}
+                .status=${goal.status}
+                .label=${fill(words.progressOf, { title: goal.title })}
+                .locale=${locale}
+                .theme=${theme}
+              ></okr-progress-bar>
+              <p part="meta" class="meta">
+                ${goal.owner ? html`<span>${goal.owner.name}</span>` : nothing}
+                ${goal.team ? html`<span>${goal.team.name}</span>` : nothing}
+                <span>${goal.timeframe.name}</span>
+              </p>
+            </li>`,
+        )}
+      </ul>
+      ${
+        this.nextCursor
+          ? html`<button
+              part="more"
+              class="more"
+              type="button"
+              ?disabled=${this.loadingMore}
+              @click=${this.loadMore}
+            >
+              ${this.loadingMore ? words.loading : words.loadMore}
+            </button>`
+          : nothing
+      }`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'okr-goal-list': OkrGoalList;
+  }
+}

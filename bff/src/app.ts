@@ -1,0 +1,163 @@
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { createAuthenticator } from './lib/auth.js';
+import type { Config } from './lib/config.js';
+import { createCors } from './lib/cors.js';
+import type { Database } from './lib/db.js';
+import {
+  errorHandler,
+  notFoundHandler,
+  requestContext,
+  requestIdOf,
+  requireJsonBody,
+} from './lib/http.js';
+import type { Logger } from './lib/logger.js';
+import { ApiRouter, openApiDocument } from './lib/openapi.js';
+import { createRateLimiter } from './lib/rate-limit.js';
+import { createAlignmentRepository } from './components/alignment/alignment.repository.js';
+import { alignmentRoutes } from './components/alignment/alignment.routes.js';
+import { createAlignmentService } from './components/alignment/alignment.service.js';
+import { createCheckInsRepository } from './components/check-ins/check-ins.repository.js';
+import { checkInsRoutes } from './components/check-ins/check-ins.routes.js';
+import {
+  createCheckInsService,
+  type CheckInHooks,
+} from './components/check-ins/check-ins.service.js';
+import { createGoalsRepository } from './components/goals/goals.repository.js';
+import { goalsRoutes } from './components/goals/goals.routes.js';
+import { createRollUp } from './components/goals/goals.rollup.js';
+import { createGoalsService } from './components/goals/goals.service.js';
+import { createKeyResultsRepository } from './components/key-results/key-results.repository.js';
+import { keyResultsRoutes } from './components/key-results/key-results.routes.js';
+import { createKeyResultsService } from './components/key-results/key-results.service.js';
+import { createOrgsRepository } from './components/orgs/orgs.repository.js';
+import { createOrgsService } from './components/orgs/orgs.service.js';
+import { createTimeframesRepository } from './components/timeframes/timeframes.repository.js';
+import { timeframesRoutes } from './components/timeframes/timeframes.routes.js';
+import { createTimeframesService } from './components/timeframes/timeframes.service.js';
+import { createUsersRepository } from './components/users/users.repository.js';
+import { meRoutes } from './components/users/users.routes.js';
+import { demoRoutes } from './components/demo/demo.routes.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  /** Demo mode: serves /demo/ and the demo token endpoint for this org slug. */
+  demoOrg?: string;
+  checkInHooks?: CheckInHooks;
+}
+
+/** Builds the whole BFF around its dependencies; `server.ts` listens, tests use port 0. */
+export function createApp({ config, db, logger, demoOrg, checkInHooks }: AppDeps): Express {
+  const orgs = createOrgsRepository(db);
+  const users = createUsersRepository(db);
+  const goals = createGoalsRepository(db);
+  const keyResults = createKeyResultsRepository(db);
+  const checkIns = createCheckInsRepository(db);
+  const timeframes = createTimeframesRepository(db);
+  const rollUp = createRollUp(goals, keyResults);
+
+  const orgsService = createOrgsService(orgs, config.masterKey);
+  const goalsService = createGoalsService({
+    db,
+    goals,
+    keyResults,
+    checkIns,
+    timeframes,
+    users,
+    rollUp,
+  });
+  const keyResultsService = createKeyResultsService({ db, goals, keyResults, users, rollUp });
+  const checkInsService = createCheckInsService({
+    db,
+    checkIns,
+    keyResults,
+    goals,
+    goalsService,
+    keyResultsService,
+    rollUp,
+    hooks: checkInHooks,
+  });
+
+  const api = new ApiRouter();
+  meRoutes(api);
+  timeframesRoutes(api, createTimeframesService(timeframes));
+  goalsRoutes(api, goalsService);
+  keyResultsRoutes(api, keyResultsService);
+  checkInsRoutes(api, checkInsService);
+  alignmentRoutes(api, createAlignmentService(createAlignmentRepository(db), timeframes));
+  const openApi = openApiDocument(api.operations);
+
+  const cors = createCors(orgs);
+  const authenticate = createAuthenticator({ orgs, orgsService, users, logger });
+  const rateLimit = createRateLimiter(config.rateLimitPerMinute);
+  const privateCaching: RequestHandler = (req, res, next) => {
+    res.set('Cache-Control', req.method === 'GET' ? 'private, no-cache' : 'no-store');
+    next();
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', 'weak');
+  app.set('query parser', 'simple');
+  app.use(requestContext(logger));
+  app.use(helmet());
+
+  app.get('/healthz', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+  });
+  app.get('/readyz', async (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    try {
+      await db.ping();
+      res.json({ status: 'ready' });
+    } catch (error) {
+      logger.warn({ err: error }, 'readiness check: database unreachable');
+      res.status(503).json({
+        error: {
+          code: 'database_unavailable',
+          message: 'The database does not answer',
+          requestId: requestIdOf(req),
+        },
+      });
+    }
+  });
+
+  // The bundle is loaded by other origins' pages: the one route that opts out of helmet's
+  // same-origin resource policy.
+  app.use(
+    '/widgets',
+    (_req, res, next) => {
+      res.set('Access-Control-Allow-Origin', '*');
+      res.set('Cross-Origin-Resource-Policy', 'cross-origin');
+      next();
+    },
+    express.static(config.widgetsDir, { maxAge: '5m', index: false, fallthrough: true }),
+  );
+
+  if (demoOrg)
+    app.use(
+      '/demo',
+      demoRoutes({ db, orgsService, orgSlug: demoOrg, production: config.production }),
+    );
+
+  app.get('/api/v1/openapi.json', cors.corsHeaders, (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json(openApi);
+  });
+  app.use(
+    '/api/v1',
+    cors.corsHeaders,
+    requireJsonBody,
+    express.json({ limit: config.jsonBodyLimitBytes }),
+    authenticate,
+    cors.requireOrgOrigin,
+    rateLimit,
+    privateCaching,
+    api.router,
+  );
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,21 @@
+import { authOf } from '../../lib/auth.js';
+import { parse } from '../../lib/http.js';
+import type { ApiRouter } from '../../lib/openapi.js';
+import { alignmentQuery } from './alignment.schema.js';
+import type { AlignmentService } from './alignment.service.js';
+
+export function alignmentRoutes(api: ApiRouter, alignment: AlignmentService) {
+  api.add(
+    {
+      method: 'get',
+      path: '/alignment',
+      summary: "A timeframe's alignment tree, or a subtree, as a flat list in tree order",
+      scope: 'okr:read',
+      query: alignmentQuery,
+      responses: { 200: 'The nodes', 400: 'Bad query', 404: 'No such root or timeframe' },
+    },
+    async (req, res) => {
+      res.json(await alignment.alignment(authOf(req), parse(alignmentQuery, req.query, 'query')));
+    },
+  );
+}

@@ -1,0 +1,43 @@
+import type { Database, Tx } from '../../lib/db.js';
+
+type Row = Record<string, string | number | boolean | null>;
+
+/** Seeding writes thousands of rows; multi-row INSERTs keep `seed-demo --goals 10000` quick. */
+export function createDemoRepository(db: Database) {
+  return {
+    async bulkInsert(table: string, rows: Row[], tx: Tx, batchSize = 200): Promise<void> {
+      const first = rows[0];
+      if (!first) return;
+      const columns = Object.keys(first);
+      for (let offset = 0; offset < rows.length; offset += batchSize) {
+        const batch = rows.slice(offset, offset + batchSize);
+        const params: Record<string, unknown> = {};
+        const tuples = batch.map((row, i) => {
+          const names = columns.map((column) => {
+            params[`r${i}_${column}`] = row[column] ?? null;
+            return `:r${i}_${column}`;
+          });
+          return `(${names.join(', ')})`;
+        });
+        await db.execute(
+          `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`,
+          params,
+          tx,
+        );
+      }
+    },
+
+    async goalIdsOfOrg(
+      orgId: string,
+      limit: number,
+    ): Promise<Array<{ id: string; level: string }>> {
+      return db.select(
+        `SELECT id, level FROM goals WHERE org_id = :orgId AND deleted_at IS NULL
+         ORDER BY created_at, id LIMIT :limit`,
+        { orgId, limit },
+      );
+    },
+  };
+}
+
+export type DemoRepository = ReturnType<typeof createDemoRepository>;

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import {
+  cursor,
+  goalLevel,
+  limit,
+  progressSource,
+  progressStatus,
+  uuid,
+} from '../../lib/schemas.js';
+
+export const listGoalsQuery = z
+  .object({
+    owner: z.union([z.literal('me'), uuid]).optional(),
+    team: z.string().min(1).max(64).optional(),
+    timeframe: z.union([z.literal('current'), uuid]).optional(),
+    level: goalLevel.optional(),
+    status: progressStatus.optional(),
+    parent: z.union([z.literal('none'), uuid]).optional(),
+    q: z.string().trim().min(1).max(200).optional(),
+    limit,
+    cursor: cursor.optional(),
+  })
+  .strict();
+
+const title = z.string().trim().min(1).max(200);
+const description = z.string().max(10_000).nullable();
+
+export const createGoalBody = z
+  .object({
+    title,
+    description: description.optional(),
+    level: goalLevel,
+    timeframeId: uuid,
+    ownerId: uuid.nullable().optional(),
+    teamId: uuid.nullable().optional(),
+    parentId: uuid.nullable().optional(),
+    progressSource: progressSource.default('key_results'),
+  })
+  .strict();
+
+export const updateGoalBody = z
+  .object({
+    title: title.optional(),
+    description: description.optional(),
+    level: goalLevel.optional(),
+    timeframeId: uuid.optional(),
+    ownerId: uuid.nullable().optional(),
+    teamId: uuid.nullable().optional(),
+    parentId: uuid.nullable().optional(),
+    progressSource: progressSource.optional(),
+    archived: z.boolean().optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to change' });
+
+export type ListGoalsQuery = z.infer<typeof listGoalsQuery>;
+export type CreateGoalBody = z.infer<typeof createGoalBody>;
+export type UpdateGoalBody = z.infer<typeof updateGoalBody>;

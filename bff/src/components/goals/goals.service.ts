@@ -1,0 +1,229 @@
+import type { Goal, GoalSummary, Page } from '@okr-embed/api-types';
+import { hasScope, type AuthContext } from '../../lib/auth.js';
+import type { Database, Tx } from '../../lib/db.js';
+import { AppError, conflict, forbidden, notFound } from '../../lib/errors.js';
+import { decodeCursor, encodeCursor } from '../../lib/schemas.js';
+import { z } from 'zod';
+import type { CheckInsRepository } from '../check-ins/check-ins.repository.js';
+import type { KeyResultsRepository } from '../key-results/key-results.repository.js';
+import type { TimeframesRepository } from '../timeframes/timeframes.repository.js';
+import { today } from '../timeframes/timeframes.service.js';
+import type { UsersRepository } from '../users/users.repository.js';
+import type { GoalChanges, GoalFilters, GoalRecord, GoalsRepository } from './goals.repository.js';
+import type { RollUp } from './goals.rollup.js';
+import type { CreateGoalBody, ListGoalsQuery, UpdateGoalBody } from './goals.schema.js';
+
+const goalCursor = z.tuple([z.number().int(), z.string().max(36)]);
+
+export interface GoalsServiceDeps {
+  db: Database;
+  goals: GoalsRepository;
+  keyResults: KeyResultsRepository;
+  checkIns: CheckInsRepository;
+  timeframes: TimeframesRepository;
+  users: UsersRepository;
+  rollUp: RollUp;
+}
+
+/** okr:write and okr:checkin act on goals the user owns or a team of the user owns. */
+export function ownsGoal(
+  auth: AuthContext,
+  goal: { ownerId: string | null; teamId: string | null },
+): boolean {
+  return (
+    hasScope(auth, 'okr:admin') ||
+    goal.ownerId === auth.user.id ||
+    (goal.teamId !== null && auth.teams.some((team) => team.id === goal.teamId))
+  );
+}
+
+export function requireVersion(expected: number, actual: number) {
+  if (expected !== actual) {
+    throw conflict('version_conflict', 'The goal or key result changed since you loaded it', {
+      currentVersion: actual,
+    });
+  }
+}
+
+function toSummary(goal: GoalRecord): GoalSummary {
+  const {
+    orgId: _o,
+    description: _d,
+    progressSource: _p,
+    archived: _a,
+    ownerId: _w,
+    teamId: _t,
+    createdAt: _c,
+    ...summary
+  } = goal;
+  return summary;
+}
+
+export function createGoalsService(deps: GoalsServiceDeps) {
+  const { db, goals, keyResults, checkIns, timeframes, users, rollUp } = deps;
+
+  async function goalCard(auth: AuthContext, id: string, tx?: Tx): Promise<Goal> {
+    const goal = await goals.findGoal(auth.org.id, id, tx);
+    if (!goal) throw notFound('Goal');
+    const [krs, parent, children, lastCheckIn] = await Promise.all([
+      keyResults.listForGoal(auth.org.id, id, tx),
+      goal.parentId ? goals.findGoal(auth.org.id, goal.parentId, tx) : Promise.resolve(null),
+      goals.childRefs(auth.org.id, id, tx),
+      checkIns.lastForGoal(auth.org.id, id, tx),
+    ]);
+    return {
+      ...toSummary(goal),
+      description: goal.description,
+      progressSource: goal.progressSource,
+      archived: goal.archived,
+      keyResults: krs.map(({ orgId: _o, ownerId: _w, ...kr }) => kr),
+      parent: parent
+        ? {
+            id: parent.id,
+            title: parent.title,
+            level: parent.level,
+            status: parent.status,
+            progress: parent.progress,
+          }
+        : null,
+      children: children.map(({ progressSource: _p, ...child }) => child),
+      lastCheckIn,
+      initiativesCount: auth.org.settings.initiativesCount,
+    };
+  }
+
+  /** Body references must name rows of the caller's org; a foreign id reads as missing. */
+  async function checkReferences(auth: AuthContext, body: Partial<CreateGoalBody>, tx: Tx) {
+    const orgId = auth.org.id;
+    if (body.timeframeId && !(await timeframes.findTimeframe(orgId, body.timeframeId, tx)))
+      throw notFound('Timeframe');
+    if (body.teamId && !(await users.teamExists(orgId, body.teamId, tx))) throw notFound('Team');
+    if (body.ownerId && !(await users.userExists(orgId, body.ownerId, tx))) throw notFound('Owner');
+    if (body.parentId && !(await goals.findGoal(orgId, body.parentId, tx)))
+      throw notFound('Parent goal');
+  }
+
+  return {
+    goalCard,
+
+    async listGoals(auth: AuthContext, query: ListGoalsQuery): Promise<Page<GoalSummary>> {
+      const filters: GoalFilters = { limit: query.limit + 1 };
+      if (query.owner) filters.ownerId = query.owner === 'me' ? auth.user.id : query.owner;
+      if (query.team) {
+        if (z.uuid().safeParse(query.team).success) filters.teamId = query.team;
+        else filters.teamKey = query.team;
+      }
+      if (query.timeframe === 'current') {
+        const current = await timeframes.timeframeOn(auth.org.id, today());
+        if (!current) return { items: [], nextCursor: null };
+        filters.timeframeId = current.id;
+      } else if (query.timeframe) filters.timeframeId = query.timeframe;
+      if (query.level) filters.level = query.level;
+      if (query.status) filters.status = query.status;
+      if (query.parent) filters.parentId = query.parent === 'none' ? null : query.parent;
+      if (query.q) filters.q = query.q;
+      filters.after = decodeCursor(query.cursor, goalCursor);
+      const rows = await goals.listGoals(auth.org.id, filters);
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map(toSummary),
+        nextCursor:
+          rows.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null,
+      };
+    },
+
+    async createGoal(auth: AuthContext, body: CreateGoalBody): Promise<Goal> {
+      const ownerId = body.ownerId === undefined ? auth.user.id : body.ownerId;
+      const teamId = body.teamId ?? null;
+      if (!ownsGoal(auth, { ownerId, teamId })) {
+        throw forbidden('You may create goals owned by yourself or by one of your teams');
+      }
+      const id = await db.transaction(async (tx) => {
+        await checkReferences(auth, body, tx);
+        const newId = await goals.insertGoal(
+          {
+            orgId: auth.org.id,
+            title: body.title,
+            description: body.description ?? null,
+            level: body.level,
+            ownerId,
+            teamId,
+            timeframeId: body.timeframeId,
+            parentId: body.parentId ?? null,
+            progressSource: body.progressSource,
+          },
+          tx,
+        );
+        if (body.parentId)
+          await rollUp(auth.org.id, body.parentId, auth.org.settings.initiativesCount, tx);
+        return newId;
+      });
+      return goalCard(auth, id);
+    },
+
+    async updateGoal(
+      auth: AuthContext,
+      id: string,
+      version: number,
+      body: UpdateGoalBody,
+    ): Promise<Goal> {
+      await db.transaction(async (tx) => {
+        const locked = await goals.lockGoal(auth.org.id, id, tx);
+        const goal = locked && (await goals.findGoal(auth.org.id, id, tx));
+        if (!locked || !goal) throw notFound('Goal');
+        if (!ownsGoal(auth, goal)) throw forbidden('You may edit goals you or your teams own');
+        requireVersion(version, goal.version);
+        const next = {
+          ownerId: body.ownerId === undefined ? goal.ownerId : body.ownerId,
+          teamId: body.teamId === undefined ? goal.teamId : body.teamId,
+        };
+        if (!ownsGoal(auth, next))
+          throw forbidden('The goal would no longer be yours or your team’s');
+        await checkReferences(auth, body, tx);
+        if (body.parentId) {
+          const ancestors = await goals.ancestorIds(auth.org.id, body.parentId, tx);
+          if (body.parentId === id || ancestors.includes(id)) {
+            throw conflict(
+              'alignment_cycle',
+              'A goal cannot be aligned under itself or its own descendant',
+            );
+          }
+        }
+        const changes = Object.fromEntries(
+          Object.entries(body).filter(([, value]) => value !== undefined),
+        ) as GoalChanges;
+        await goals.updateGoal(auth.org.id, id, changes, tx);
+        const initiativesCount = auth.org.settings.initiativesCount;
+        if (body.progressSource !== undefined) await rollUp(auth.org.id, id, initiativesCount, tx);
+        if (body.parentId !== undefined && body.parentId !== goal.parentId) {
+          if (goal.parentId) await rollUp(auth.org.id, goal.parentId, initiativesCount, tx);
+          if (body.parentId) await rollUp(auth.org.id, body.parentId, initiativesCount, tx);
+        }
+      });
+      return goalCard(auth, id);
+    },
+
+    async deleteGoal(auth: AuthContext, id: string, version: number): Promise<void> {
+      await db.transaction(async (tx) => {
+        const locked = await goals.lockGoal(auth.org.id, id, tx);
+        const goal = locked && (await goals.findGoal(auth.org.id, id, tx));
+        if (!locked || !goal) throw notFound('Goal');
+        if (!ownsGoal(auth, goal)) throw forbidden('You may delete goals you or your teams own');
+        requireVersion(version, goal.version);
+        if (goal.childCount > 0) {
+          throw new AppError(
+            'goal_has_children',
+            'Re-align or delete the aligned goals first',
+            409,
+          );
+        }
+        await goals.softDelete(auth.org.id, id, tx);
+        if (goal.parentId)
+          await rollUp(auth.org.id, goal.parentId, auth.org.settings.initiativesCount, tx);
+      });
+    },
+  };
+}
+
+export type GoalsService = ReturnType<typeof createGoalsService>;

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import type { KeyResult, KeyResultKind, ProgressStatus } from '@okr-embed/api-types';
+import type { Database, Tx } from '../../lib/db.js';
+
+export interface KeyResultRecord extends KeyResult {
+  orgId: string;
+  ownerId: string | null;
+}
+
+export interface NewKeyResult {
+  orgId: string;
+  goalId: string;
+  title: string;
+  kind: KeyResultKind;
+  start: number;
+  target: number;
+  current: number;
+  unit: string | null;
+  weight: number;
+  ownerId: string | null;
+  progress: number;
+}
+
+export type KeyResultChanges = Partial<
+  Pick<
+    NewKeyResult,
+    'title' | 'kind' | 'start' | 'target' | 'unit' | 'weight' | 'ownerId' | 'progress'
+  >
+>;
+
+interface KeyResultRow {
+  id: string;
+  org_id: string;
+  goal_id: string;
+  title: string;
+  kind: KeyResultKind;
+  start_value: number;
+  target_value: number;
+  current_value: number;
+  unit: string | null;
+  weight: number;
+  owner_id: string | null;
+  owner_name: string | null;
+  owner_avatar: string | null;
+  status: ProgressStatus;
+  progress: number;
+  version: number;
+  updated_at: number;
+}
+
+const keyResultSelect = `
+  SELECT k.id, k.org_id, k.goal_id, k.title, k.kind, k.start_value, k.target_value, k.current_value,
+         k.unit, k.weight, k.owner_id, u.name AS owner_name, u.avatar_url AS owner_avatar,
+         k.status, k.progress, k.version, k.updated_at
+  FROM key_results k LEFT JOIN users u ON u.id = k.owner_id`;
+
+function toKeyResult(row: KeyResultRow): KeyResultRecord {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    goalId: row.goal_id,
+    title: row.title,
+    kind: row.kind,
+    start: Number(row.start_value),
+    target: Number(row.target_value),
+    current: Number(row.current_value),
+    unit: row.unit,
+    weight: Number(row.weight),
+    ownerId: row.owner_id,
+    owner: row.owner_id
+      ? { id: row.owner_id, name: row.owner_name ?? '', avatarUrl: row.owner_avatar }
+      : null,
+    status: row.status,
+    progress: Number(row.progress),
+    version: Number(row.version),
+    updatedAt: new Date(Number(row.updated_at)).toISOString(),
+  };
+}
+
+const columnOf: Record<keyof KeyResultChanges, string> = {
+  title: 'title',
+  kind: 'kind',
+  start: 'start_value',
+  target: 'target_value',
+  unit: 'unit',
+  weight: 'weight',
+  ownerId: 'owner_id',
+  progress: 'progress',
+};
+
+export function createKeyResultsRepository(db: Database) {
+  return {
+    async findKeyResult(orgId: string, id: string, tx?: Tx): Promise<KeyResultRecord | null> {
+      const [row] = await db.select<KeyResultRow>(
+        `${keyResultSelect} WHERE k.org_id = :orgId AND k.id = :id AND k.deleted_at IS NULL`,
+        { orgId, id },
+        tx,
+      );
+      return row ? toKeyResult(row) : null;
+    },
+
+    /** Locks the row (MySQL) before reading it, so concurrent check-ins on it queue up. */
+    async lockKeyResult(orgId: string, id: string, tx: Tx): Promise<KeyResultRecord | null> {
+      const locked = await db.select(
+        `SELECT id FROM key_results WHERE org_id = :orgId AND id = :id AND deleted_at IS NULL${db.forUpdate}`,
+        { orgId, id },
+        tx,
+      );
+      if (locked.length === 0) return null;
+      return this.findKeyResult(orgId, id, tx);
+    },
+
+    async listForGoal(orgId: string, goalId: string, tx?: Tx): Promise<KeyResultRecord[]> {
+      const rows = await db.select<KeyResultRow>(
+        `${keyResultSelect} WHERE k.org_id = :orgId AND k.goal_id = :goalId AND k.deleted_at IS NULL
+         ORDER BY k.created_at, k.id`,
+        { orgId, goalId },
+        tx,
+      );
+      return rows.map(toKeyResult);
+    },
+
+    async insertKeyResult(kr: NewKeyResult, tx: Tx): Promise<string> {
+      const id = randomUUID();
+      const now = Date.now();
+      await db.execute(
+        `INSERT INTO key_results (id, org_id, goal_id, title, kind, start_value, target_value,
+           current_value, unit, weight, owner_id, status, progress, version, created_at, updated_at)
+         VALUES (:id, :orgId, :goalId, :title, :kind, :start, :target, :current, :unit, :weight,
+           :ownerId, 'not_started', :progress, 1, :now, :now)`,
+        { id, ...kr, now },
+        tx,
+      );
+      return id;
+    },
+
+    async updateKeyResult(id: string, changes: KeyResultChanges, tx: Tx): Promise<void> {
+      const sets = Object.keys(changes).map(
+        (key) => `${columnOf[key as keyof KeyResultChanges]} = :${key}`,
+      );
+      await db.execute(
+        `UPDATE key_results SET ${[...sets, 'version = version + 1', 'updated_at = :now'].join(', ')}
+         WHERE id = :id`,
+        { ...changes, id, now: Date.now() },
+        tx,
+      );
+    },
+
+    async recordValue(
+      id: string,
+      values: { current: number; status: ProgressStatus; progress: number; version: number },
+      tx: Tx,
+    ): Promise<void> {
+      await db.execute(
+        `UPDATE key_results SET current_value = :current, status = :status, progress = :progress,
+           version = :version, updated_at = :now WHERE id = :id`,
+        { ...values, id, now: Date.now() },
+        tx,
+      );
+    },
+
+    async softDelete(id: string, tx: Tx): Promise<void> {
+      const now = Date.now();
+      await db.execute(
+        'UPDATE key_results SET deleted_at = :now, updated_at = :now, version = version + 1 WHERE id = :id',
+        { id, now },
+        tx,
+      );
+    },
+  };
+}
+
+export type KeyResultsRepository = ReturnType<typeof createKeyResultsRepository>;

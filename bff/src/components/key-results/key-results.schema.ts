@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { decimalValue, keyResultKind, uuid } from '../../lib/schemas.js';
+
+const title = z.string().trim().min(1).max(200);
+const unit = z.string().trim().max(32).nullable();
+const weight = z.number().finite().min(0).max(1000);
+
+export const createKeyResultBody = z
+  .object({
+    title,
+    kind: keyResultKind,
+    start: decimalValue.default(0),
+    target: decimalValue,
+    current: decimalValue.optional(),
+    unit: unit.optional(),
+    weight: weight.default(1),
+    ownerId: uuid.nullable().optional(),
+  })
+  .strict();
+
+export const updateKeyResultBody = z
+  .object({
+    title: title.optional(),
+    kind: keyResultKind.optional(),
+    start: decimalValue.optional(),
+    target: decimalValue.optional(),
+    unit: unit.optional(),
+    weight: weight.optional(),
+    ownerId: uuid.nullable().optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to change' });
+
+export type CreateKeyResultBody = z.infer<typeof createKeyResultBody>;
+export type UpdateKeyResultBody = z.infer<typeof updateKeyResultBody>;

@@ -1,0 +1,136 @@
+import type { KeyResult } from '@okr-embed/api-types';
+import { keyResultProgress } from '@okr-embed/progress';
+import type { AuthContext } from '../../lib/auth.js';
+import type { Database, Tx } from '../../lib/db.js';
+import { forbidden, notFound } from '../../lib/errors.js';
+import { toStoredDecimal } from '../../lib/schemas.js';
+import type { GoalsRepository } from '../goals/goals.repository.js';
+import type { RollUp } from '../goals/goals.rollup.js';
+import { ownsGoal, requireVersion } from '../goals/goals.service.js';
+import type { UsersRepository } from '../users/users.repository.js';
+import type {
+  KeyResultChanges,
+  KeyResultRecord,
+  KeyResultsRepository,
+} from './key-results.repository.js';
+import type { CreateKeyResultBody, UpdateKeyResultBody } from './key-results.schema.js';
+
+export interface KeyResultsServiceDeps {
+  db: Database;
+  goals: GoalsRepository;
+  keyResults: KeyResultsRepository;
+  users: UsersRepository;
+  rollUp: RollUp;
+}
+
+export const publicKeyResult = ({ orgId: _o, ownerId: _w, ...kr }: KeyResultRecord): KeyResult =>
+  kr;
+
+export function createKeyResultsService({
+  db,
+  goals,
+  keyResults,
+  users,
+  rollUp,
+}: KeyResultsServiceDeps) {
+  /** A key result's owner, or whoever may edit its goal, may edit it or check in on it. */
+  async function ownsKeyResult(auth: AuthContext, kr: KeyResultRecord, tx: Tx): Promise<boolean> {
+    if (kr.ownerId === auth.user.id) return true;
+    const goal = await goals.findGoal(auth.org.id, kr.goalId, tx);
+    return goal !== null && ownsGoal(auth, goal);
+  }
+
+  async function checkOwner(auth: AuthContext, ownerId: string | null | undefined, tx: Tx) {
+    if (ownerId && !(await users.userExists(auth.org.id, ownerId, tx))) throw notFound('Owner');
+  }
+
+  return {
+    ownsKeyResult,
+
+    async createKeyResult(
+      auth: AuthContext,
+      goalId: string,
+      body: CreateKeyResultBody,
+    ): Promise<KeyResult> {
+      const id = await db.transaction(async (tx) => {
+        const goal = await goals.findGoal(auth.org.id, goalId, tx);
+        if (!goal) throw notFound('Goal');
+        if (!ownsGoal(auth, goal))
+          throw forbidden('You may add key results to goals you or your teams own');
+        await checkOwner(auth, body.ownerId, tx);
+        const values = {
+          kind: body.kind,
+          start: toStoredDecimal(body.start),
+          target: toStoredDecimal(body.target),
+          current: toStoredDecimal(body.current ?? body.start),
+        };
+        const newId = await keyResults.insertKeyResult(
+          {
+            orgId: auth.org.id,
+            goalId,
+            title: body.title,
+            ...values,
+            unit: body.unit ?? null,
+            weight: toStoredDecimal(body.weight),
+            ownerId: body.ownerId === undefined ? auth.user.id : body.ownerId,
+            progress: keyResultProgress(values),
+          },
+          tx,
+        );
+        await rollUp(auth.org.id, goalId, auth.org.settings.initiativesCount, tx);
+        return newId;
+      });
+      const created = await keyResults.findKeyResult(auth.org.id, id);
+      if (!created) throw notFound('Key result');
+      return publicKeyResult(created);
+    },
+
+    async updateKeyResult(
+      auth: AuthContext,
+      id: string,
+      version: number,
+      body: UpdateKeyResultBody,
+    ): Promise<KeyResult> {
+      await db.transaction(async (tx) => {
+        const kr = await keyResults.lockKeyResult(auth.org.id, id, tx);
+        if (!kr) throw notFound('Key result');
+        if (!(await ownsKeyResult(auth, kr, tx)))
+          throw forbidden('You may edit key results you or your teams own');
+        requireVersion(version, kr.version);
+        await checkOwner(auth, body.ownerId, tx);
+        const changes: KeyResultChanges = Object.fromEntries(
+          Object.entries(body).filter(([, value]) => value !== undefined),
+        );
+        for (const key of ['start', 'target', 'weight'] as const) {
+          const value = changes[key];
+          if (value !== undefined) changes[key] = toStoredDecimal(value);
+        }
+        changes.progress = keyResultProgress({
+          kind: changes.kind ?? kr.kind,
+          start: changes.start ?? kr.start,
+          target: changes.target ?? kr.target,
+          current: kr.current,
+        });
+        await keyResults.updateKeyResult(id, changes, tx);
+        await rollUp(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
+      });
+      const updated = await keyResults.findKeyResult(auth.org.id, id);
+      if (!updated) throw notFound('Key result');
+      return publicKeyResult(updated);
+    },
+
+    async deleteKeyResult(auth: AuthContext, id: string, version: number): Promise<void> {
+      await db.transaction(async (tx) => {
+        const kr = await keyResults.lockKeyResult(auth.org.id, id, tx);
+        if (!kr) throw notFound('Key result');
+        if (!(await ownsKeyResult(auth, kr, tx)))
+          throw forbidden('You may delete key results you or your teams own');
+        requireVersion(version, kr.version);
+        await keyResults.softDelete(id, tx);
+        await rollUp(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
+      });
+    },
+  };
+}
+
+export type KeyResultsService = ReturnType<typeof createKeyResultsService>;

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import type { Database, Tx } from '../../lib/db.js';
+
+export interface OrgSettings {
+  initiativesCount: boolean;
+}
+
+export interface OrgRecord {
+  id: string;
+  slug: string;
+  name: string;
+  issuer: string;
+  settings: OrgSettings;
+  allowedOrigins: string[];
+}
+
+export interface EmbedKeyRecord {
+  kid: string;
+  orgId: string;
+  alg: 'HS256' | 'ES256' | 'RS256';
+  secretEncrypted: string | null;
+  publicKeyPem: string | null;
+  status: 'active' | 'retired';
+}
+
+interface OrgRow {
+  id: string;
+  slug: string;
+  name: string;
+  issuer: string;
+  settings: string;
+}
+
+interface KeyRow {
+  kid: string;
+  org_id: string;
+  alg: string;
+  secret_encrypted: string | null;
+  public_key_pem: string | null;
+  status: string;
+}
+
+export function parseSettings(raw: string): OrgSettings {
+  const parsed = JSON.parse(raw) as Partial<OrgSettings>;
+  return { initiativesCount: parsed.initiativesCount === true };
+}
+
+function toOrg(row: OrgRow, origins: string[]): OrgRecord {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    issuer: row.issuer,
+    settings: parseSettings(row.settings),
+    allowedOrigins: origins,
+  };
+}
+
+function toKey(row: KeyRow): EmbedKeyRecord {
+  return {
+    kid: row.kid,
+    orgId: row.org_id,
+    alg: row.alg as EmbedKeyRecord['alg'],
+    secretEncrypted: row.secret_encrypted,
+    publicKeyPem: row.public_key_pem,
+    status: row.status === 'active' ? 'active' : 'retired',
+  };
+}
+
+export function createOrgsRepository(db: Database) {
+  async function originsOf(orgId: string): Promise<string[]> {
+    const rows = await db.select<{ origin: string }>(
+      'SELECT origin FROM org_origins WHERE org_id = :orgId ORDER BY origin',
+      { orgId },
+    );
+    return rows.map((row) => row.origin);
+  }
+
+  return {
+    async insertOrg(org: Omit<OrgRecord, 'id'>, tx?: Tx): Promise<OrgRecord> {
+      const id = randomUUID();
+      const now = Date.now();
+      await db.execute(
+        `INSERT INTO organizations (id, slug, name, issuer, settings, created_at, updated_at)
+         VALUES (:id, :slug, :name, :issuer, :settings, :now, :now)`,
+        { id, ...org, settings: JSON.stringify(org.settings), now },
+        tx,
+      );
+      for (const origin of new Set(org.allowedOrigins)) {
+        await db.execute(
+          'INSERT INTO org_origins (org_id, origin) VALUES (:id, :origin)',
+          { id, origin },
+          tx,
+        );
+      }
+      return { id, ...org };
+    },
+
+    async findOrgBySlug(slug: string): Promise<OrgRecord | null> {
+      const [row] = await db.select<OrgRow>(
+        'SELECT id, slug, name, issuer, settings FROM organizations WHERE slug = :slug',
+        { slug },
+      );
+      return row ? toOrg(row, await originsOf(row.id)) : null;
+    },
+
+    async isOriginAllowedByAnyOrg(origin: string): Promise<boolean> {
+      const rows = await db.select(
+        'SELECT 1 AS hit FROM org_origins WHERE origin = :origin LIMIT 1',
+        {
+          origin,
+        },
+      );
+      return rows.length > 0;
+    },
+
+    async isOriginAllowedForOrg(orgId: string, origin: string): Promise<boolean> {
+      const rows = await db.select(
+        'SELECT 1 AS hit FROM org_origins WHERE org_id = :orgId AND origin = :origin',
+        { orgId, origin },
+      );
+      return rows.length > 0;
+    },
+
+    async insertKey(key: EmbedKeyRecord, tx?: Tx): Promise<void> {
+      await db.execute(
+        `INSERT INTO embed_keys (kid, org_id, alg, secret_encrypted, public_key_pem, status, created_at)
+         VALUES (:kid, :orgId, :alg, :secretEncrypted, :publicKeyPem, :status, :now)`,
+        { ...key, now: Date.now() },
+        tx,
+      );
+    },
+
+    async findKey(kid: string): Promise<EmbedKeyRecord | null> {
+      const [row] = await db.select<KeyRow>(
+        `SELECT kid, org_id, alg, secret_encrypted, public_key_pem, status
+         FROM embed_keys WHERE kid = :kid`,
+        { kid },
+      );
+      return row ? toKey(row) : null;
+    },
+
+    /** The key and its org in one query: token verification may ask nothing else first. */
+    async findKeyWithOrg(
+      kid: string,
+    ): Promise<{ key: EmbedKeyRecord; org: Omit<OrgRecord, 'allowedOrigins'> } | null> {
+      const [row] = await db.select<
+        KeyRow & { slug: string; name: string; issuer: string; settings: string }
+      >(
+        `SELECT k.kid, k.org_id, k.alg, k.secret_encrypted, k.public_key_pem, k.status,
+                o.slug, o.name, o.issuer, o.settings
+         FROM embed_keys k JOIN organizations o ON o.id = k.org_id
+         WHERE k.kid = :kid`,
+        { kid },
+      );
+      if (!row) return null;
+      return {
+        key: toKey(row),
+        org: {
+          id: row.org_id,
+          slug: row.slug,
+          name: row.name,
+          issuer: row.issuer,
+          settings: parseSettings(row.settings),
+        },
+      };
+    },
+
+    async activeKeys(orgId: string, alg?: string): Promise<EmbedKeyRecord[]> {
+      const rows = await db.select<KeyRow>(
+        `SELECT kid, org_id, alg, secret_encrypted, public_key_pem, status FROM embed_keys
+         WHERE org_id = :orgId AND status = 'active' ORDER BY created_at DESC`,
+        { orgId },
+      );
+      return rows.map(toKey).filter((key) => alg === undefined || key.alg === alg);
+    },
+
+    async retireKey(kid: string): Promise<void> {
+      await db.execute(
+        "UPDATE embed_keys SET status = 'retired', retired_at = :now WHERE kid = :kid",
+        { kid, now: Date.now() },
+      );
+    },
+  };
+}
+
+export type OrgsRepository = ReturnType<typeof createOrgsRepository>;

@@ -1,0 +1,35 @@
+import { authOf } from '../../lib/auth.js';
+import { parse } from '../../lib/http.js';
+import type { ApiRouter } from '../../lib/openapi.js';
+import { createTimeframeBody } from './timeframes.schema.js';
+import type { TimeframesService } from './timeframes.service.js';
+
+export function timeframesRoutes(api: ApiRouter, timeframes: TimeframesService) {
+  api.add(
+    {
+      method: 'get',
+      path: '/timeframes',
+      summary: 'Timeframes, the current one marked',
+      scope: 'okr:read',
+      responses: { 200: 'The timeframes', 401: 'No valid token' },
+    },
+    async (req, res) => {
+      res.json({ items: await timeframes.listTimeframes(authOf(req)) });
+    },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/timeframes',
+      summary: 'Create a timeframe (admins)',
+      scope: 'okr:admin',
+      body: createTimeframeBody,
+      responses: { 201: 'The new timeframe', 400: 'Invalid body', 403: 'Not an admin' },
+    },
+    async (req, res) => {
+      const body = parse(createTimeframeBody, req.body, 'body');
+      res.status(201).json(await timeframes.createTimeframe(authOf(req), body));
+    },
+  );
+}

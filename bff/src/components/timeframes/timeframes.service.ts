@@ -1,0 +1,23 @@
+import type { Timeframe, TimeframeSummary } from '@okr-embed/api-types';
+import type { AuthContext } from '../../lib/auth.js';
+import type { CreateTimeframeBody } from './timeframes.schema.js';
+import type { TimeframesRepository } from './timeframes.repository.js';
+
+export const today = (now = new Date()) => now.toISOString().slice(0, 10);
+
+export function createTimeframesService(repo: TimeframesRepository) {
+  return {
+    async listTimeframes(auth: AuthContext, now = new Date()): Promise<Timeframe[]> {
+      const timeframes = await repo.listTimeframes(auth.org.id);
+      const current = await repo.timeframeOn(auth.org.id, today(now));
+      return timeframes.map((t) => ({ ...t, current: t.id === current?.id }));
+    },
+
+    async createTimeframe(auth: AuthContext, body: CreateTimeframeBody): Promise<TimeframeSummary> {
+      const id = await repo.insertTimeframe({ orgId: auth.org.id, ...body });
+      return { id, ...body };
+    },
+  };
+}
+
+export type TimeframesService = ReturnType<typeof createTimeframesService>;

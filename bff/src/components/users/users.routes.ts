@@ -1,0 +1,31 @@
+import type { Me } from '@okr-embed/api-types';
+import { authOf } from '../../lib/auth.js';
+import type { ApiRouter } from '../../lib/openapi.js';
+
+export function meRoutes(api: ApiRouter) {
+  api.add(
+    {
+      method: 'get',
+      path: '/me',
+      summary: "The token's user, org, teams and scopes",
+      scope: 'okr:read',
+      responses: { 200: 'Who you are', 401: 'No valid token' },
+    },
+    (req, res) => {
+      const { user, org, teams, scopes } = authOf(req);
+      const me: Me = {
+        user: {
+          id: user.id,
+          name: user.name,
+          avatarUrl: user.avatarUrl,
+          externalId: user.externalId,
+          email: user.email,
+        },
+        org: { id: org.id, slug: org.slug, name: org.name },
+        teams,
+        scopes: [...scopes],
+      };
+      res.json(me);
+    },
+  );
+}

@@ -1,0 +1,137 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import type { Scope, TeamSummary } from '@okr-embed/api-types';
+import { AppError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { OrgRecord, OrgsRepository } from '../components/orgs/orgs.repository.js';
+import { AUDIENCE, type OrgsService } from '../components/orgs/orgs.service.js';
+import type { UserRecord, UsersRepository } from '../components/users/users.repository.js';
+
+export interface AuthContext {
+  org: Omit<OrgRecord, 'allowedOrigins'>;
+  user: UserRecord;
+  teams: TeamSummary[];
+  scopes: Set<Scope>;
+}
+
+const MAX_TOKEN_AGE_SECONDS = 3600;
+const CLOCK_SKEW_SECONDS = 30;
+const knownScopes: readonly Scope[] = ['okr:read', 'okr:checkin', 'okr:write', 'okr:admin'];
+
+const claimsSchema = z.object({
+  sub: z.string().min(1).max(255),
+  name: z.string().max(200).optional(),
+  email: z.string().max(320).optional(),
+  teams: z.array(z.string().min(1).max(64)).max(100).optional(),
+  scope: z.string().max(1000).optional(),
+  iat: z.number(),
+  exp: z.number(),
+});
+
+const contexts = new WeakMap<Request, AuthContext>();
+
+/** The verified caller; only routes behind `authenticate` may ask. */
+export function authOf(req: Request): AuthContext {
+  const context = contexts.get(req);
+  if (!context) throw new Error('authOf() called on a route without authentication');
+  return context;
+}
+
+export function invalidToken(message: string): AppError {
+  return new AppError('invalid_token', message, 401);
+}
+
+export interface AuthDeps {
+  orgs: OrgsRepository;
+  orgsService: OrgsService;
+  users: UsersRepository;
+  logger: Logger;
+}
+
+export function createAuthenticator({ orgs, orgsService, users, logger }: AuthDeps) {
+  /** Public keys parse once per PEM; a PEM never changes for a kid. */
+  const publicKeys = new Map<string, KeyObject>();
+
+  return async function authenticate(req: Request, _res: Response, next: NextFunction) {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer ([A-Za-z0-9_\-.=]+)$/.exec(header);
+    if (!match?.[1]) {
+      throw new AppError('missing_token', 'An Authorization: Bearer token is required', 401);
+    }
+    const token = match[1];
+    const decoded = jwt.decode(token, { complete: true });
+    if (!decoded || typeof decoded.payload === 'string')
+      throw invalidToken('The token is malformed');
+    const kid = decoded.header.kid;
+    if (typeof kid !== 'string' || kid.length === 0 || kid.length > 64) {
+      throw invalidToken('The token has no usable kid');
+    }
+
+    const found = await orgs.findKeyWithOrg(kid);
+    if (!found || found.key.status !== 'active') throw invalidToken('Unknown or retired key');
+    const { key, org } = found;
+
+    let verificationKey: Buffer | KeyObject;
+    if (key.alg === 'HS256') {
+      try {
+        verificationKey = orgsService.secretOf(key);
+      } catch (error) {
+        logger.error(
+          { err: error, kid },
+          'cannot decrypt the HS256 secret: is OKR_MASTER_KEY right?',
+        );
+        throw invalidToken('The key cannot be used');
+      }
+    } else {
+      const pem = key.publicKeyPem ?? '';
+      verificationKey = publicKeys.get(pem) ?? createPublicKey(pem);
+      publicKeys.set(pem, verificationKey);
+    }
+
+    let payload: jwt.JwtPayload;
+    try {
+      payload = jwt.verify(token, verificationKey, {
+        algorithms: [key.alg],
+        audience: AUDIENCE,
+        issuer: org.issuer,
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        maxAge: MAX_TOKEN_AGE_SECONDS,
+      }) as jwt.JwtPayload;
+    } catch (error) {
+      throw invalidToken(error instanceof Error ? error.message : 'The token does not verify');
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) throw invalidToken('The token lacks required claims (sub, iat, exp)');
+    const { iat, exp } = claims.data;
+    const now = Date.now() / 1000;
+    if (iat > now + CLOCK_SKEW_SECONDS) throw invalidToken('The token was issued in the future');
+    if (exp - iat > MAX_TOKEN_AGE_SECONDS) throw invalidToken('The token lives longer than 1 h');
+
+    const { user, teams } = await users.upsertFromClaims(org.id, {
+      sub: claims.data.sub,
+      name: claims.data.name ?? claims.data.sub,
+      email: claims.data.email ?? null,
+      teams: claims.data.teams,
+    });
+    const requested = (claims.data.scope ?? '').split(/\s+/);
+    const scopes = new Set(knownScopes.filter((scope) => requested.includes(scope)));
+    contexts.set(req, { org, user, teams, scopes });
+    next();
+  };
+}
+
+/** `okr:admin` grants every scope. */
+export function hasScope(auth: AuthContext, scope: Scope): boolean {
+  return auth.scopes.has(scope) || auth.scopes.has('okr:admin');
+}
+
+export function requireScope(scope: Scope) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (!hasScope(authOf(req), scope)) {
+      throw new AppError('insufficient_scope', `This needs the ${scope} scope`, 403);
+    }
+    next();
+  };
+}

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { repoRoot } from './paths.js';
+
+const masterKey = z
+  .string()
+  .transform((value, ctx) => {
+    const bytes = /^[0-9a-fA-F]{64}$/.test(value)
+      ? Buffer.from(value, 'hex')
+      : Buffer.from(value, 'base64');
+    if (bytes.length !== 32) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be 32 bytes, as 64 hex digits or base64 (openssl rand -base64 32)',
+      });
+      return z.NEVER;
+    }
+    return bytes;
+  })
+  .optional();
+
+const environment = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:|mysql:\/\/|mariadb:\/\/)/, 'must start with sqlite: or mysql://')
+    .default('sqlite:data/okr-embed.sqlite'),
+  OKR_MASTER_KEY: masterKey,
+  OKR_DATA_DIR: z.string().min(1).optional(),
+  WIDGETS_DIR: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().default('development'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  JSON_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export interface Config {
+  port: number;
+  host: string | undefined;
+  databaseUrl: string;
+  /** 32 bytes for AES-256-GCM; undefined until the operator sets OKR_MASTER_KEY. */
+  masterKey: Buffer | undefined;
+  dataDir: string;
+  widgetsDir: string;
+  logLevel: z.infer<typeof environment>['LOG_LEVEL'];
+  production: boolean;
+  /** Requests per minute per (org, user); 0 turns the limit off (benchmarks). */
+  rateLimitPerMinute: number;
+  jsonBodyLimitBytes: number;
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the environment once; throws ConfigError with one line per bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    masterKey: e.OKR_MASTER_KEY,
+    dataDir: path.resolve(repoRoot, e.OKR_DATA_DIR ?? 'data'),
+    widgetsDir: path.resolve(repoRoot, e.WIDGETS_DIR ?? 'widgets/dist'),
+    logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === 'production',
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    jsonBodyLimitBytes: e.JSON_BODY_LIMIT_BYTES,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}

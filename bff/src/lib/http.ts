@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import { ConnectionError } from 'sequelize';
+import type { z } from 'zod';
+import { AppError } from './errors.js';
+import type { Logger } from './logger.js';
+
+const requestIds = new WeakMap<Request, string>();
+
+export function requestIdOf(req: Request): string {
+  return requestIds.get(req) ?? 'unknown';
+}
+
+/** Keeps a caller's `X-Request-Id` when it looks like one, so logs join up across services. */
+export function requestContext(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.get('x-request-id');
+    const id = incoming && /^[A-Za-z0-9._-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+    requestIds.set(req, id);
+    res.set('X-Request-Id', id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      logger.info(
+        {
+          requestId: id,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+/** Validates one part of a request; failures are 400 with the failing fields. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new AppError(
+    'validation_failed',
+    `The request ${where} is invalid`,
+    400,
+    result.error.issues.map((issue) => ({
+      field: [where, ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })),
+  );
+}
+
+/** A write request's body, when it has one, is JSON. */
+export const requireJsonBody: RequestHandler = (req, _res, next) => {
+  if (['POST', 'PATCH', 'PUT'].includes(req.method)) {
+    const length = req.get('content-length');
+    const hasBody =
+      req.get('transfer-encoding') !== undefined || (length !== undefined && length !== '0');
+    if (hasBody && !req.is('application/json')) {
+      throw new AppError('unsupported_media_type', 'Send the body as application/json', 415);
+    }
+  }
+  next();
+};
+
+export function notFoundHandler(req: Request, _res: Response, next: NextFunction) {
+  next(new AppError('not_found', `No route for ${req.method} ${req.path}`, 404));
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+function describe(error: unknown): {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+} {
+  if (error instanceof AppError) {
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      details: error.details,
+    };
+  }
+  const parserError = error as BodyParserError;
+  switch (parserError?.type) {
+    case 'entity.too.large':
+      return { status: 413, code: 'payload_too_large', message: 'The request body is too large' };
+    case 'entity.parse.failed':
+      return { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON' };
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return { status: 415, code: 'unsupported_media_type', message: 'Unsupported body encoding' };
+  }
+  if (
+    typeof parserError?.status === 'number' &&
+    parserError.status >= 400 &&
+    parserError.status < 500
+  ) {
+    return {
+      status: parserError.status,
+      code: 'bad_request',
+      message: 'The request cannot be read',
+    };
+  }
+  if (error instanceof ConnectionError) {
+    return { status: 503, code: 'database_unavailable', message: 'The database is unavailable' };
+  }
+  return { status: 500, code: 'internal_error', message: 'Something went wrong on our side' };
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const requestId = requestIdOf(req);
+    const { status, code, message, details } = describe(error);
+    if (status >= 500) logger.error({ err: error, requestId }, 'request failed');
+    if (status === 401) {
+      res.set(
+        'WWW-Authenticate',
+        code === 'invalid_token'
+          ? 'Bearer realm="okr-embed", error="invalid_token"'
+          : 'Bearer realm="okr-embed"',
+      );
+    }
+    if (status === 429 && error instanceof AppError) {
+      res.set(
+        'Retry-After',
+        String((error.details as { retryAfterSeconds: number }).retryAfterSeconds),
+      );
+    }
+    res.status(status).json({
+      error: { code, message, ...(details === undefined ? {} : { details }), requestId },
+    });
+  };
+}
+
+/** The version a PATCH or DELETE expects; without If-Match an edit could silently undo another. */
+export function expectedVersion(req: Request, schema: z.ZodType<number>): number {
+  const header = req.get('if-match');
+  if (header === undefined) {
+    throw new AppError('precondition_required', 'Send If-Match with the version you last saw', 428);
+  }
+  return parse(schema, header, 'header If-Match');
+}

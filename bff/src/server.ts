@@ -1,0 +1,55 @@
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import type { Config } from './lib/config.js';
+import { createDatabase, type Database } from './lib/db.js';
+import type { Logger } from './lib/logger.js';
+import { migrate } from './lib/migrate.js';
+
+export interface RunningServer {
+  port: number;
+  db: Database;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the pool. */
+  stop(): Promise<void>;
+}
+
+export interface ServeOptions {
+  config: Config;
+  logger: Logger;
+  demoOrg?: string;
+  /** Runs after migrations and before listening (demo seeding). */
+  prepare?: (db: Database) => Promise<void>;
+}
+
+export async function startServer({
+  config,
+  logger,
+  demoOrg,
+  prepare,
+}: ServeOptions): Promise<RunningServer> {
+  const db = createDatabase(config.databaseUrl);
+  const applied = await migrate(db);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  await prepare?.(db);
+  const app = createApp({ config, db, logger, demoOrg });
+  const server = app.listen(config.port, config.host ?? '::');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info('shutting down: no new connections, finishing requests in flight');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+      await closed;
+      clearTimeout(grace);
+      await db.close();
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+  return { port: (server.address() as AddressInfo).port, db, stop };
+}

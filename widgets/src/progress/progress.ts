@@ -1,0 +1,175 @@
+/**
+ * How okr-embed turns values into progress and status. Pure functions, no DOM and no Node
+ * APIs: the BFF stores what these compute, and the widgets use the same code to explain it
+ * ("why 47 %?") and to show an optimistic value before the BFF answers.
+ */
+import type { KeyResultKind, ProgressSource, ProgressStatus } from '../api/types.js';
+
+export interface KeyResultValues {
+  kind: KeyResultKind;
+  start: number;
+  target: number;
+  current: number;
+}
+
+export interface KeyResultContribution {
+  kind: KeyResultKind;
+  weight: number;
+  progress: number;
+}
+
+export interface ChildContribution {
+  progress: number;
+}
+
+export interface GoalProgressInput<
+  K extends KeyResultContribution = KeyResultContribution,
+  C extends ChildContribution = ChildContribution,
+> {
+  source: ProgressSource;
+  keyResults: K[];
+  children: C[];
+  /** The org setting: whether `initiative` key results count toward goal progress. */
+  initiativesCount: boolean;
+}
+
+export interface Contribution {
+  type: 'key_result' | 'goal';
+  id: string;
+  title: string;
+  progress: number;
+  weight: number;
+  /** The fraction of the goal's final number this contribution makes up (0..1). */
+  share: number;
+}
+
+export interface GoalProgressExplanation {
+  progress: number;
+  contributions: Contribution[];
+}
+
+function clamp01(value: number): number {
+  if (!Number.isFinite(value)) return 0;
+  return Math.min(1, Math.max(0, value));
+}
+
+export function keyResultProgress({ kind, start, target, current }: KeyResultValues): number {
+  switch (kind) {
+    case 'increase':
+      if (target === start) return current >= target ? 1 : 0;
+      return clamp01((current - start) / (target - start));
+    case 'decrease':
+      if (target === start) return current <= target ? 1 : 0;
+      return clamp01((current - start) / (target - start));
+    case 'stay_above':
+      return current >= target ? 1 : 0;
+    case 'stay_below':
+      return current <= target ? 1 : 0;
+    case 'boolean':
+      return current >= 1 ? 1 : 0;
+    case 'initiative':
+      return clamp01(current);
+  }
+}
+
+/** The weighted contributors of a goal, in the order they are listed. */
+function contributorsOf<K extends KeyResultContribution, C extends ChildContribution>(
+  input: GoalProgressInput<K, C>,
+): Array<
+  { type: 'key_result'; item: K; weight: number } | { type: 'goal'; item: C; weight: number }
+> {
+  const fromKeyResults =
+    input.source === 'aligned_goals'
+      ? []
+      : input.keyResults
+          .filter((kr) => kr.kind !== 'initiative' || input.initiativesCount)
+          .filter((kr) => Number.isFinite(kr.weight) && kr.weight > 0)
+          .map((item) => ({ type: 'key_result' as const, item, weight: item.weight }));
+  // An aligned goal counts once, as much as a key result of the default weight 1.
+  const fromChildren =
+    input.source === 'key_results'
+      ? []
+      : input.children.map((item) => ({ type: 'goal' as const, item, weight: 1 }));
+  return [...fromKeyResults, ...fromChildren];
+}
+
+export function goalProgress(input: GoalProgressInput): number {
+  const contributors = contributorsOf(input);
+  const totalWeight = contributors.reduce((sum, c) => sum + c.weight, 0);
+  if (totalWeight <= 0) return 0;
+  const weighted = contributors.reduce((sum, c) => sum + c.weight * clamp01(c.item.progress), 0);
+  return clamp01(weighted / totalWeight);
+}
+
+export function explainGoalProgress(
+  input: GoalProgressInput<
+    KeyResultContribution & { id: string; title: string },
+    ChildContribution & { id: string; title: string }
+  >,
+): GoalProgressExplanation {
+  const contributors = contributorsOf(input);
+  const weightedSum = contributors.reduce((sum, c) => sum + c.weight * clamp01(c.item.progress), 0);
+  return {
+    progress: goalProgress(input),
+    contributions: contributors.map((c) => {
+      const progress = clamp01(c.item.progress);
+      return {
+        type: c.type,
+        id: c.item.id,
+        title: c.item.title,
+        progress,
+        weight: c.weight,
+        share: weightedSum > 0 ? (c.weight * progress) / weightedSum : 0,
+      };
+    }),
+  };
+}
+
+/** Weakest first; `not_started` only wins when nothing has started. */
+const weakness: Record<Exclude<ProgressStatus, 'not_started'>, number> = {
+  off_track: 0,
+  needs_attention: 1,
+  on_track: 2,
+  accomplished: 3,
+};
+
+/** A goal's status is its weakest key result's; key results not started yet do not count. */
+export function goalStatus(keyResultStatuses: readonly ProgressStatus[]): ProgressStatus {
+  let weakest: Exclude<ProgressStatus, 'not_started'> | null = null;
+  for (const status of keyResultStatuses) {
+    if (status === 'not_started') continue;
+    if (weakest === null || weakness[status] < weakness[weakest]) weakest = status;
+  }
+  return weakest ?? 'not_started';
+}
+
+export interface PaceInput {
+  progress: number;
+  startDate: string | number | Date;
+  endDate: string | number | Date;
+  now: string | number | Date;
+}
+
+function timeOf(value: string | number | Date): number {
+  return value instanceof Date ? value.getTime() : new Date(value).getTime();
+}
+
+/**
+ * Compares progress with the elapsed share of the timeframe: at ≥ 70 % of the expected pace a
+ * goal is on track, at ≥ 50 % it needs attention, below that it is off track.
+ */
+export function suggestStatus({ progress, startDate, endDate, now }: PaceInput): ProgressStatus {
+  const value = clamp01(progress);
+  if (value >= 1) return 'accomplished';
+  const start = timeOf(startDate);
+  const end = timeOf(endDate);
+  const at = timeOf(now);
+  if (![start, end, at].every(Number.isFinite) || end <= start) return 'on_track';
+  const expected = clamp01((at - start) / (end - start));
+  // Nothing is expected before the timeframe starts, so nobody is behind yet.
+  if (expected === 0) return 'on_track';
+  const pace = value / expected;
+  if (pace >= 0.7) return 'on_track';
+  if (pace >= 0.5) return 'needs_attention';
+  return 'off_track';
+}

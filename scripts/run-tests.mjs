@@ -18,6 +18,7 @@ const steps = [
   { name: 'lint', command: 'npx eslint --max-warnings 0 .' },
   { name: 'format', command: 'npx prettier --check --log-level warn .' },
   { name: 'build', command: 'npm run --silent build' },
+  { name: 'bundle size', command: 'node --test bench/bundle-size.test.mjs' },
   { name: 'widgets', command: 'npm run --silent test:widgets' },
   { name: 'bff', command: 'npm run --silent test:bff' },
   { name: 'storybook build', command: 'npm run --silent build-storybook -- --quiet' },

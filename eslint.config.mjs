@@ -31,6 +31,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
+    // Chai's property assertions (`expect(x).to.be.true`) are expression statements by design.
+    files: ['**/*.test.ts'],
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  {
     files: ['widgets/**/*.ts', 'storybook/**/*.ts'],
     ...lit.configs['flat/recommended'],
   },

@@ -29,6 +29,9 @@ describe('demo intranet page against a live BFF', () => {
       if (message.type() === 'error') problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+    });
 
     await page.goto(server.demoUrl);
     const card = page.locator('okr-goal-card').first();

@@ -75,7 +75,10 @@ export async function startDemoServer(): Promise<DemoServer> {
   );
   let output = '';
   const demoUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`demo server did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`demo server did not start:\n${output}`)),
+      60_000,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Demo page: (http:\/\/\S+)/.exec(output);

@@ -41,6 +41,7 @@ export function demoRoutes({ db, orgsService, orgSlug, production }: DemoDeps): 
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Acme intranet — OKRs (okr-embed demo)</title>
+    <link rel="icon" href="data:," />
     <link rel="stylesheet" href="/demo/demo.css" />
     <script type="module" src="/demo/demo.js"></script>
   </head>

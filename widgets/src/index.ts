@@ -24,3 +24,4 @@ export { OkrProgressBar } from './progress-bar/progress-bar.js';
 export { OkrStatusBadge } from './status-badge/status-badge.js';
 export { OkrGoalCard } from './goal-card/goal-card.js';
 export { OkrGoalList } from './goal-list/goal-list.js';
+export { OkrCheckIn } from './check-in/check-in.js';

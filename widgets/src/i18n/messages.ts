@@ -37,6 +37,8 @@ export interface Wording {
   checkIn: string;
   value: string;
   comment: string;
+  statusLabel: string;
+  percentComplete: string;
   save: string;
   saving: string;
   saved: string;
@@ -86,6 +88,8 @@ export const en: Wording = {
   checkIn: 'Check in',
   value: 'New value',
   comment: 'Comment',
+  statusLabel: 'Status',
+  percentComplete: 'Percent complete',
   save: 'Save check-in',
   saving: 'Saving…',
   saved: 'Check-in saved.',
@@ -136,6 +140,8 @@ export const de: Wording = {
   checkIn: 'Check-in',
   value: 'Neuer Wert',
   comment: 'Kommentar',
+  statusLabel: 'Status',
+  percentComplete: 'Prozent erledigt',
   save: 'Check-in speichern',
   saving: 'Wird gespeichert …',
   saved: 'Check-in gespeichert.',

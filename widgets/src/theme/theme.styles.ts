@@ -20,6 +20,7 @@ const light = {
   accomplished: '#0969da',
   'not-started': '#59636e',
   'on-status': '#ffffff',
+  danger: '#cf222e',
 };
 
 const dark: typeof light = {
@@ -37,6 +38,7 @@ const dark: typeof light = {
   accomplished: '#1f6feb',
   'not-started': '#59636e',
   'on-status': '#ffffff',
+  danger: '#ff7b72',
 };
 
 function palette(colors: typeof light) {

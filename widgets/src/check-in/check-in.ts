@@ -1,0 +1,321 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { CheckInRequest, Goal, KeyResult, ProgressStatus } from '../api/types.js';
+import { OkrApiError } from '../client/errors.js';
+import { ResourceController } from '../client/resource-controller.js';
+import { emit } from '../events/events.js';
+import { formatKeyResultValue } from '../i18n/format.js';
+import { fill } from '../i18n/messages.js';
+import { keyResultProgress } from '../progress/progress.js';
+import '../progress-bar/progress-bar.js';
+import { OkrElement } from '../provider/okr-element.js';
+import { errorState, loadingState } from '../theme/states.js';
+import { themeStyles } from '../theme/theme.styles.js';
+import { checkInStyles } from './check-in.styles.js';
+
+const statusOrder: ProgressStatus[] = [
+  'on_track',
+  'needs_attention',
+  'off_track',
+  'accomplished',
+  'not_started',
+];
+
+/** The BFF's limit for a check-in comment. */
+export const COMMENT_MAX = 4000;
+
+function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return [...crypto.getRandomValues(new Uint8Array(16))]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('');
+}
+
+/** Failures after which the same submission may be sent again without being stored twice. */
+function isRetryable(error: OkrApiError): boolean {
+  return error.status === 0 || error.status === 429 || error.status >= 500;
+}
+
+/**
+ * A form to check in on a key result: the new value (a number, a percent for initiatives, or
+ * done/not done), a status and a comment. The new value shows at once and is rolled back when
+ * the BFF refuses it; a retry of the same submission reuses its idempotency key.
+ *
+ * @summary Check-in form for a key result; `.keyResult`, or `goal-id` + `key-result-id`.
+ * @fires okr-check-in-submitted - The BFF stored the check-in; `detail.checkIn`, `.keyResult`, `.goal`.
+ * @fires okr-error - Loading or saving failed; `detail.error`.
+ * @csspart form - The form surface.
+ * @csspart key-result - The key result's title, value and progress.
+ * @csspart value - The value input (number or checkbox).
+ * @csspart status - The status select.
+ * @csspart comment - The comment textarea.
+ * @csspart submit - The save button.
+ * @csspart message - The live region announcing success or failure.
+ * @csspart skeleton - The loading placeholder.
+ * @csspart error - The error message with its retry button.
+ * @csspart retry - The retry button.
+ * @cssprop --okr-check-in-padding - Inner spacing.
+ * @cssprop --okr-check-in-submit-background - Save button color (defaults to the accent).
+ * @cssprop --okr-check-in-submit-color - Save button text color.
+ */
+@customElement('okr-check-in')
+export class OkrCheckIn extends OkrElement {
+  static override styles = [themeStyles, checkInStyles];
+
+  /** The goal to load the key result from (with `key-result-id`). */
+  @property({ attribute: 'goal-id', reflect: true }) goalId?: string;
+
+  /** Which key result of the goal; the first when not set. */
+  @property({ attribute: 'key-result-id', reflect: true }) keyResultId?: string;
+
+  /** The key result; set it to render without fetching. */
+  @property({ attribute: false }) keyResult?: KeyResult;
+
+  @state() private shown?: KeyResult;
+  @state() private submitting = false;
+  @state() private valueError?: string;
+  @state() private commentError?: string;
+  @state() private message?: { text: string; tone: 'success' | 'error' };
+  @state() private status?: ProgressStatus;
+  /** What the value input holds: set from stored values only, so a failed save keeps the user's entry. */
+  @state() private draft = '';
+
+  @query('#value') private valueInput!: HTMLInputElement;
+  @query('#comment') private commentInput!: HTMLTextAreaElement;
+
+  private readonly resource = new ResourceController<Goal>(this);
+  /** The key and body of a submission that may be retried: same body, same key. */
+  private pendingSubmission?: { key: string; body: string };
+  private saveController?: AbortController;
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    const client = this.settings.client;
+    const id = this.keyResult ? undefined : this.goalId;
+    this.resource.sync(
+      [id, client],
+      id && client ? (signal) => client.goal(id, { signal }) : undefined,
+    );
+    if (changed.has('keyResult') && this.keyResult) this.show(this.keyResult);
+    if (!this.keyResult && this.resource.state.status === 'loaded') {
+      const goal = this.resource.state.value;
+      const found = goal.keyResults.find((kr) => !this.keyResultId || kr.id === this.keyResultId);
+      if (found && found !== this.shown && !this.submitting) this.show(found);
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.saveController?.abort();
+  }
+
+  private show(keyResult: KeyResult): void {
+    this.shown = keyResult;
+    this.status = keyResult.status === 'not_started' ? 'on_track' : keyResult.status;
+    this.draft = String(
+      keyResult.kind === 'initiative' ? Math.round(keyResult.current * 100) : keyResult.current,
+    );
+  }
+
+  protected override render() {
+    const words = this.words;
+    const state = this.resource.state;
+    if (this.shown) return this.renderForm(this.shown);
+    if (state.status === 'error') {
+      return html`<div class="state">
+        ${errorState(words, state.error, () => this.resource.retry())}
+      </div>`;
+    }
+    if (state.status === 'loaded' || (!this.goalId && !this.keyResult)) {
+      return html`<div class="state"><p class="empty">${words.noKeyResult}</p></div>`;
+    }
+    return html`<div class="state">${loadingState(words, ['line', 'field', 'field'])}</div>`;
+  }
+
+  private renderForm(kr: KeyResult) {
+    const words = this.words;
+    const locale = this.resolvedLocale;
+    return html`<form
+      part="form"
+      novalidate
+      aria-label=${`${words.checkIn}: ${kr.title}`}
+      @submit=${this.submit}
+    >
+      <div part="key-result" class="key-result">
+        <span class="kr-title">${kr.title}</span>
+        <span class="kr-value">${formatKeyResultValue(kr, locale, words)}</span>
+        <okr-progress-bar
+          size="small"
+          .value=${kr.progress}
+          .status=${kr.status}
+          .label=${fill(words.progressOf, { title: kr.title })}
+          .locale=${locale}
+          .theme=${this.resolvedTheme}
+        ></okr-progress-bar>
+      </div>
+      ${this.renderValueField(kr)}
+      <div class="field">
+        <label for="status">${words.statusLabel}</label>
+        <select
+          id="status"
+          part="status"
+          @change=${(e: Event) => (this.status = (e.target as HTMLSelectElement).value as ProgressStatus)}
+        >
+          ${statusOrder.map((status) => html`<option value=${status} ?selected=${status === this.status}>${words.status[status]}</option>`)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="comment">${words.comment}</label>
+        <textarea
+          id="comment"
+          part="comment"
+          aria-invalid=${this.commentError ? 'true' : 'false'}
+          aria-describedby=${this.commentError ? 'comment-error' : nothing}
+        ></textarea>
+        ${this.commentError ? html`<p id="comment-error" class="field-error">${this.commentError}</p>` : nothing}
+      </div>
+      <button part="submit" class="submit" type="submit" ?disabled=${this.submitting}>
+        ${this.submitting ? words.saving : words.save}
+      </button>
+      <p part="message" class="message" role="status" data-tone=${this.message?.tone ?? nothing}>
+        ${this.message?.text ?? ''}
+      </p>
+    </form>`;
+  }
+
+  /** The input fits the kind: a checkbox for done/not done, a percent for initiatives, else a number in the unit. */
+  private renderValueField(kr: KeyResult) {
+    const words = this.words;
+    if (kr.kind === 'boolean') {
+      return html`<div class="field inline">
+        <input id="value" part="value" type="checkbox" .checked=${Number(this.draft) >= 1} />
+        <label for="value">${words.done}</label>
+      </div>`;
+    }
+    const initiative = kr.kind === 'initiative';
+    const label = initiative
+      ? words.percentComplete
+      : kr.unit
+        ? `${words.value} (${kr.unit})`
+        : words.value;
+    return html`<div class="field">
+      <label for="value">${label}</label>
+      <input
+        id="value"
+        part="value"
+        type="number"
+        inputmode="decimal"
+        step="any"
+        min=${initiative ? 0 : nothing}
+        max=${initiative ? 100 : nothing}
+        .value=${this.draft}
+        aria-invalid=${this.valueError ? 'true' : 'false'}
+        aria-describedby=${this.valueError ? 'value-error' : nothing}
+      />
+      ${this.valueError ? html`<p id="value-error" class="field-error">${this.valueError}</p>` : nothing}
+    </div>`;
+  }
+
+  /** Reads and checks the form; undefined (with the errors shown) when it is not valid. */
+  private readForm(kr: KeyResult): CheckInRequest | undefined {
+    const words = this.words;
+    let value: number;
+    this.valueError = undefined;
+    this.commentError = undefined;
+    if (kr.kind === 'boolean') value = this.valueInput.checked ? 1 : 0;
+    else {
+      const raw = this.valueInput.value.trim();
+      const parsed = raw === '' ? Number.NaN : Number(raw);
+      const outOfRange = kr.kind === 'initiative' && (parsed < 0 || parsed > 100);
+      if (!Number.isFinite(parsed) || outOfRange) this.valueError = words.valueRequired;
+      value = kr.kind === 'initiative' ? parsed / 100 : parsed;
+    }
+    const comment = this.commentInput.value.trim();
+    if (comment.length > COMMENT_MAX) {
+      this.commentError = fill(words.commentTooLong, { max: COMMENT_MAX });
+    }
+    if (this.valueError || this.commentError) {
+      const invalid = this.valueError ? this.valueInput : this.commentInput;
+      this.updateComplete.then(() => invalid.focus());
+      return undefined;
+    }
+    return { value, status: this.status, ...(comment ? { comment } : {}) };
+  }
+
+  private async submit(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const before = this.shown;
+    const client = this.settings.client;
+    if (!before || this.submitting) return;
+    const body = this.readForm(before);
+    if (!body) return;
+    const serialized = JSON.stringify(body);
+    if (this.pendingSubmission?.body !== serialized) {
+      this.pendingSubmission = { key: newIdempotencyKey(), body: serialized };
+    }
+    const { key } = this.pendingSubmission;
+    this.submitting = true;
+    this.message = undefined;
+    // Optimistic: show the new value now; the BFF's answer replaces it, a failure restores it.
+    this.shown = {
+      ...before,
+      current: body.value,
+      status: body.status ?? before.status,
+      progress: keyResultProgress({ ...before, current: body.value }),
+    };
+    this.saveController = new AbortController();
+    try {
+      if (!client)
+        throw new OkrApiError({ status: 0, code: 'not_configured', message: 'No BFF configured.' });
+      const result = await client.postCheckIn(before.id, body, key, {
+        signal: this.saveController.signal,
+      });
+      this.pendingSubmission = undefined;
+      this.shown = result.keyResult;
+      this.commentInput.value = '';
+      this.message = { text: this.words.saved, tone: 'success' };
+      if (!this.keyResult && this.resource.state.status === 'loaded')
+        this.resource.set(result.goal);
+      emit(this, 'okr-check-in-submitted', result);
+    } catch (error) {
+      if (this.saveController.signal.aborted) return;
+      const apiError =
+        error instanceof OkrApiError
+          ? error
+          : new OkrApiError({ status: 0, code: 'client', message: String(error) });
+      this.shown = before;
+      if (!isRetryable(apiError)) this.pendingSubmission = undefined;
+      emit(this, 'okr-error', { error: apiError });
+      if (apiError.status === 409) await this.reloadAfterConflict();
+      else
+        this.message = {
+          text: fill(this.words.saveFailed, { message: apiError.message }),
+          tone: 'error',
+        };
+    } finally {
+      this.submitting = false;
+    }
+  }
+
+  /** Someone else checked in meanwhile: show their values and say so. */
+  private async reloadAfterConflict(): Promise<void> {
+    this.message = { text: this.words.conflict, tone: 'error' };
+    const client = this.settings.client;
+    const goalId = this.goalId ?? this.shown?.goalId;
+    if (!client || !goalId) return;
+    try {
+      const goal = await client.goal(goalId, { signal: this.saveController?.signal });
+      const fresh = goal.keyResults.find((kr) => kr.id === this.shown?.id);
+      if (fresh) this.show(fresh);
+      if (!this.keyResult && this.resource.state.status === 'loaded') this.resource.set(goal);
+    } catch {
+      // The conflict message already tells the user to check; the old values stay shown.
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'okr-check-in': OkrCheckIn;
+  }
+}

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { ConnectionError } from 'sequelize';
 import type { z } from 'zod';
@@ -149,4 +149,23 @@ export function expectedVersion(req: Request, schema: z.ZodType<number>): number
     throw new AppError('precondition_required', 'Send If-Match with the version you last saw', 428);
   }
   return parse(schema, header, 'header If-Match');
+}
+
+/**
+ * Sends a read with a weak ETag and answers If-None-Match with 304 itself. Express's own check
+ * treats `Cache-Control: no-cache` as "always stale", and browsers add exactly that to any
+ * fetch() that sets If-None-Match by hand, as the widgets' client does.
+ */
+export function sendView(req: Request, res: Response, body: unknown): void {
+  const json = JSON.stringify(body);
+  const etag = `W/"${createHash('sha1').update(json).digest('base64url')}"`;
+  res.set('ETag', etag);
+  const candidates = (req.get('if-none-match') ?? '')
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''));
+  if (candidates.includes(etag.slice(2)) || candidates.includes('*')) {
+    res.status(304).end();
+    return;
+  }
+  res.type('application/json').send(json);
 }

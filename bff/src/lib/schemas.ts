@@ -28,7 +28,14 @@ export const progressSource = z.enum(['key_results', 'aligned_goals', 'both']);
 /** What fits DECIMAL(18,4) with room to spare; bigger numbers are refused, never truncated. */
 export const decimalValue = z.number().finite().min(-1e13).max(1e13);
 
-export const limit = z.coerce.number().int().min(1).max(100).default(20);
+/** Page size: asking for more than 100 gets 100 (the cap), not an error. */
+export const limit = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(1_000_000)
+  .default(20)
+  .transform((value) => Math.min(value, 100));
 
 /** An opaque cursor: base64url text; its content is checked where it is decoded. */
 export const cursor = z

@@ -1,5 +1,5 @@
 import { authOf } from '../../lib/auth.js';
-import { parse } from '../../lib/http.js';
+import { parse, sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
 import { alignmentQuery } from './alignment.schema.js';
 import type { AlignmentService } from './alignment.service.js';
@@ -15,7 +15,11 @@ export function alignmentRoutes(api: ApiRouter, alignment: AlignmentService) {
       responses: { 200: 'The nodes', 400: 'Bad query', 404: 'No such root or timeframe' },
     },
     async (req, res) => {
-      res.json(await alignment.alignment(authOf(req), parse(alignmentQuery, req.query, 'query')));
+      sendView(
+        req,
+        res,
+        await alignment.alignment(authOf(req), parse(alignmentQuery, req.query, 'query')),
+      );
     },
   );
 }

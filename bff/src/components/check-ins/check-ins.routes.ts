@@ -1,5 +1,5 @@
 import { authOf } from '../../lib/auth.js';
-import { parse } from '../../lib/http.js';
+import { parse, sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
 import { idParams } from '../../lib/schemas.js';
 import { createCheckInBody, idempotencyKeyHeader, listCheckInsQuery } from './check-ins.schema.js';
@@ -18,7 +18,9 @@ export function checkInsRoutes(api: ApiRouter, checkIns: CheckInsService) {
     },
     async (req, res) => {
       const { id } = parse(idParams, req.params, 'path');
-      res.json(
+      sendView(
+        req,
+        res,
         await checkIns.listCheckIns(authOf(req), id, parse(listCheckInsQuery, req.query, 'query')),
       );
     },

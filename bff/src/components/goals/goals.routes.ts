@@ -1,5 +1,5 @@
 import { authOf } from '../../lib/auth.js';
-import { expectedVersion, parse } from '../../lib/http.js';
+import { expectedVersion, parse, sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
 import { idParams, ifMatchHeader } from '../../lib/schemas.js';
 import { createGoalBody, listGoalsQuery, updateGoalBody } from './goals.schema.js';
@@ -29,7 +29,11 @@ export function goalsRoutes(api: ApiRouter, goals: GoalsService) {
       },
     },
     async (req, res) => {
-      res.json(await goals.listGoals(authOf(req), parse(listGoalsQuery, req.query, 'query')));
+      sendView(
+        req,
+        res,
+        await goals.listGoals(authOf(req), parse(listGoalsQuery, req.query, 'query')),
+      );
     },
   );
 
@@ -50,7 +54,7 @@ export function goalsRoutes(api: ApiRouter, goals: GoalsService) {
     },
     async (req, res) => {
       const { id } = parse(idParams, req.params, 'path');
-      res.json(await goals.goalCard(authOf(req), id));
+      sendView(req, res, await goals.goalCard(authOf(req), id));
     },
   );
 

@@ -1,5 +1,5 @@
 import { authOf } from '../../lib/auth.js';
-import { parse } from '../../lib/http.js';
+import { parse, sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
 import { createTimeframeBody } from './timeframes.schema.js';
 import type { TimeframesService } from './timeframes.service.js';
@@ -14,7 +14,7 @@ export function timeframesRoutes(api: ApiRouter, timeframes: TimeframesService) 
       responses: { 200: 'The timeframes', 401: 'No valid token' },
     },
     async (req, res) => {
-      res.json({ items: await timeframes.listTimeframes(authOf(req)) });
+      sendView(req, res, { items: await timeframes.listTimeframes(authOf(req)) });
     },
   );
 

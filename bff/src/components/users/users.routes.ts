@@ -1,5 +1,6 @@
 import type { Me } from '@okr-embed/api-types';
 import { authOf } from '../../lib/auth.js';
+import { sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
 
 export function meRoutes(api: ApiRouter) {
@@ -25,7 +26,7 @@ export function meRoutes(api: ApiRouter) {
         teams,
         scopes: [...scopes],
       };
-      res.json(me);
+      sendView(req, res, me);
     },
   );
 }

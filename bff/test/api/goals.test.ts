@@ -1,0 +1,689 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { actorsOf, createGoal, createKeyResult, type Actors } from '../support/fixtures.js';
+import { dialects, startTestApp, type TestApp, type TestOrg } from '../support/harness.js';
+
+const missingId = '6f1c1f52-1d5c-4a8e-9b1a-2f0c3c8d9e01';
+
+for (const dialect of dialects()) {
+  describe(`[${dialect.name}] goals and key results API`, () => {
+    let app: TestApp;
+    let org: TestOrg;
+    let as: Actors;
+    let engTeamId: string;
+
+    before(async () => {
+      app = await startTestApp(dialect);
+      org = await app.createOrg();
+      as = await actorsOf(org);
+      const me = await app.request('GET', '/api/v1/me', { token: as.writer });
+      engTeamId = me.body.teams[0].id;
+      await app.request('GET', '/api/v1/me', { token: as.teammate });
+    });
+    after(() => app.close());
+
+    it('when a writer creates a goal, then 201 answers the goal card owned by the writer', async () => {
+      const answer = await app.request('POST', '/api/v1/goals', {
+        token: as.writer,
+        body: { title: 'Delight users', level: 'personal', timeframeId: org.timeframeId },
+      });
+      assert.equal(answer.status, 201, answer.text);
+      assert.equal(answer.headers.get('location'), `/api/v1/goals/${answer.body.id}`);
+      assert.equal(answer.body.version, 1);
+      assert.equal(answer.body.owner.name, 'Writer');
+      assert.equal(answer.body.progress, 0);
+      assert.equal(answer.body.status, 'not_started');
+      assert.deepEqual(answer.body.keyResults, []);
+      assert.equal(answer.body.lastCheckIn, null);
+      assert.equal(answer.body.initiativesCount, false);
+      assert.equal(answer.body.timeframe.id, org.timeframeId);
+    });
+
+    it('when a goal card is read twice, then the second read with If-None-Match answers 304', async () => {
+      const goal = await createGoal(app, as.writer, {
+        title: 'Cached',
+        level: 'personal',
+        timeframeId: org.timeframeId,
+      });
+      const first = await app.request('GET', `/api/v1/goals/${goal.id}`, { token: as.reader });
+      assert.equal(first.status, 200);
+      assert.equal(first.headers.get('cache-control'), 'private, no-cache');
+      const etag = first.headers.get('etag');
+      assert.ok(etag);
+      const second = await app.request('GET', `/api/v1/goals/${goal.id}`, {
+        token: as.reader,
+        headers: { 'if-none-match': etag },
+      });
+      assert.equal(second.status, 304);
+      assert.equal(second.text, '');
+    });
+
+    it('when the card has key results, parent and children, then one request carries them all', async () => {
+      const parent = await createGoal(app, as.writer, {
+        title: 'Parent',
+        level: 'team',
+        teamId: engTeamId,
+        timeframeId: org.timeframeId,
+        progressSource: 'both',
+      });
+      const goal = await createGoal(app, as.writer, {
+        title: 'Child',
+        level: 'personal',
+        timeframeId: org.timeframeId,
+        parentId: parent.id,
+      });
+      await createGoal(app, as.writer, {
+        title: 'Grandchild',
+        level: 'personal',
+        timeframeId: org.timeframeId,
+        parentId: goal.id,
+      });
+      const kr = await createKeyResult(app, as.writer, goal.id, {
+        title: 'Signups',
+        kind: 'increase',
+        start: -10,
+        target: 10,
+        current: 0,
+        unit: 'k',
+        weight: 2.5,
+      });
+      assert.equal(kr.progress, 0.5);
+      assert.equal(kr.start, -10);
+      assert.equal(kr.weight, 2.5);
+      const card = (await app.request('GET', `/api/v1/goals/${goal.id}`, { token: as.reader }))
+        .body;
+      assert.equal(card.keyResults.length, 1);
+      assert.equal(card.keyResults[0].current, 0);
+      assert.equal(card.keyResultCount, 1);
+      assert.equal(card.parent.id, parent.id);
+      assert.equal(card.childCount, 1);
+      assert.equal(card.children[0].title, 'Grandchild');
+      assert.equal(card.progress, 0.5);
+      const parentCard = (
+        await app.request('GET', `/api/v1/goals/${parent.id}`, { token: as.reader })
+      ).body;
+      assert.equal(parentCard.progress, 0.5, 'the parent (source both) rolled up the child');
+    });
+
+    it('when input is malformed, then 400 with the failing fields and nothing is stored', async () => {
+      const bad = [
+        { title: '', level: 'personal', timeframeId: org.timeframeId },
+        { title: 'x', level: 'galactic', timeframeId: org.timeframeId },
+        { title: 'x', level: 'personal', timeframeId: 'not-a-uuid' },
+        { title: 42, level: 'personal', timeframeId: org.timeframeId },
+        { title: 'x', level: 'personal', timeframeId: org.timeframeId, extra: true },
+        ['an', 'array'],
+      ];
+      for (const body of bad) {
+        const answer = await app.request('POST', '/api/v1/goals', { token: as.writer, body });
+        assert.equal(answer.status, 400, JSON.stringify(body));
+        assert.equal(answer.body.error.code, 'validation_failed');
+        assert.ok(Array.isArray(answer.body.error.details));
+      }
+      const json = await app.request('POST', '/api/v1/goals', {
+        token: as.writer,
+        rawBody: '{"title":',
+        headers: { 'content-type': 'application/json' },
+      });
+      assert.equal(json.status, 400);
+      assert.equal(json.body.error.code, 'invalid_json');
+      const list = await app.request('GET', '/api/v1/goals?q=galactic', { token: as.reader });
+      assert.equal(list.body.items.length, 0);
+    });
+
+    it('when ids or query strings are malformed, then 400, and a missing goal is 404', async () => {
+      for (const path of [
+        '/api/v1/goals/123',
+        "/api/v1/goals/'%20OR%201=1",
+        '/api/v1/goals?limit=abc',
+        '/api/v1/goals?level=x',
+        '/api/v1/goals?owner=bob',
+        '/api/v1/goals?cursor=bad!',
+        '/api/v1/goals?cursor=abc',
+        '/api/v1/goals?limit=1&limit=2',
+        '/api/v1/goals?unknown=1',
+      ]) {
+        const answer = await app.request('GET', path, { token: as.reader });
+        assert.equal(answer.status, 400, `${path}: ${answer.text}`);
+      }
+      const missing = await app.request('GET', `/api/v1/goals/${missingId}`, { token: as.reader });
+      assert.equal(missing.status, 404);
+      assert.equal(missing.body.error.code, 'not_found');
+    });
+
+    it('when a reader or a stranger writes, then 403; a teammate may edit the team goal', async () => {
+      assert.equal(
+        (
+          await app.request('POST', '/api/v1/goals', {
+            token: as.reader,
+            body: { title: 'x', level: 'personal', timeframeId: org.timeframeId },
+          })
+        ).status,
+        403,
+      );
+      const teamGoal = await createGoal(app, as.writer, {
+        title: 'Team goal',
+        level: 'team',
+        teamId: engTeamId,
+        ownerId: null,
+        timeframeId: org.timeframeId,
+      });
+      const stranger = await app.request('PATCH', `/api/v1/goals/${teamGoal.id}`, {
+        token: as.stranger,
+        body: { title: 'Mine now' },
+        headers: { 'if-match': '"1"' },
+      });
+      assert.equal(stranger.status, 403);
+      const teammate = await app.request('PATCH', `/api/v1/goals/${teamGoal.id}`, {
+        token: as.teammate,
+        body: { title: 'Ours' },
+        headers: { 'if-match': '"1"' },
+      });
+      assert.equal(teammate.status, 200, teammate.text);
+      assert.equal(teammate.body.version, 2);
+      const strangerKr = await app.request('POST', `/api/v1/goals/${teamGoal.id}/key-results`, {
+        token: as.stranger,
+        body: { title: 'k', kind: 'boolean', target: 1 },
+      });
+      assert.equal(strangerKr.status, 403);
+      const forOther = await app.request('POST', '/api/v1/goals', {
+        token: as.stranger,
+        body: {
+          title: 'x',
+          level: 'team',
+          teamId: engTeamId,
+          ownerId: null,
+          timeframeId: org.timeframeId,
+        },
+      });
+      assert.equal(forOther.status, 403, 'cannot create a goal for a team one is not in');
+    });
+
+    it('when PATCH carries a stale, missing or malformed If-Match, then 409, 428 or 400 and nothing changes', async () => {
+      const goal = await createGoal(app, as.writer, {
+        title: 'Versioned',
+        level: 'personal',
+        timeframeId: org.timeframeId,
+      });
+      const ok = await app.request('PATCH', `/api/v1/goals/${goal.id}`, {
+        token: as.writer,
+        body: { title: 'v2' },
+        headers: { 'if-match': '"1"' },
+      });
+      assert.equal(ok.status, 200);
+      const stale = await app.request('PATCH', `/api/v1/goals/${goal.id}`, {
+        token: as.writer,
+        body: { title: 'v3' },
+        headers: { 'if-match': '"1"' },
+      });
+      assert.equal(stale.status, 409);
+      assert.equal(stale.body.error.code, 'version_conflict');
+      assert.equal(
+        (
+          await app.request('PATCH', `/api/v1/goals/${goal.id}`, {
+            token: as.writer,
+            body: { title: 'v3' },
+          })
+        ).status,
+        428,
+      );
+      assert.equal(
+        (
+          await app.request('PATCH', `/api/v1/goals/${goal.id}`, {
+            token: as.writer,
+            body: { title: 'v3' },
+            headers: { 'if-match': 'abc' },
+          })
+        ).status,
+        400,
+      );
+      assert.equal(
+        (
+          await app.request('PATCH', `/api/v1/goals/${goal.id}`, {
+            token: as.writer,
+            body: {},
+            headers: { 'if-match': '"2"' },
+          })
+        ).status,
+        400,
+      );
+      const card = await app.request('GET', `/api/v1/goals/${goal.id}`, { token: as.reader });
+      assert.equal(card.body.title, 'v2');
+      assert.equal(card.body.version, 2);
+    });
+
+    it('when a goal would become its own ancestor, then 409 and the tree stays as it was', async () => {
+      const a = await createGoal(app, as.writer, {
+        title: 'A',
+        level: 'team',
+        timeframeId: org.timeframeId,
+      });
+      const b = await createGoal(app, as.writer, {
+        title: 'B',
+        level: 'team',
+        timeframeId: org.timeframeId,
+        parentId: a.id,
+      });
+      const c = await createGoal(app, as.writer, {
+        title: 'C',
+        level: 'personal',
+        timeframeId: org.timeframeId,
+        parentId: b.id,
+      });
+      const cycle = await app.request('PATCH', `/api/v1/goals/${a.id}`, {
+        token: as.writer,
+        body: { parentId: c.id },
+        headers: { 'if-match': '1' },
+      });
+      assert.equal(cycle.status, 409);
+      assert.equal(cycle.body.error.code, 'alignment_cycle');
+      const self = await app.request('PATCH', `/api/v1/goals/${a.id}`, {
+        token: as.writer,
+        body: { parentId: a.id },
+        headers: { 'if-match': '1' },
+      });
+      assert.equal(self.status, 409);
+      const card = await app.request('GET', `/api/v1/goals/${a.id}`, { token: as.reader });
+      assert.equal(card.body.parentId, null);
+      const moved = await app.request('PATCH', `/api/v1/goals/${c.id}`, {
+        token: as.writer,
+        body: { parentId: a.id },
+        headers: { 'if-match': '1' },
+      });
+      assert.equal(moved.status, 200);
+      assert.equal(moved.body.parent.id, a.id);
+    });
+
+    it('when a goal with aligned goals is deleted, then 409; a leaf is deleted with If-Match and then 404', async () => {
+      const parent = await createGoal(app, as.writer, {
+        title: 'Has kids',
+        level: 'team',
+        timeframeId: org.timeframeId,
+      });
+      const leaf = await createGoal(app, as.writer, {
+        title: 'Leaf',
+        level: 'personal',
+        timeframeId: org.timeframeId,
+        parentId: parent.id,
+      });
+      assert.equal(
+        (
+          await app.request('DELETE', `/api/v1/goals/${parent.id}`, {
+            token: as.writer,
+            headers: { 'if-match': '1' },
+          })
+        ).status,
+        409,
+      );
+      assert.equal(
+        (
+          await app.request('DELETE', `/api/v1/goals/${leaf.id}`, {
+            token: as.writer,
+            headers: { 'if-match': '7' },
+          })
+        ).status,
+        409,
+      );
+      assert.equal(
+        (
+          await app.request('DELETE', `/api/v1/goals/${leaf.id}`, {
+            token: as.stranger,
+            headers: { 'if-match': '1' },
+          })
+        ).status,
+        403,
+      );
+      assert.equal(
+        (await app.request('DELETE', `/api/v1/goals/${leaf.id}`, { token: as.writer })).status,
+        428,
+      );
+      assert.equal(
+        (
+          await app.request('DELETE', `/api/v1/goals/${leaf.id}`, {
+            token: as.writer,
+            headers: { 'if-match': '1' },
+          })
+        ).status,
+        204,
+      );
+      assert.equal(
+        (await app.request('GET', `/api/v1/goals/${leaf.id}`, { token: as.reader })).status,
+        404,
+      );
+      assert.equal(
+        (
+          await app.request('DELETE', `/api/v1/goals/${parent.id}`, {
+            token: as.writer,
+            headers: { 'if-match': '1' },
+          })
+        ).status,
+        204,
+      );
+    });
+
+    it('when key results are edited and deleted, then progress follows and stale versions get 409', async () => {
+      const goal = await createGoal(app, as.writer, {
+        title: 'KR edits',
+        level: 'personal',
+        timeframeId: org.timeframeId,
+      });
+      const kr = await createKeyResult(app, as.writer, goal.id, {
+        title: 'Revenue',
+        kind: 'increase',
+        start: 0,
+        target: 100,
+        current: 50,
+      });
+      const other = await createKeyResult(app, as.writer, goal.id, {
+        title: 'Done?',
+        kind: 'boolean',
+        target: 1,
+      });
+      const edited = await app.request('PATCH', `/api/v1/key-results/${kr.id}`, {
+        token: as.writer,
+        body: { target: 200 },
+        headers: { 'if-match': '1' },
+      });
+      assert.equal(edited.status, 200, edited.text);
+      assert.equal(edited.body.progress, 0.25);
+      assert.equal(edited.body.version, 2);
+      assert.equal(
+        (
+          await app.request('PATCH', `/api/v1/key-results/${kr.id}`, {
+            token: as.writer,
+            body: { target: 300 },
+            headers: { 'if-match': '1' },
+          })
+        ).status,
+        409,
+      );
+      assert.equal(
+        (
+          await app.request('PATCH', `/api/v1/key-results/${kr.id}`, {
+            token: as.stranger,
+            body: { target: 300 },
+            headers: { 'if-match': '2' },
+          })
+        ).status,
+        403,
+      );
+      assert.equal(
+        (
+          await app.request('PATCH', `/api/v1/key-results/${kr.id}`, {
+            token: as.writer,
+            body: { target: 1e20 },
+            headers: { 'if-match': '2' },
+          })
+        ).status,
+        400,
+      );
+      assert.equal(
+        (
+          await app.request('PATCH', `/api/v1/key-results/${kr.id}`, {
+            token: as.writer,
+            body: { current: 5 },
+            headers: { 'if-match': '2' },
+          })
+        ).status,
+        400,
+        'current changes only by check-in',
+      );
+      let card = (await app.request('GET', `/api/v1/goals/${goal.id}`, { token: as.reader })).body;
+      assert.equal(card.progress, 0.125);
+      assert.equal(
+        (
+          await app.request('DELETE', `/api/v1/key-results/${other.id}`, {
+            token: as.writer,
+            headers: { 'if-match': '1' },
+          })
+        ).status,
+        204,
+      );
+      card = (await app.request('GET', `/api/v1/goals/${goal.id}`, { token: as.reader })).body;
+      assert.equal(card.progress, 0.25);
+      assert.equal(card.keyResults.length, 1);
+      assert.equal(
+        (
+          await app.request('DELETE', `/api/v1/key-results/${other.id}`, {
+            token: as.writer,
+            headers: { 'if-match': '2' },
+          })
+        ).status,
+        404,
+      );
+      for (const body of [
+        { title: 'x', kind: 'sideways', target: 1 },
+        { title: 'x', kind: 'increase', target: '10' },
+        { title: 'x', kind: 'increase', target: 1e300 },
+        { title: 'x', kind: 'increase', target: 1, weight: -1 },
+      ]) {
+        assert.equal(
+          (
+            await app.request('POST', `/api/v1/goals/${goal.id}/key-results`, {
+              token: as.writer,
+              body,
+            })
+          ).status,
+          400,
+          JSON.stringify(body),
+        );
+      }
+    });
+
+    it('when goals are listed with filters and a small limit, then pages follow the cursor without gaps or repeats', async () => {
+      const listOrg = await app.createOrg();
+      const token = await listOrg.token({ sub: 'lister', teams: ['ops'] });
+      const me = await app.request('GET', '/api/v1/me', { token });
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const goal = await createGoal(app, token, {
+          title: `Listed ${i}`,
+          level: i < 2 ? 'team' : 'personal',
+          timeframeId: listOrg.timeframeId,
+          teamId: i < 2 ? me.body.teams[0].id : null,
+        });
+        ids.push(goal.id);
+      }
+      await createGoal(app, token, {
+        title: 'Child 100%_x',
+        level: 'personal',
+        timeframeId: listOrg.timeframeId,
+        parentId: ids[0],
+      });
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: Array<{ id: string }>; nextCursor: string | null } } =
+          await app.request(
+            'GET',
+            `/api/v1/goals?parent=none&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+            { token },
+          );
+        seen.push(...page.body.items.map((g) => g.id));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      assert.deepEqual(seen, ids);
+      const q = async (query: string) =>
+        (await app.request('GET', `/api/v1/goals?${query}`, { token })).body.items.length;
+      assert.equal(await q('owner=me'), 6);
+      assert.equal(await q('level=team'), 2);
+      assert.equal(await q('team=ops'), 2);
+      assert.equal(await q(`team=${me.body.teams[0].id}`), 2);
+      assert.equal(await q(`parent=${ids[0]}`), 1);
+      assert.equal(await q('q=100%25_'), 1, 'LIKE wildcards in q are literal');
+      assert.equal(await q('q=listed%203'), 1);
+      assert.equal(await q(`timeframe=${listOrg.timeframeId}`), 6);
+      assert.equal(await q('timeframe=current'), 6);
+      assert.equal(await q('status=accomplished'), 0);
+      assert.equal(await q(`owner=${missingId}`), 0);
+      assert.equal(
+        (await app.request('GET', '/api/v1/goals?limit=5000', { token })).status,
+        200,
+        'limit is capped, not refused',
+      );
+    });
+
+    it('when alignment is asked for, then one flat list in tree order with depth, and depth limits it', async () => {
+      const tOrg = await app.createOrg();
+      const token = await tOrg.token({ sub: 'aligner' });
+      const root = await createGoal(app, token, {
+        title: 'Root',
+        level: 'company',
+        timeframeId: tOrg.timeframeId,
+      });
+      const a = await createGoal(app, token, {
+        title: 'A',
+        level: 'team',
+        timeframeId: tOrg.timeframeId,
+        parentId: root.id,
+      });
+      const b = await createGoal(app, token, {
+        title: 'B',
+        level: 'team',
+        timeframeId: tOrg.timeframeId,
+        parentId: root.id,
+      });
+      const a1 = await createGoal(app, token, {
+        title: 'A1',
+        level: 'personal',
+        timeframeId: tOrg.timeframeId,
+        parentId: a.id,
+      });
+      const a1x = await createGoal(app, token, {
+        title: 'A1x',
+        level: 'personal',
+        timeframeId: tOrg.timeframeId,
+        parentId: a1.id,
+      });
+      const full = await app.request('GET', `/api/v1/alignment?timeframe=${tOrg.timeframeId}`, {
+        token,
+      });
+      assert.equal(full.status, 200, full.text);
+      assert.deepEqual(
+        full.body.nodes.map((n: { id: string }) => n.id),
+        [root.id, a.id, a1.id, a1x.id, b.id],
+      );
+      assert.deepEqual(
+        full.body.nodes.map((n: { depth: number }) => n.depth),
+        [0, 1, 2, 3, 1],
+      );
+      assert.equal(full.body.nodes[0].childCount, 2);
+      assert.equal(full.body.nodes[1].parentId, root.id);
+      const shallow = await app.request('GET', `/api/v1/alignment?timeframe=current&depth=1`, {
+        token,
+      });
+      assert.deepEqual(
+        shallow.body.nodes.map((n: { id: string }) => n.id),
+        [root.id, a.id, b.id],
+      );
+      const subtree = await app.request('GET', `/api/v1/alignment?root=${a.id}`, { token });
+      assert.deepEqual(
+        subtree.body.nodes.map((n: { id: string }) => n.id),
+        [a.id, a1.id, a1x.id],
+      );
+      assert.equal((await app.request('GET', '/api/v1/alignment?depth=99', { token })).status, 400);
+      assert.equal(
+        (await app.request('GET', '/api/v1/alignment?root=nope', { token })).status,
+        400,
+      );
+      assert.equal(
+        (await app.request('GET', `/api/v1/alignment?root=${missingId}`, { token })).status,
+        404,
+      );
+      assert.equal(
+        (await app.request('GET', `/api/v1/alignment?timeframe=${missingId}`, { token })).status,
+        404,
+      );
+    });
+
+    it('when timeframes are listed and created, then the current one is marked and only admins create', async () => {
+      const list = await app.request('GET', '/api/v1/timeframes', { token: as.reader });
+      assert.equal(list.status, 200);
+      assert.equal(
+        list.body.items.find((t: { id: string }) => t.id === org.timeframeId).current,
+        true,
+      );
+      const body = {
+        name: 'Next year',
+        startDate: `${new Date().getUTCFullYear() + 1}-01-01`,
+        endDate: `${new Date().getUTCFullYear() + 1}-12-31`,
+      };
+      assert.equal(
+        (await app.request('POST', '/api/v1/timeframes', { token: as.writer, body })).status,
+        403,
+      );
+      const created = await app.request('POST', '/api/v1/timeframes', { token: as.admin, body });
+      assert.equal(created.status, 201, created.text);
+      assert.equal(
+        (
+          await app.request('POST', '/api/v1/timeframes', {
+            token: as.admin,
+            body: { ...body, endDate: '2000-01-01' },
+          })
+        ).status,
+        400,
+      );
+      assert.equal(
+        (
+          await app.request('POST', '/api/v1/timeframes', {
+            token: as.admin,
+            body: { ...body, startDate: '2027-02-30' },
+          })
+        ).status,
+        400,
+      );
+      const after = await app.request('GET', '/api/v1/timeframes', { token: as.reader });
+      assert.equal(after.body.items.filter((t: { current: boolean }) => t.current).length, 1);
+    });
+
+    it("when another tenant uses this org's ids on any route, then every answer is 404", async () => {
+      const goal = await createGoal(app, as.writer, {
+        title: 'Private',
+        level: 'personal',
+        timeframeId: org.timeframeId,
+      });
+      const kr = await createKeyResult(app, as.writer, goal.id, {
+        title: 'Secret KR',
+        kind: 'increase',
+        target: 10,
+      });
+      const foreign = await app.createOrg();
+      const token = await foreign.token({
+        sub: 'intruder',
+        scope: 'okr:read okr:write okr:checkin okr:admin',
+      });
+      const attempts: Array<[string, string, Record<string, unknown>?, Record<string, string>?]> = [
+        ['GET', `/api/v1/goals/${goal.id}`],
+        ['PATCH', `/api/v1/goals/${goal.id}`, { title: 'pwned' }, { 'if-match': '1' }],
+        ['DELETE', `/api/v1/goals/${goal.id}`, undefined, { 'if-match': '1' }],
+        [
+          'POST',
+          `/api/v1/goals/${goal.id}/key-results`,
+          { title: 'k', kind: 'boolean', target: 1 },
+        ],
+        ['PATCH', `/api/v1/key-results/${kr.id}`, { title: 'pwned' }, { 'if-match': '1' }],
+        ['DELETE', `/api/v1/key-results/${kr.id}`, undefined, { 'if-match': '1' }],
+        ['GET', `/api/v1/key-results/${kr.id}/check-ins`],
+        ['POST', `/api/v1/key-results/${kr.id}/check-ins`, { value: 5 }],
+        ['GET', `/api/v1/alignment?root=${goal.id}`],
+        ['POST', '/api/v1/goals', { title: 'x', level: 'personal', timeframeId: org.timeframeId }],
+        [
+          'POST',
+          '/api/v1/goals',
+          { title: 'x', level: 'personal', timeframeId: foreign.timeframeId, parentId: goal.id },
+        ],
+        ['GET', `/api/v1/alignment?timeframe=${org.timeframeId}`],
+      ];
+      for (const [method, path, body, headers] of attempts) {
+        const answer = await app.request(method, path, { token, body, headers });
+        assert.equal(answer.status, 404, `${method} ${path}: ${answer.text}`);
+        assert.ok(!answer.text.includes('Private') && !answer.text.includes('Secret KR'));
+      }
+      const list = await app.request('GET', '/api/v1/goals?limit=100', { token });
+      assert.deepEqual(list.body.items, []);
+      const card = await app.request('GET', `/api/v1/goals/${goal.id}`, { token: as.reader });
+      assert.equal(card.body.title, 'Private');
+      assert.equal(card.body.version, 1);
+    });
+  });
+}

@@ -1,0 +1,221 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { KeyResultKind } from '@okr-embed/api-types';
+import {
+  explainGoalProgress,
+  goalProgress,
+  goalStatus,
+  keyResultProgress,
+  suggestStatus,
+} from '@okr-embed/progress';
+
+const kinds: KeyResultKind[] = [
+  'increase',
+  'decrease',
+  'stay_above',
+  'stay_below',
+  'boolean',
+  'initiative',
+];
+const value = fc.double({ min: -1e9, max: 1e9, noNaN: true });
+const kind = fc.constantFrom(...kinds);
+const unit = fc.double({ min: 0, max: 1, noNaN: true });
+
+describe('progress module', () => {
+  it('when any key result is computed, then its progress lies within [0, 1]', () => {
+    fc.assert(
+      fc.property(kind, value, value, value, (k, start, target, current) => {
+        const p = keyResultProgress({ kind: k, start, target, current });
+        return p >= 0 && p <= 1;
+      }),
+    );
+  });
+
+  it('when current grows on an increase key result, then progress never falls', () => {
+    fc.assert(
+      fc.property(value, value, value, value, (start, target, a, b) => {
+        const [low, high] = a <= b ? [a, b] : [b, a];
+        fc.pre(target > start);
+        return (
+          keyResultProgress({ kind: 'increase', start, target, current: low }) <=
+          keyResultProgress({ kind: 'increase', start, target, current: high })
+        );
+      }),
+    );
+  });
+
+  it('when a decrease key result is mirrored into an increase, then both report the same progress', () => {
+    fc.assert(
+      fc.property(value, value, value, (start, target, current) => {
+        fc.pre(target < start);
+        const down = keyResultProgress({ kind: 'decrease', start, target, current });
+        const up = keyResultProgress({
+          kind: 'increase',
+          start: -start,
+          target: -target,
+          current: -current,
+        });
+        return Math.abs(down - up) < 1e-9;
+      }),
+    );
+  });
+
+  it('when target equals start, then progress is 1 exactly when the target is met', () => {
+    assert.equal(keyResultProgress({ kind: 'increase', start: 5, target: 5, current: 5 }), 1);
+    assert.equal(keyResultProgress({ kind: 'increase', start: 5, target: 5, current: 4 }), 0);
+    assert.equal(keyResultProgress({ kind: 'decrease', start: 5, target: 5, current: 6 }), 0);
+    assert.equal(keyResultProgress({ kind: 'decrease', start: 5, target: 5, current: 5 }), 1);
+  });
+
+  it('when thresholds and booleans are checked, then they are all-or-nothing', () => {
+    assert.equal(keyResultProgress({ kind: 'stay_above', start: 0, target: 10, current: 10 }), 1);
+    assert.equal(keyResultProgress({ kind: 'stay_above', start: 0, target: 10, current: 9.99 }), 0);
+    assert.equal(keyResultProgress({ kind: 'stay_below', start: 0, target: 10, current: 10 }), 1);
+    assert.equal(keyResultProgress({ kind: 'stay_below', start: 0, target: 10, current: 10.5 }), 0);
+    assert.equal(keyResultProgress({ kind: 'boolean', start: 0, target: 1, current: 1 }), 1);
+    assert.equal(keyResultProgress({ kind: 'boolean', start: 0, target: 1, current: 0.9 }), 0);
+    assert.equal(keyResultProgress({ kind: 'initiative', start: 0, target: 1, current: 0.4 }), 0.4);
+    assert.equal(keyResultProgress({ kind: 'increase', start: -10, target: 10, current: 0 }), 0.5);
+  });
+
+  it('when every contributor has the same progress, then the goal has that progress', () => {
+    fc.assert(
+      fc.property(
+        unit,
+        fc.array(fc.double({ min: 0.01, max: 100, noNaN: true }), { minLength: 1, maxLength: 8 }),
+        fc.nat({ max: 5 }),
+        fc.constantFrom('key_results' as const, 'aligned_goals' as const, 'both' as const),
+        (p, weights, childCount, source) => {
+          fc.pre(source === 'key_results' || childCount > 0);
+          const result = goalProgress({
+            source,
+            keyResults: weights.map((weight) => ({
+              kind: 'increase' as const,
+              weight,
+              progress: p,
+            })),
+            children: Array.from({ length: childCount }, () => ({ progress: p })),
+            initiativesCount: false,
+          });
+          return Math.abs(result - p) < 1e-9;
+        },
+      ),
+    );
+  });
+
+  it('when a goal rolls up anything, then its progress lies within [0, 1] and between its contributors', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ kind, weight: fc.double({ min: 0, max: 10, noNaN: true }), progress: unit }),
+          { maxLength: 8 },
+        ),
+        fc.array(fc.record({ progress: unit }), { maxLength: 5 }),
+        fc.boolean(),
+        (keyResults, children, initiativesCount) => {
+          const p = goalProgress({ source: 'both', keyResults, children, initiativesCount });
+          const counted = [
+            ...keyResults.filter(
+              (kr) => kr.weight > 0 && (kr.kind !== 'initiative' || initiativesCount),
+            ),
+            ...children,
+          ].map((c) => c.progress);
+          if (counted.length === 0) return p === 0;
+          return p >= Math.min(...counted) - 1e-9 && p <= Math.max(...counted) + 1e-9;
+        },
+      ),
+    );
+  });
+
+  it('when weights differ, then the heavier key result pulls harder, and initiatives count only when the org says so', () => {
+    const keyResults = [
+      { kind: 'increase' as const, weight: 3, progress: 1 },
+      { kind: 'increase' as const, weight: 1, progress: 0 },
+      { kind: 'initiative' as const, weight: 4, progress: 0 },
+    ];
+    assert.equal(
+      goalProgress({ source: 'key_results', keyResults, children: [], initiativesCount: false }),
+      0.75,
+    );
+    assert.equal(
+      goalProgress({ source: 'key_results', keyResults, children: [], initiativesCount: true }),
+      0.375,
+    );
+    assert.equal(
+      goalProgress({
+        source: 'key_results',
+        keyResults: [],
+        children: [],
+        initiativesCount: false,
+      }),
+      0,
+    );
+    assert.equal(
+      goalProgress({
+        source: 'aligned_goals',
+        keyResults,
+        children: [{ progress: 0.2 }],
+        initiativesCount: false,
+      }),
+      0.2,
+    );
+  });
+
+  it('when a number is explained, then the shares add up to 1 and rebuild the number', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ weight: fc.double({ min: 0.1, max: 10, noNaN: true }), progress: unit }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        fc.array(unit, { maxLength: 4 }),
+        (krs, childProgress) => {
+          const explanation = explainGoalProgress({
+            source: 'both',
+            keyResults: krs.map((kr, i) => ({
+              ...kr,
+              kind: 'increase' as const,
+              id: `kr${i}`,
+              title: `KR ${i}`,
+            })),
+            children: childProgress.map((progress, i) => ({
+              progress,
+              id: `g${i}`,
+              title: `Goal ${i}`,
+            })),
+            initiativesCount: false,
+          });
+          const total = explanation.contributions.reduce((sum, c) => sum + c.share, 0);
+          if (explanation.progress === 0) return total === 0;
+          return (
+            Math.abs(total - 1) < 1e-9 &&
+            explanation.contributions.length === krs.length + childProgress.length
+          );
+        },
+      ),
+    );
+  });
+
+  it('when statuses are combined, then the weakest started one wins', () => {
+    assert.equal(goalStatus([]), 'not_started');
+    assert.equal(goalStatus(['not_started', 'not_started']), 'not_started');
+    assert.equal(goalStatus(['on_track', 'needs_attention', 'accomplished']), 'needs_attention');
+    assert.equal(goalStatus(['accomplished', 'off_track', 'not_started']), 'off_track');
+    assert.equal(goalStatus(['accomplished', 'not_started']), 'accomplished');
+  });
+
+  it('when pace is judged half-way through a timeframe, then 70 % and 50 % of the expected progress are the thresholds', () => {
+    const frame = {
+      startDate: '2027-01-01T00:00:00Z',
+      endDate: '2027-01-11T00:00:00Z',
+      now: '2027-01-06T00:00:00Z',
+    };
+    assert.equal(suggestStatus({ ...frame, progress: 0.35 }), 'on_track');
+    assert.equal(suggestStatus({ ...frame, progress: 0.34 }), 'needs_attention');
+    assert.equal(suggestStatus({ ...frame, progress: 0.25 }), 'needs_attention');
+    assert.equal(suggestStatus({ ...frame, progress: 0.24 }), 'off_track');
+    assert.equal(suggestStatus({ ...frame, progress: 1 }), 'accomplished');
+    assert.equal(suggestStatus({ ...frame, now: '2026-12-01T00:00:00Z', progress: 0 }), 'on_track');
+  });
+});

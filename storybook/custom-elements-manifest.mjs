@@ -1,0 +1,66 @@
+// @ts-check
+/**
+ * Storybook's docs tables (attributes, properties, events, slots, parts, CSS properties) come
+ * from the widgets' element manifest. `widgets/custom-elements.json` is a build output that a
+ * fresh clone does not have, and a copy made by an earlier build goes stale as soon as an
+ * element changes. So Storybook and the story test import this virtual module instead: loading
+ * it runs the widgets' own analyzer configuration (well under a second, it only reads `src`),
+ * and the dev server reloads it whenever one of the analysed sources changes.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const manifestModuleId = 'okr-custom-elements-manifest';
+const resolvedManifestModuleId = `\0${manifestModuleId}`;
+
+const widgetsDir = fileURLToPath(new URL('../widgets/', import.meta.url));
+const analyzerConfig = 'custom-elements-manifest.config.mjs';
+const analyzerCli = createRequire(import.meta.url).resolve(
+  '@custom-elements-manifest/analyzer/cem.js',
+);
+
+/** Runs the widgets' analyzer configuration and returns the manifest it wrote. */
+export function analyzeWidgets() {
+  if (!existsSync(path.join(widgetsDir, analyzerConfig))) {
+    throw new Error(
+      `widgets/${analyzerConfig} is missing: it says which widget sources the element manifest documents`,
+    );
+  }
+  execFileSync(process.execPath, [analyzerCli, 'analyze', '--config', analyzerConfig], {
+    cwd: widgetsDir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return JSON.parse(readFileSync(path.join(widgetsDir, 'custom-elements.json'), 'utf8'));
+}
+
+/**
+ * A Rollup-style plugin (Vite uses it as is, web-test-runner through `fromRollup`) that serves
+ * the manifest as `export default {…}` under the id `okr-custom-elements-manifest`. (Not `virtual:…`: web-test-runner leaves anything
+ * that parses as a URL alone.)
+ */
+export function customElementsManifestPlugin() {
+  return {
+    name: 'okr-custom-elements-manifest',
+    // Before Vite's own resolver, which would look for a package of that name.
+    enforce: 'pre',
+    /** @param {string} id */
+    resolveId(id) {
+      return id === manifestModuleId ? resolvedManifestModuleId : null;
+    },
+    /**
+     * @this {{ addWatchFile(file: string): void }}
+     * @param {string} id
+     */
+    load(id) {
+      if (id !== resolvedManifestModuleId) return null;
+      const manifest = analyzeWidgets();
+      for (const module of manifest.modules ?? []) {
+        this.addWatchFile(path.join(widgetsDir, module.path));
+      }
+      return `export default ${JSON.stringify(manifest)};`;
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The story tests (`npm run test:stories`), in Chromium:
+ * - every story of every `*.stories.ts` file, rendered from source; one group (one page) per
+ *   stories file, so a broken file or a story leaking global state cannot take the others down
+ *   with it, and a new stories file is tested without touching this file;
+ * - every entry of the built `storybook-static/`, which must be built first (`npm test` does).
+ */
+import rollupCommonjs from '@rollup/plugin-commonjs';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { fromRollup } from '@web/dev-server-rollup';
+import { defaultReporter } from '@web/test-runner';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { summaryReporter } from '../scripts/wtr-summary-reporter.mjs';
+import { customElementsManifestPlugin } from './custom-elements-manifest.mjs';
+import { findStoryFiles } from './story-files.mjs';
+
+const rootDir = fileURLToPath(new URL('..', import.meta.url));
+const storiesTest = fileURLToPath(new URL('./test/stories.test.ts', import.meta.url));
+const staticBuildTest = fileURLToPath(new URL('./test/static-build.test.ts', import.meta.url));
+const staticBuildIndex = path.join(rootDir, 'storybook-static', 'index.json');
+
+const commonjs = fromRollup(rollupCommonjs);
+const customElementsManifest = fromRollup(customElementsManifestPlugin);
+
+/**
+ * The page of one stories file. Storybook's browser code reads `process.env.NODE_ENV`, which
+ * only its own builder defines.
+ */
+function testPage(storiesFile) {
+  const browserPath = `/${path.relative(rootDir, storiesFile).split(path.sep).join('/')}`;
+  return (testFramework) => `<!DOCTYPE html>
+<html lang="en">
+  <head><title>${browserPath}</title></head>
+  <body>
+    <script>
+      window.process = { env: { NODE_ENV: 'test' } };
+      window.okrStoriesFile = ${JSON.stringify(browserPath)};
+    </script>
+    <script type="module" src="${testFramework}"></script>
+  </body>
+</html>`;
+}
+
+/** Files a change of which needs a new static build: widget sources and stories, and this folder. */
+function buildSources() {
+  return [path.join(rootDir, 'widgets', 'src'), path.join(rootDir, 'storybook')].flatMap((dir) =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((file) => !file.startsWith(`test${path.sep}`) && !file.endsWith('.test.ts'))
+      .map((file) => path.join(dir, file)),
+  );
+}
+
+/**
+ * The static build is tested as it is; a missing or stale one would test nothing or the wrong
+ * thing, so the test fails and says what to run (`npm test` builds it just before).
+ */
+function staticBuildProblem() {
+  if (!existsSync(staticBuildIndex)) {
+    return 'storybook-static/ does not exist: run `npm run build-storybook` first';
+  }
+  const builtAt = statSync(staticBuildIndex).mtimeMs;
+  const newer = buildSources().find((file) => statSync(file).mtimeMs > builtAt);
+  return newer
+    ? `storybook-static/ is older than ${path.relative(rootDir, newer)}: run \`npm run build-storybook\` again`
+    : null;
+}
+
+/** The page of the static-build test, told whether there is a build to test. */
+function staticBuildPage(testFramework) {
+  return `<!DOCTYPE html>
+<html lang="en">
+  <head><title>storybook-static</title></head>
+  <body>
+    <script>window.okrStaticBuildProblem = ${JSON.stringify(staticBuildProblem())};</script>
+    <script type="module" src="${testFramework}"></script>
+  </body>
+</html>`;
+}
+
+export default {
+  rootDir,
+  nodeResolve: { exportConditions: ['browser', 'development'] },
+  concurrency: 2,
+  groups: [
+    ...findStoryFiles().map((storiesFile) => ({
+      name: path.relative(rootDir, storiesFile),
+      files: storiesTest,
+      testRunnerHtml: testPage(storiesFile),
+    })),
+    { name: 'storybook-static', files: staticBuildTest, testRunnerHtml: staticBuildPage },
+  ],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+    }),
+  ],
+  plugins: [
+    customElementsManifest(),
+    // Storybook's preview code still pulls in a few CommonJS packages; only node_modules has any.
+    commonjs({ strictRequires: false, include: ['**/node_modules/**'] }),
+    // Without the tsconfig esbuild ignores `experimentalDecorators` and Lit's decorators fail.
+    esbuildPlugin({
+      ts: true,
+      tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)),
+    }),
+  ],
+  testFramework: { config: { timeout: 20000 } },
+  reporters: [defaultReporter(), summaryReporter()],
+};

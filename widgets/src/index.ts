@@ -25,3 +25,4 @@ export { OkrStatusBadge } from './status-badge/status-badge.js';
 export { OkrGoalCard } from './goal-card/goal-card.js';
 export { OkrGoalList } from './goal-list/goal-list.js';
 export { OkrCheckIn } from './check-in/check-in.js';
+export { OkrAlignmentTree } from './alignment-tree/alignment-tree.js';

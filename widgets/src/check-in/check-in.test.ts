@@ -134,7 +134,7 @@ describe('<okr-check-in>', () => {
     expect(event.detail.keyResult.version).to.equal(kr.version + 1);
     expect(event.bubbles && event.composed).to.equal(true);
     await el.updateComplete;
-    expect(part(el, 'message').textContent).to.equal('Check-in saved.');
+    expect(part(el, 'message').textContent!.trim()).to.equal('Check-in saved.');
     expect(part<HTMLTextAreaElement>(el, 'comment').value).to.equal('');
     await expect(el).to.be.accessible();
   });
@@ -146,8 +146,8 @@ describe('<okr-check-in>', () => {
     );
     typeValue(el, '80');
     part<HTMLButtonElement>(el, 'submit').click();
-    await until(el, () => part(el, 'message').textContent !== '');
-    expect(part(el, 'message').textContent).to.equal(
+    await until(el, () => part(el, 'message').textContent!.trim() !== '');
+    expect(part(el, 'message').textContent!.trim()).to.equal(
       'The check-in was not saved: Database unavailable',
     );
     expect(el.shadowRoot!.querySelector('okr-progress-bar')!.value).to.equal(0.25);
@@ -155,7 +155,7 @@ describe('<okr-check-in>', () => {
     await expect(el).to.be.accessible();
     fail = false;
     part<HTMLButtonElement>(el, 'submit').click();
-    await until(el, () => part(el, 'message').textContent === 'Check-in saved.');
+    await until(el, () => part(el, 'message').textContent!.trim() === 'Check-in saved.');
     const [first, second] = bff.requests.map((r) => r.headers.get('Idempotency-Key'));
     expect(second).to.equal(first);
     typeValue(el, '90');
@@ -175,7 +175,7 @@ describe('<okr-check-in>', () => {
     expect(
       bff.requests.map((r) => `${r.method} ${new URL(r.url, 'http://x').pathname}`),
     ).to.deep.equal(['POST /api/v1/key-results/kr-1/check-ins', 'GET /api/v1/goals/g-1']);
-    expect(part(el, 'message').textContent).to.contain('Someone updated this key result meanwhile');
+    expect(part(el, 'message').textContent!.trim()).to.contain('Someone updated this key result meanwhile');
     expect(part<HTMLInputElement>(el, 'value').value).to.equal('170');
   });
 

@@ -147,6 +147,6 @@ describe('<okr-goal-list>', () => {
     );
     await expect(el).to.be.accessible();
     expect(el.shadowRoot!.querySelector('img, script')).to.equal(null);
-    expect(rows(el)[0]!.querySelector('[part="title"]')!.textContent).to.equal(xss);
+    expect(rows(el)[0]!.querySelector('[part="title"]')!.textContent!.trim()).to.equal(xss);
   });
 });

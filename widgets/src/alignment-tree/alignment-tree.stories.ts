@@ -1,0 +1,102 @@
+import type { Meta, StoryObj } from '@storybook/web-components';
+import { html } from 'lit';
+import type { AlignmentNode } from '../api/types.js';
+import { json } from '../fixtures/fake-fetch.js';
+import { alignmentTree, longTitle, rtlTitle } from '../fixtures/goals.js';
+import {
+  brandWording,
+  branded,
+  failingBff,
+  loadingBff,
+  withFakeBff,
+} from '../fixtures/story-providers.js';
+import './alignment-tree.js';
+
+interface Args {
+  nodes: AlignmentNode[];
+  expandedDepth: number;
+  theme: 'light' | 'dark' | 'auto';
+  locale: string;
+}
+
+const small = alignmentTree(84);
+
+const meta: Meta<Args> = {
+  title: 'Widgets/Alignment tree',
+  component: 'okr-alignment-tree',
+  args: { nodes: small, expandedDepth: 1, theme: 'light', locale: 'en' },
+  argTypes: { theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] } },
+  render: (args) =>
+    html`<okr-alignment-tree
+      .nodes=${args.nodes}
+      expanded-depth=${args.expandedDepth}
+      theme=${args.theme}
+      locale=${args.locale}
+    ></okr-alignment-tree>`,
+};
+export default meta;
+
+type Story = StoryObj<Args>;
+
+export const Default: Story = {};
+
+export const FullyExpanded: Story = { args: { expandedDepth: 5 } };
+
+/** 10 000 goals, all open: only the rows in view are in the DOM. */
+export const TenThousandNodes: Story = {
+  args: { nodes: alignmentTree(10_000), expandedDepth: 10 },
+};
+
+export const LongAndRightToLeftTitles: Story = {
+  render: () => {
+    const nodes = alignmentTree(21).map((node, i) =>
+      i === 0 ? { ...node, title: rtlTitle } : i === 1 ? { ...node, title: longTitle } : node,
+    );
+    return html`<div dir="rtl" lang="ar">
+      <okr-alignment-tree .nodes=${nodes}></okr-alignment-tree>
+    </div>`;
+  },
+};
+
+export const German: Story = { args: { locale: 'de' } };
+
+export const Dark: Story = {
+  args: { theme: 'dark' },
+  parameters: { backgrounds: { default: 'dark' } },
+};
+
+export const WhiteLabel: Story = {
+  render: (args) =>
+    branded(
+      html`<okr-alignment-tree .nodes=${args.nodes} .wording=${brandWording}></okr-alignment-tree>`,
+    ),
+};
+
+export const Empty: Story = { args: { nodes: [] } };
+
+export const Loading: Story = {
+  render: () => loadingBff(html`<okr-alignment-tree></okr-alignment-tree>`, ['/alignment']),
+};
+
+export const LoadFailed: Story = {
+  render: () => failingBff(html`<okr-alignment-tree></okr-alignment-tree>`, ['/alignment']),
+};
+
+/** The first two levels load at once; deeper levels load when a node is expanded. */
+export const LazyChildren: Story = {
+  render: () => {
+    const all = alignmentTree(340);
+    return withFakeBff(
+      {
+        '/alignment': (request) => {
+          const root = new URL(request.url).searchParams.get('root');
+          const nodes = root
+            ? all.filter((node) => node.id === root || node.parentId === root)
+            : all.filter((node) => node.depth < 2);
+          return json({ nodes });
+        },
+      },
+      html`<okr-alignment-tree timeframe="tf-q1"></okr-alignment-tree>`,
+    );
+  },
+};

@@ -1,0 +1,101 @@
+import { css } from 'lit';
+
+export const alignmentTreeStyles = css`
+  :host {
+    display: block;
+  }
+  .base {
+    background: var(--_okr-surface);
+    border: 1px solid var(--_okr-border);
+    border-radius: var(--_okr-radius);
+    overflow: hidden;
+  }
+  .viewport {
+    position: relative;
+    block-size: var(--okr-alignment-tree-height, 24rem);
+    overflow: auto;
+    overscroll-behavior: contain;
+  }
+  .canvas {
+    position: relative;
+  }
+  .row {
+    position: absolute;
+    inset-block-start: 0;
+    inset-inline: 0;
+    block-size: 40px;
+    display: flex;
+    align-items: center;
+    gap: var(--_okr-space);
+    padding-inline: calc(var(--_level, 1) * 1.25rem - 0.75rem) var(--_okr-space);
+    cursor: pointer;
+    outline-offset: -2px;
+  }
+  .row:hover {
+    background: var(
+      --okr-alignment-tree-hover,
+      color-mix(in srgb, var(--_okr-accent) 6%, transparent)
+    );
+  }
+  .row[aria-selected='true'] {
+    background: var(
+      --okr-alignment-tree-selected,
+      color-mix(in srgb, var(--_okr-accent) 14%, transparent)
+    );
+  }
+  .toggle {
+    flex: none;
+    inline-size: 1rem;
+    text-align: center;
+    color: var(--_okr-text-muted);
+  }
+  :host(:dir(rtl)) .toggle {
+    transform: scaleX(-1);
+  }
+  .title {
+    flex: 1;
+    min-inline-size: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    unicode-bidi: plaintext;
+  }
+  .children-loading {
+    color: var(--_okr-text-muted);
+    font-size: 0.75rem;
+  }
+  okr-progress-bar {
+    flex: none;
+    inline-size: var(--okr-alignment-tree-bar-width, 7rem);
+  }
+  .empty,
+  .error {
+    margin: 0;
+    color: var(--_okr-text-muted);
+  }
+  .state {
+    display: grid;
+    gap: var(--_okr-space);
+    padding: calc(var(--_okr-space) * 2);
+  }
+  .retry {
+    justify-self: start;
+    padding: 0.25rem 0.75rem;
+    border: 1px solid var(--_okr-border);
+    border-radius: calc(var(--_okr-radius) / 2);
+    background: transparent;
+    cursor: pointer;
+  }
+  .skeleton-state {
+    display: grid;
+    gap: var(--_okr-space);
+  }
+  .skeleton.row-line {
+    block-size: 1.5rem;
+  }
+  @media (forced-colors: active) {
+    .row[aria-selected='true'] {
+      outline: 2px solid Highlight;
+    }
+  }
+`;

@@ -1,0 +1,411 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { Alignment, AlignmentNode } from '../api/types.js';
+import { OkrApiError, isAbortError } from '../client/errors.js';
+import { ResourceController } from '../client/resource-controller.js';
+import { emit } from '../events/events.js';
+import { fill } from '../i18n/messages.js';
+import '../progress-bar/progress-bar.js';
+import { OkrElement } from '../provider/okr-element.js';
+import '../status-badge/status-badge.js';
+import { errorState, loadingState } from '../theme/states.js';
+import { themeStyles } from '../theme/theme.styles.js';
+import { alignmentTreeStyles } from './alignment-tree.styles.js';
+import { TreeModel, type TreeRow } from './tree-model.js';
+
+/** Row height in px; the rows are fixed-height so the window can be computed, not measured. */
+const ROW_HEIGHT = 40;
+/** Rows rendered beyond each edge of the viewport, so fast scrolling shows no gaps. */
+const OVERSCAN = 6;
+/** Assumed viewport height before layout has measured it. */
+const FALLBACK_VIEWPORT = 400;
+const TYPEAHEAD_RESET_MS = 600;
+
+export type ChildLoader = (goalId: string, signal: AbortSignal) => Promise<AlignmentNode[]>;
+
+/**
+ * The alignment tree: how goals roll up from people to teams to the company. Children load
+ * on demand, and only the rows in view are in the DOM, so 10 000 goals stay fast. Keyboard
+ * follows the WAI-ARIA tree pattern (arrows mirrored right-to-left, Home/End, Enter/Space,
+ * `*`, type-ahead). Rows are flat `treeitem`s with `aria-level`/`aria-setsize`/`aria-posinset`
+ * rather than nested `group`s, because a virtualized list cannot keep the nesting in the DOM.
+ *
+ * @summary Expandable, virtualized alignment tree; by query or `.nodes`.
+ * @fires okr-goal-select - A node was activated (click, Enter or Space); `detail.goalId`.
+ * @fires okr-error - Loading the tree or a node's children failed; `detail.error`.
+ * @csspart base - The frame around the tree.
+ * @csspart tree - The scrolling `role="tree"` element.
+ * @csspart item - One row (`role="treeitem"`).
+ * @csspart title - A row's title.
+ * @csspart skeleton - The loading placeholder.
+ * @csspart empty - The empty-state message.
+ * @csspart error - The error message with its retry button.
+ * @csspart retry - The retry button.
+ * @cssprop --okr-alignment-tree-height - Height of the scrolling area.
+ * @cssprop --okr-alignment-tree-bar-width - Width of each row's progress bar.
+ * @cssprop --okr-alignment-tree-hover - Row background on hover.
+ * @cssprop --okr-alignment-tree-selected - Background of the selected row.
+ */
+@customElement('okr-alignment-tree')
+export class OkrAlignmentTree extends OkrElement {
+  static override styles = [themeStyles, alignmentTreeStyles];
+
+  /** Timeframe id to load the tree for. */
+  @property() timeframe?: string;
+  /** Load only the subtree under this goal id. */
+  @property() root?: string;
+  /** Levels to load at first; deeper levels load when expanded. */
+  @property({ type: Number }) depth = 2;
+  /** Levels open at first. */
+  @property({ type: Number, attribute: 'expanded-depth' }) expandedDepth = 1;
+  /** The nodes (flat, each after its parent); set it to render without fetching. */
+  @property({ attribute: false }) nodes?: AlignmentNode[];
+  /** Loads a node's children; defaults to the client's `alignment({root, depth: 1})`. */
+  @property({ attribute: false }) loadChildren?: ChildLoader;
+  /** Accessible name of the tree; defaults to the word "Alignment". */
+  @property() label?: string;
+
+  @state() private expanded: ReadonlySet<string> = new Set();
+  @state() private activeId?: string;
+  @state() private selectedId?: string;
+  @state() private scrollOffset = 0;
+  @state() private viewportHeight = 0;
+  @state() private loadingChildren: ReadonlySet<string> = new Set();
+  @state() private modelVersion = 0;
+
+  @query('.viewport') private viewport?: HTMLElement;
+  @query('.canvas') private canvas?: HTMLElement;
+
+  private readonly resource = new ResourceController<Alignment>(this);
+  private model?: TreeModel;
+  private modelSource?: readonly AlignmentNode[];
+  private rows: TreeRow[] = [];
+  private rowsKey?: [ReadonlySet<string>, number];
+  private focusActive = false;
+  private typeahead = '';
+  private typeaheadTimer?: ReturnType<typeof setTimeout>;
+  private readonly childLoads = new AbortController();
+  private resizeObserver?: ResizeObserver;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = undefined;
+    clearTimeout(this.typeaheadTimer);
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    const client = this.settings.client;
+    const query = this.nodes
+      ? undefined
+      : { timeframe: this.timeframe, root: this.root, depth: this.depth };
+    this.resource.sync(
+      [query && JSON.stringify(query), client],
+      query && client ? (signal) => client.alignment(query, { signal }) : undefined,
+    );
+    const source =
+      this.nodes ??
+      (this.resource.state.status === 'loaded' ? this.resource.state.value.nodes : undefined);
+    if (source !== this.modelSource) {
+      this.modelSource = source;
+      this.model = source ? new TreeModel(source) : undefined;
+      this.expanded = this.model?.openToDepth(this.expandedDepth) ?? new Set();
+      this.activeId = this.model?.childrenOf(null)[0]?.id;
+    }
+    if (
+      this.model &&
+      (this.rowsKey?.[0] !== this.expanded || this.rowsKey[1] !== this.modelVersion)
+    ) {
+      this.rows = this.model.visibleRows(this.expanded);
+      this.rowsKey = [this.expanded, this.modelVersion];
+    }
+  }
+
+  protected override render() {
+    const words = this.words;
+    const state = this.resource.state;
+    let body;
+    if (this.model) {
+      body =
+        this.model.size === 0
+          ? html`<div class="state"><p part="empty" class="empty">${words.emptyTree}</p></div>`
+          : this.renderTree();
+    } else if (state.status === 'error') {
+      body = html`<div class="state">
+        ${errorState(words, state.error, () => this.resource.retry())}
+      </div>`;
+    } else {
+      body = html`<div class="state">
+        ${loadingState(words, ['row-line', 'row-line', 'row-line'])}
+      </div>`;
+    }
+    return html`<div part="base" class="base">${body}</div>`;
+  }
+
+  /** The rows in view plus the focused row, so keyboard focus survives scrolling. */
+  private windowRows(): { row: TreeRow; index: number }[] {
+    const height = this.viewportHeight || FALLBACK_VIEWPORT;
+    const first = Math.max(0, Math.floor(this.scrollOffset / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(
+      this.rows.length,
+      Math.ceil((this.scrollOffset + height) / ROW_HEIGHT) + OVERSCAN,
+    );
+    const shown: { row: TreeRow; index: number }[] = [];
+    let activeShown = false;
+    for (let index = first; index < last; index++) {
+      const row = this.rows[index]!;
+      if (row.node.id === this.activeId) activeShown = true;
+      shown.push({ row, index });
+    }
+    if (!activeShown) {
+      const index = this.indexOf(this.activeId);
+      if (index >= 0) shown.push({ row: this.rows[index]!, index });
+    }
+    return shown;
+  }
+
+  private renderTree() {
+    const words = this.words;
+    const locale = this.resolvedLocale;
+    const theme = this.resolvedTheme;
+    return html`<div
+      part="tree"
+      class="viewport"
+      role="tree"
+      aria-label=${this.label ?? words.alignment}
+      @keydown=${this.onKeyDown}
+      @scroll=${this.onScroll}
+    >
+      <div class="canvas">
+        ${repeat(
+          this.windowRows(),
+          ({ row }) => row.node.id,
+          ({ row, index }) => {
+            const { node } = row;
+            const loading = this.loadingChildren.has(node.id);
+            return html`<div
+              part="item"
+              class="row"
+              role="treeitem"
+              data-index=${index}
+              data-level=${row.level}
+              aria-level=${row.level}
+              aria-setsize=${row.setSize}
+              aria-posinset=${row.position}
+              aria-expanded=${row.parent ? String(row.expanded) : nothing}
+              aria-selected=${String(node.id === this.selectedId)}
+              aria-busy=${loading ? 'true' : nothing}
+              tabindex=${node.id === this.activeId ? 0 : -1}
+              @click=${(event: MouseEvent) => this.onRowClick(event, row)}
+            >
+              <span class="toggle" aria-hidden="true"
+                >${row.parent ? (row.expanded ? '▾' : '▸') : ''}</span
+              >
+              <span part="title" class="title">${node.title}</span>
+              ${loading ? html`<span class="children-loading">${words.loadingChildren}</span>` : nothing}
+              <okr-status-badge
+                .status=${node.status}
+                .locale=${locale}
+                .theme=${theme}
+                .wording=${this.wording}
+              ></okr-status-badge>
+              <okr-progress-bar
+                size="small"
+                show-value
+                .value=${node.progress}
+                .status=${node.status}
+                .label=${fill(words.progressOf, { title: node.title })}
+                .locale=${locale}
+                .theme=${theme}
+              ></okr-progress-bar>
+            </div>`;
+          },
+        )}
+      </div>
+    </div>`;
+  }
+
+  /** Positions go through the CSSOM, which a Content-Security-Policy allows (style attributes it would not). */
+  protected override updated(): void {
+    const viewport = this.viewport;
+    if (viewport && !this.resizeObserver) {
+      this.resizeObserver = new ResizeObserver(() => {
+        this.viewportHeight = viewport.clientHeight;
+      });
+      this.resizeObserver.observe(viewport);
+    }
+    this.canvas?.style.setProperty('block-size', `${this.rows.length * ROW_HEIGHT}px`);
+    for (const row of this.renderRoot.querySelectorAll<HTMLElement>('.row')) {
+      row.style.setProperty(
+        'transform',
+        `translateY(${Number(row.dataset['index']) * ROW_HEIGHT}px)`,
+      );
+      row.style.setProperty('--_level', row.dataset['level'] ?? '1');
+    }
+    if (this.focusActive) {
+      this.focusActive = false;
+      this.renderRoot
+        .querySelector<HTMLElement>('.row[tabindex="0"]')
+        ?.focus({ preventScroll: true });
+    }
+  }
+
+  private indexOf(id: string | undefined): number {
+    return id === undefined ? -1 : this.rows.findIndex((row) => row.node.id === id);
+  }
+
+  private onScroll(): void {
+    this.scrollOffset = this.viewport?.scrollTop ?? 0;
+  }
+
+  private onRowClick(event: MouseEvent, row: TreeRow): void {
+    this.activeId = row.node.id;
+    const onToggle = (event.composedPath()[0] as Element).classList?.contains('toggle');
+    if (onToggle && row.parent) this.setExpanded(row, !row.expanded);
+    else this.select(row);
+  }
+
+  private select(row: TreeRow): void {
+    this.selectedId = row.node.id;
+    emit(this, 'okr-goal-select', { goalId: row.node.id });
+  }
+
+  /** Moves focus to a row, scrolling it into view. */
+  private moveTo(index: number): void {
+    const target = this.rows[Math.max(0, Math.min(this.rows.length - 1, index))];
+    if (!target) return;
+    this.activeId = target.node.id;
+    this.focusActive = true;
+    const viewport = this.viewport;
+    if (!viewport) return;
+    const top = this.indexOf(target.node.id) * ROW_HEIGHT;
+    const height = viewport.clientHeight || FALLBACK_VIEWPORT;
+    if (top < viewport.scrollTop) viewport.scrollTop = top;
+    else if (top + ROW_HEIGHT > viewport.scrollTop + height)
+      viewport.scrollTop = top + ROW_HEIGHT - height;
+    this.scrollOffset = viewport.scrollTop;
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    const origin = event.composedPath()[0];
+    if (
+      origin instanceof HTMLInputElement ||
+      origin instanceof HTMLTextAreaElement ||
+      origin instanceof HTMLSelectElement
+    )
+      return;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const index = this.indexOf(this.activeId);
+    const row = this.rows[index];
+    if (!row) return;
+    const rtl = this.isRtl;
+    const forward = rtl ? 'ArrowLeft' : 'ArrowRight';
+    const back = rtl ? 'ArrowRight' : 'ArrowLeft';
+    switch (event.key) {
+      case 'ArrowDown':
+        this.moveTo(index + 1);
+        break;
+      case 'ArrowUp':
+        this.moveTo(index - 1);
+        break;
+      case 'Home':
+        this.moveTo(0);
+        break;
+      case 'End':
+        this.moveTo(this.rows.length - 1);
+        break;
+      case forward:
+        if (row.parent && !row.expanded) this.setExpanded(row, true);
+        else if (row.expanded && this.rows[index + 1]?.level === row.level + 1)
+          this.moveTo(index + 1);
+        break;
+      case back:
+        if (row.expanded) this.setExpanded(row, false);
+        else if (row.level > 1) this.moveTo(this.indexOf(row.node.parentId ?? undefined));
+        break;
+      case 'Enter':
+      case ' ':
+        this.select(row);
+        break;
+      case '*':
+        this.expandSiblings(row);
+        break;
+      default:
+        if (event.key.length !== 1 || event.key.trim() === '') return;
+        this.typeAhead(event.key, index);
+    }
+    event.preventDefault();
+  }
+
+  /** Focuses the next row whose title starts with what was typed in quick succession. */
+  private typeAhead(key: string, index: number): void {
+    clearTimeout(this.typeaheadTimer);
+    this.typeaheadTimer = setTimeout(() => (this.typeahead = ''), TYPEAHEAD_RESET_MS);
+    this.typeahead += key.toLowerCase();
+    const start = this.typeahead.length === 1 ? index + 1 : index;
+    for (let step = 0; step < this.rows.length; step++) {
+      const candidate = (start + step) % this.rows.length;
+      if (this.rows[candidate]!.node.title.toLowerCase().startsWith(this.typeahead)) {
+        this.moveTo(candidate);
+        return;
+      }
+    }
+  }
+
+  private expandSiblings(row: TreeRow): void {
+    const siblings = this.rows.filter(
+      (r) => r.node.parentId === row.node.parentId && r.level === row.level,
+    );
+    for (const sibling of siblings)
+      if (sibling.parent && !sibling.expanded) this.setExpanded(sibling, true);
+  }
+
+  private setExpanded(row: TreeRow, open: boolean): void {
+    const next = new Set(this.expanded);
+    if (open) next.add(row.node.id);
+    else next.delete(row.node.id);
+    this.expanded = next;
+    if (open && this.model?.needsChildren(row.node)) void this.fetchChildren(row.node);
+  }
+
+  private async fetchChildren(node: AlignmentNode): Promise<void> {
+    const client = this.settings.client;
+    const loader: ChildLoader | undefined =
+      this.loadChildren ??
+      (client
+        ? (goalId, signal) =>
+            client
+              .alignment({ root: goalId, depth: 1, timeframe: this.timeframe }, { signal })
+              .then((a) => a.nodes)
+        : undefined);
+    if (!loader || this.loadingChildren.has(node.id)) return;
+    this.loadingChildren = new Set(this.loadingChildren).add(node.id);
+    try {
+      const children = await loader(node.id, this.childLoads.signal);
+      this.model?.add(children.filter((child) => child.id !== node.id));
+      this.modelVersion += 1;
+    } catch (error) {
+      if (isAbortError(error)) return;
+      const next = new Set(this.expanded);
+      next.delete(node.id);
+      this.expanded = next;
+      const apiError =
+        error instanceof OkrApiError
+          ? error
+          : new OkrApiError({ status: 0, code: 'client', message: String(error) });
+      emit(this, 'okr-error', { error: apiError });
+    } finally {
+      const next = new Set(this.loadingChildren);
+      next.delete(node.id);
+      this.loadingChildren = next;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'okr-alignment-tree': OkrAlignmentTree;
+  }
+}

@@ -1,6 +1,7 @@
 /**
- * Builds the widgets into widgets/dist/: one ES module per element plus the all-in-one
- * okr-embed.js, sharing chunks so a page that loads several never defines an element twice.
+ * Builds the widgets into widgets/dist/: the all-in-one okr-embed.js and one ES module per
+ * element. Each file is self-contained (no shared chunks), so its size is exactly what a page
+ * downloads for it; copies of an element on one page are harmless (see provider/define.ts).
  * Lit's production build (its `production` export condition) drops the dev-mode warnings.
  */
 import nodeResolve from '@rollup/plugin-node-resolve';
@@ -11,33 +12,37 @@ import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const widgets = fileURLToPath(new URL('./widgets/', import.meta.url));
+const dist = `${widgets}dist`;
 
-const elements = ['provider', 'progress-bar', 'status-badge', 'goal-card'];
-
-const input = { 'okr-embed': `${widgets}src/index.ts` };
-for (const element of elements) {
-  const source = element === 'provider' ? 'provider/provider.ts' : `${element}/${element}.ts`;
-  input[`okr-${element}`] = `${widgets}src/${source}`;
-}
-
-export default {
-  input,
-  output: {
-    dir: `${widgets}dist`,
-    format: 'es',
-    entryFileNames: '[name].js',
-    chunkFileNames: 'chunks/[name]-[hash].js',
-    sourcemap: true,
-  },
-  plugins: [
-    // Chunk names carry hashes: without a clean start, stale chunks pile up in dist/.
-    {
-      name: 'clean-dist',
-      buildStart: () => rmSync(`${widgets}dist`, { recursive: true, force: true }),
-    },
-    replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': '"production"' } }),
-    nodeResolve({ exportConditions: ['production'], browser: true }),
-    esbuild({ tsconfig: `${widgets}tsconfig.json`, target: 'es2022' }),
-    terser({ ecma: 2022, module: true, format: { comments: false } }),
-  ],
+const entries = {
+  'okr-embed': 'index.ts',
+  'okr-provider': 'provider/provider.ts',
+  'okr-progress-bar': 'progress-bar/progress-bar.ts',
+  'okr-status-badge': 'status-badge/status-badge.ts',
+  'okr-goal-card': 'goal-card/goal-card.ts',
+  'okr-goal-list': 'goal-list/goal-list.ts',
+  'okr-alignment-tree': 'alignment-tree/alignment-tree.ts',
+  'okr-check-in': 'check-in/check-in.ts',
 };
+
+const plugins = () => [
+  replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': '"production"' } }),
+  nodeResolve({ exportConditions: ['production'], browser: true }),
+  esbuild({ tsconfig: `${widgets}tsconfig.json`, target: 'es2022' }),
+  terser({ ecma: 2022, module: true, format: { comments: false } }),
+];
+
+const configs = Object.entries(entries).map(([name, source], index) => ({
+  input: `${widgets}src/${source}`,
+  output: { file: `${dist}/${name}.js`, format: 'es', sourcemap: true },
+  plugins: [
+    // The first build starts from an empty dist/, so files of removed entries do not linger.
+    ...(index === 0
+      ? [{ name: 'clean-dist', buildStart: () => rmSync(dist, { recursive: true, force: true }) }]
+      : []),
+    ...plugins(),
+  ],
+}));
+
+// bench/bundle-size.mjs builds its Lit-only baseline with `config.plugins`: the same plugins.
+export default Object.assign(configs, { plugins: plugins() });

@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
+import { customElement } from '../provider/define.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Alignment, AlignmentNode } from '../api/types.js';
 import { OkrApiError, isAbortError } from '../client/errors.js';

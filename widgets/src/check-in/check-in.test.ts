@@ -175,7 +175,9 @@ describe('<okr-check-in>', () => {
     expect(
       bff.requests.map((r) => `${r.method} ${new URL(r.url, 'http://x').pathname}`),
     ).to.deep.equal(['POST /api/v1/key-results/kr-1/check-ins', 'GET /api/v1/goals/g-1']);
-    expect(part(el, 'message').textContent!.trim()).to.contain('Someone updated this key result meanwhile');
+    expect(part(el, 'message').textContent!.trim()).to.contain(
+      'Someone updated this key result meanwhile',
+    );
     expect(part<HTMLInputElement>(el, 'value').value).to.equal('170');
   });
 

@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
+import { customElement } from '../provider/define.js';
 import type { CheckInRequest, Goal, KeyResult, ProgressStatus } from '../api/types.js';
 import { OkrApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';

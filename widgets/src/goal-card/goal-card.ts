@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
+import { customElement } from '../provider/define.js';
 import type { Goal, KeyResult } from '../api/types.js';
 import { ResourceController } from '../client/resource-controller.js';
 import { emit } from '../events/events.js';

@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
+import { customElement } from '../provider/define.js';
 import type { GoalLevel, GoalSummary, Page, ProgressStatus } from '../api/types.js';
 import type { GoalQuery } from '../client/client.js';
 import { isAbortError, OkrApiError } from '../client/errors.js';

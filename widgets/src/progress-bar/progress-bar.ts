@@ -1,5 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { property, query } from 'lit/decorators.js';
+import { customElement } from '../provider/define.js';
 import type { ProgressStatus } from '../api/types.js';
 import { getGlobalSettings, type OkrTheme } from '../provider/settings.js';
 import { progressBarStyles } from './progress-bar.styles.js';

@@ -1,6 +1,7 @@
 import { provide } from '@lit/context';
 import { LitElement, html, css, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
+import { customElement } from './define.js';
 import type { WordingOverrides } from '../i18n/messages.js';
 import { settingsFromConfig } from './configure.js';
 import { okrSettingsContext, type OkrSettings, type OkrTheme } from './settings.js';

@@ -29,21 +29,32 @@ export interface OkrSettings {
 /** A symbol from the global registry, so copies of the library on one page still find each other. */
 export const okrSettingsContext = createContext<OkrSettings>(Symbol.for('okr-embed.settings'));
 
-let globalSettings: OkrSettings = { client: null };
-const changes = new EventTarget();
+/**
+ * Page-wide state lives on `globalThis` under a registered symbol, so that every copy of the
+ * library on the page (each published file bundles its own) sees the same `configure()`.
+ */
+interface PageState {
+  settings: OkrSettings;
+  changes: EventTarget;
+}
+const pageKey = Symbol.for('okr-embed.page');
+const page: PageState = ((globalThis as Record<symbol, PageState | undefined>)[pageKey] ??= {
+  settings: { client: null },
+  changes: new EventTarget(),
+});
 
 /** Replaces the page-wide settings; `configure()` is the public way to call it. */
 export function setGlobalSettings(settings: OkrSettings): void {
-  globalSettings = settings;
-  changes.dispatchEvent(new Event('change'));
+  page.settings = settings;
+  page.changes.dispatchEvent(new Event('change'));
 }
 
 export function getGlobalSettings(): OkrSettings {
-  return globalSettings;
+  return page.settings;
 }
 
 /** Calls `listener` after each `configure()`; returns the unsubscribe function. */
 export function onGlobalSettingsChange(listener: () => void): () => void {
-  changes.addEventListener('change', listener);
-  return () => changes.removeEventListener('change', listener);
+  page.changes.addEventListener('change', listener);
+  return () => page.changes.removeEventListener('change', listener);
 }

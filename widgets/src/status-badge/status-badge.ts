@@ -1,5 +1,6 @@
 import { html } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
+import { customElement } from '../provider/define.js';
 import type { ProgressStatus } from '../api/types.js';
 import { OkrElement } from '../provider/okr-element.js';
 import { statusStyles, themeStyles } from '../theme/theme.styles.js';

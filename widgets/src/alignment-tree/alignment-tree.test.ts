@@ -66,6 +66,16 @@ describe('<okr-alignment-tree>', () => {
     expect(rows.every((row) => row.getAttribute('aria-selected') === 'false')).to.equal(true);
   });
 
+  it('is accessible in the dark theme with a row selected', async () => {
+    const el = await fixture<OkrAlignmentTree>(
+      html`<okr-alignment-tree theme="dark" .nodes=${nodes}></okr-alignment-tree>`,
+    );
+    items(el)[1]!.click();
+    await settle(el);
+    expect(items(el)[1]!.getAttribute('aria-selected')).to.equal('true');
+    await expect(el).to.be.accessible();
+  });
+
   it('leaves aria-expanded off leaves', async () => {
     const leaves: AlignmentNode[] = alignmentTree(3, 3);
     const el = await fixture<OkrAlignmentTree>(

@@ -80,7 +80,7 @@ export const checkInStyles = css`
     border: 1px solid transparent;
     border-radius: calc(var(--_okr-radius) / 2);
     background: var(--okr-check-in-submit-background, var(--_okr-accent));
-    color: var(--okr-check-in-submit-color, #ffffff);
+    color: var(--okr-check-in-submit-color, var(--_okr-on-accent));
     font-weight: 600;
     cursor: pointer;
   }

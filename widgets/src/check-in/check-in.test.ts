@@ -78,6 +78,14 @@ describe('<okr-check-in>', () => {
     expect(part(el, 'message').getAttribute('role')).to.equal('status');
   });
 
+  it('is accessible in the dark theme', async () => {
+    const el = await fixture<OkrCheckIn>(
+      html`<okr-check-in theme="dark" .keyResult=${kr}></okr-check-in>`,
+    );
+    await expect(el).to.be.accessible();
+    expect(getComputedStyle(part(el, 'submit')).color).to.equal('rgb(13, 17, 23)');
+  });
+
   it('fits the input to the kind: a checkbox for boolean, a percent for initiatives', async () => {
     const done = await fixture<OkrCheckIn>(
       html`<okr-check-in .keyResult=${keyResultsByKind.boolean}></okr-check-in>`,

@@ -44,6 +44,20 @@ describe('<okr-goal-card>', () => {
     expect(bar.label).to.equal('Progress of Become the default OKR tool for mid-size companies');
   });
 
+  it('is accessible in the dark theme, with the why-breakdown open', async () => {
+    const el = await fixture<OkrGoalCard>(
+      html`<okr-goal-card
+        theme="dark"
+        .goal=${goal({ keyResults: Object.values(keyResultsByKind) })}
+      ></okr-goal-card>`,
+    );
+    shadow(el).querySelector<HTMLDetailsElement>('[part="why"]')!.open = true;
+    await expect(el).to.be.accessible();
+    expect(getComputedStyle(shadow(el).querySelector('[part="card"]')!).backgroundColor).to.equal(
+      'rgb(13, 17, 23)',
+    );
+  });
+
   it('formats key-result values by kind and unit', async () => {
     const keyResults = Object.values(keyResultsByKind);
     const el = await fixture<OkrGoalCard>(

@@ -43,6 +43,13 @@ describe('<okr-goal-list>', () => {
     ]);
   });
 
+  it('is accessible in the dark theme', async () => {
+    const el = await fixture<OkrGoalList>(
+      html`<okr-goal-list theme="dark" .goals=${goalsByStatus}></okr-goal-list>`,
+    );
+    await expect(el).to.be.accessible();
+  });
+
   it('shows the empty state', async () => {
     const el = await fixture<OkrGoalList>(html`<okr-goal-list .goals=${[]}></okr-goal-list>`);
     await expect(el).to.be.accessible();

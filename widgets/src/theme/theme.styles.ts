@@ -21,6 +21,7 @@ const light = {
   'not-started': '#59636e',
   'on-status': '#ffffff',
   danger: '#cf222e',
+  'on-accent': '#ffffff',
 };
 
 const dark: typeof light = {
@@ -39,6 +40,7 @@ const dark: typeof light = {
   'not-started': '#59636e',
   'on-status': '#ffffff',
   danger: '#ff7b72',
+  'on-accent': '#0d1117',
 };
 
 function palette(colors: typeof light) {

@@ -210,6 +210,40 @@ describe('<okr-check-in>', () => {
     expect(el.shadowRoot!.querySelector('.kr-title')!.textContent).to.equal('Cut churn');
   });
 
+  it('suggests a status from the pace of the timeframe until the user picks one', async () => {
+    const day = 24 * 3600 * 1000;
+    const iso = (offset: number) => new Date(Date.now() + offset * day).toISOString().slice(0, 10);
+    const halfway = goal({
+      keyResults: [kr],
+      timeframe: { id: 'tf', name: 'Now', startDate: iso(-50), endDate: iso(50) },
+    });
+    const bff = fakeFetch({ '/goals/g-1': () => json(halfway) });
+    const provider = await fixture(
+      html`<okr-provider base-url="" .tokenProvider=${async () => testToken()} .fetch=${bff.fetch}>
+        <okr-check-in goal-id="g-1"></okr-check-in>
+      </okr-provider>`,
+    );
+    const el = provider.querySelector('okr-check-in')!;
+    await until(el, () => part(el, 'form') !== null);
+    const input = part<HTMLInputElement>(el, 'value');
+    const select = part<HTMLSelectElement>(el, 'status');
+    input.focus();
+    input.select();
+    await sendKeys({ type: '20' });
+    await el.updateComplete;
+    expect(select.value).to.equal('off_track');
+    input.select();
+    await sendKeys({ type: '100' });
+    await el.updateComplete;
+    expect(select.value).to.equal('on_track');
+    select.value = 'needs_attention';
+    select.dispatchEvent(new Event('change'));
+    input.select();
+    await sendKeys({ type: '10' });
+    await el.updateComplete;
+    expect(select.value).to.equal('needs_attention');
+  });
+
   it('stays loading while pending and says so when there is nothing to check in', async () => {
     const bff = fakeFetch({ '/goals/g-1': pending });
     const provider = await fixture(

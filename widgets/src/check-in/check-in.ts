@@ -7,7 +7,7 @@ import { ResourceController } from '../client/resource-controller.js';
 import { emit } from '../events/events.js';
 import { formatKeyResultValue } from '../i18n/format.js';
 import { fill } from '../i18n/messages.js';
-import { keyResultProgress } from '../progress/progress.js';
+import { keyResultProgress, suggestStatus } from '../progress/progress.js';
 import '../progress-bar/progress-bar.js';
 import { OkrElement } from '../provider/okr-element.js';
 import { errorState, loadingState } from '../theme/states.js';
@@ -80,6 +80,8 @@ export class OkrCheckIn extends OkrElement {
   @state() private status?: ProgressStatus;
   /** What the value input holds: set from stored values only, so a failed save keeps the user's entry. */
   @state() private draft = '';
+  /** Once the user picks a status, value changes stop suggesting one. */
+  private statusChosen = false;
 
   @query('#value') private valueInput!: HTMLInputElement;
   @query('#comment') private commentInput!: HTMLTextAreaElement;
@@ -112,6 +114,7 @@ export class OkrCheckIn extends OkrElement {
 
   private show(keyResult: KeyResult): void {
     this.shown = keyResult;
+    this.statusChosen = false;
     this.status = keyResult.status === 'not_started' ? 'on_track' : keyResult.status;
     this.draft = String(
       keyResult.kind === 'initiative' ? Math.round(keyResult.current * 100) : keyResult.current,
@@ -157,11 +160,7 @@ export class OkrCheckIn extends OkrElement {
       ${this.renderValueField(kr)}
       <div class="field">
         <label for="status">${words.statusLabel}</label>
-        <select
-          id="status"
-          part="status"
-          @change=${(e: Event) => (this.status = (e.target as HTMLSelectElement).value as ProgressStatus)}
-        >
+        <select id="status" part="status" @change=${this.onStatusChange}>
           ${statusOrder.map((status) => html`<option value=${status} ?selected=${status === this.status}>${words.status[status]}</option>`)}
         </select>
       </div>
@@ -189,7 +188,13 @@ export class OkrCheckIn extends OkrElement {
     const words = this.words;
     if (kr.kind === 'boolean') {
       return html`<div class="field inline">
-        <input id="value" part="value" type="checkbox" .checked=${Number(this.draft) >= 1} />
+        <input
+          id="value"
+          part="value"
+          type="checkbox"
+          .checked=${Number(this.draft) >= 1}
+          @change=${this.onValueInput}
+        />
         <label for="value">${words.done}</label>
       </div>`;
     }
@@ -210,11 +215,35 @@ export class OkrCheckIn extends OkrElement {
         min=${initiative ? 0 : nothing}
         max=${initiative ? 100 : nothing}
         .value=${this.draft}
+        @input=${this.onValueInput}
         aria-invalid=${this.valueError ? 'true' : 'false'}
         aria-describedby=${this.valueError ? 'value-error' : nothing}
       />
       ${this.valueError ? html`<p id="value-error" class="field-error">${this.valueError}</p>` : nothing}
     </div>`;
+  }
+
+  private onStatusChange(event: Event): void {
+    this.status = (event.target as HTMLSelectElement).value as ProgressStatus;
+    this.statusChosen = true;
+  }
+
+  /** Suggests a status from the pace of the goal's timeframe, until the user picks one. */
+  private onValueInput(): void {
+    const kr = this.shown;
+    const state = this.resource.state;
+    if (!kr || this.statusChosen || state.status !== 'loaded') return;
+    const raw =
+      kr.kind === 'boolean' ? (this.valueInput.checked ? 1 : 0) : Number(this.valueInput.value);
+    if (this.valueInput.value.trim() === '' || !Number.isFinite(raw)) return;
+    const current = kr.kind === 'initiative' ? raw / 100 : raw;
+    const { startDate, endDate } = state.value.timeframe;
+    this.status = suggestStatus({
+      progress: keyResultProgress({ ...kr, current }),
+      startDate,
+      endDate,
+      now: Date.now(),
+    });
   }
 
   /** Reads and checks the form; undefined (with the errors shown) when it is not valid. */

@@ -41,4 +41,9 @@ declare global {
   // Declaration merging needs an interface; its members come from OkrEventMap.
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface HTMLElementEventMap extends OkrEventMap {}
+  // Events are composed and bubble, so hosts listen on the document or window as well.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface DocumentEventMap extends OkrEventMap {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface WindowEventMap extends OkrEventMap {}
 }

@@ -1,7 +1,8 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { Goal } from '../api/types.js';
 import { apiError, fakeFetch, json, pending, testToken } from '../fixtures/fake-fetch.js';
-import { goal, hostileGoal, keyResultsByKind } from '../fixtures/goals.js';
+import { emit } from '../events/events.js';
+import { checkIn, goal, hostileGoal, keyResultsByKind } from '../fixtures/goals.js';
 import '../provider/provider.js';
 import { configure } from '../provider/configure.js';
 import './goal-card.js';
@@ -232,6 +233,26 @@ describe('<okr-goal-card>', () => {
     while (bff.requests.length === 0) await new Promise((resolve) => setTimeout(resolve));
     card.remove();
     expect(bff.requests[0]!.signal!.aborted).to.equal(true);
+  });
+
+  it('shows the goal a check-in elsewhere on the page returned, without a request', async () => {
+    const bff = fakeFetch({ '/goals/g-1': () => json(goal()) });
+    const provider = await fixture(
+      html`<okr-provider base-url="" .tokenProvider=${async () => testToken()} .fetch=${bff.fetch}>
+        <okr-goal-card goal-id="g-1"></okr-goal-card>
+      </okr-provider>`,
+    );
+    const card = await cardIn(provider);
+    await settled(card);
+    const updated = goal({ progress: 0.9, status: 'accomplished' });
+    emit(document.body, 'okr-check-in-submitted', {
+      checkIn,
+      keyResult: updated.keyResults[0]!,
+      goal: updated,
+    });
+    await card.updateComplete;
+    expect(shadow(card).querySelector('okr-progress-bar')!.value).to.equal(0.9);
+    expect(bff.requests).to.have.length(1);
   });
 
   it('uses configure() when there is no provider', async () => {

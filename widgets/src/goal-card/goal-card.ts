@@ -3,7 +3,7 @@ import { property } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
 import type { Goal, KeyResult } from '../api/types.js';
 import { ResourceController } from '../client/resource-controller.js';
-import { emit } from '../events/events.js';
+import { emit, type OkrEventMap } from '../events/events.js';
 import {
   formatDate,
   formatKeyResultValue,
@@ -58,6 +58,22 @@ export class OkrGoalCard extends OkrElement {
   @property({ reflect: true }) variant: 'compact' | 'full' = 'full';
 
   private readonly resource = new ResourceController<Goal>(this);
+
+  /** A check-in anywhere on the page answers the updated goal: show it without a request. */
+  private readonly onCheckIn = (event: OkrEventMap['okr-check-in-submitted']): void => {
+    const updated = event.detail.goal;
+    if (!this.goal && this.currentGoal?.id === updated.id) this.resource.set(updated);
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('okr-check-in-submitted', this.onCheckIn);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('okr-check-in-submitted', this.onCheckIn);
+  }
 
   /** The goal shown: passed in, or loaded. */
   get currentGoal(): Goal | undefined {

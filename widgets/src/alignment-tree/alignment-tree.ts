@@ -86,7 +86,8 @@ export class OkrAlignmentTree extends OkrElement {
   private focusActive = false;
   private typeahead = '';
   private typeaheadTimer?: ReturnType<typeof setTimeout>;
-  private readonly childLoads = new AbortController();
+  /** Aborts children still loading when the tree leaves the page. */
+  private childLoads = new AbortController();
   private resizeObserver?: ResizeObserver;
 
   override disconnectedCallback(): void {
@@ -94,6 +95,9 @@ export class OkrAlignmentTree extends OkrElement {
     this.resizeObserver?.disconnect();
     this.resizeObserver = undefined;
     clearTimeout(this.typeaheadTimer);
+    this.childLoads.abort();
+    this.childLoads = new AbortController();
+    this.loadingChildren = new Set();
   }
 
   protected override willUpdate(changed: PropertyValues): void {

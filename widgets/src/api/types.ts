@@ -9,18 +9,9 @@
 
 export type GoalLevel = 'company' | 'team' | 'personal';
 export type ProgressStatus =
-  | 'not_started'
-  | 'on_track'
-  | 'needs_attention'
-  | 'off_track'
-  | 'accomplished';
+  'not_started' | 'on_track' | 'needs_attention' | 'off_track' | 'accomplished';
 export type KeyResultKind =
-  | 'increase'
-  | 'decrease'
-  | 'stay_above'
-  | 'stay_below'
-  | 'boolean'
-  | 'initiative';
+  'increase' | 'decrease' | 'stay_above' | 'stay_below' | 'boolean' | 'initiative';
 export type ProgressSource = 'key_results' | 'aligned_goals' | 'both';
 export type Scope = 'okr:read' | 'okr:checkin' | 'okr:write' | 'okr:admin';
 

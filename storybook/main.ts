@@ -9,7 +9,9 @@ export default defineMain({
     ...storyDirectories.map((directory) => `${directory}/**/*${storyFileSuffix}`),
   ],
   addons: ['@storybook/addon-a11y', '@storybook/addon-docs'],
-  core: { disableTelemetry: true },
+  core: { disableTelemetry: true, disableWhatsNewNotifications: true },
+  // Partners read this Storybook to learn the widgets, not Storybook itself.
+  features: { sidebarOnboardingChecklist: false, menuOnboardingChecklist: false },
   viteFinal(config) {
     return { ...config, plugins: [...(config.plugins ?? []), customElementsManifestPlugin()] };
   },

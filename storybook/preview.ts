@@ -1,10 +1,32 @@
 import { setCustomElementsManifest, type Decorator, type Preview } from '@storybook/web-components';
 import { html } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
-import customElementsManifest from 'okr-custom-elements-manifest';
+import customElementsManifest, { type Manifest } from 'okr-custom-elements-manifest';
 import '../widgets/src/provider/provider.js';
 
-setCustomElementsManifest(customElementsManifest);
+/**
+ * The manifest as the docs tables should read it. Storybook keys every row by its bare name, so
+ * the progress bar's part `value` would replace its `value` property (row and control); parts
+ * are therefore named the way a page's style sheet writes them. Storybook also lists private
+ * and static members, which are no API of the element.
+ */
+function publicApi(manifest: Manifest): Manifest {
+  return {
+    ...manifest,
+    modules: manifest.modules.map((module) => ({
+      ...module,
+      declarations: module.declarations?.map((declaration) => ({
+        ...declaration,
+        members: declaration.members?.filter(
+          (member) => !member.static && (member.privacy ?? 'public') === 'public',
+        ),
+        cssParts: declaration.cssParts?.map((part) => ({ ...part, name: `::part(${part.name})` })),
+      })),
+    })),
+  };
+}
+
+setCustomElementsManifest(publicApi(customElementsManifest));
 
 /**
  * Puts every story where a host page would: inside an `<okr-provider>` carrying the toolbar's

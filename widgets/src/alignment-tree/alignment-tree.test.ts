@@ -186,12 +186,13 @@ describe('<okr-alignment-tree>', () => {
         .tokenProvider=${async () => testToken()}
         .fetch=${bff.fetch}
       >
-        <okr-alignment-tree timeframe="tf-q1"></okr-alignment-tree>
+        <okr-alignment-tree timeframe="tf-q1" expanded-depth="5"></okr-alignment-tree>
       </okr-provider>`,
     );
     const el = provider.querySelector('okr-alignment-tree')!;
     await until(el, () => items(el).length > 0);
     expect(new URL(bff.requests[0]!.url).search).to.equal('?timeframe=tf-q1&depth=2');
+    expect(items(el)[1]!.getAttribute('aria-expanded')).to.equal('false');
     await focusFirst(el);
     await sendKeys({ press: 'ArrowDown' });
     await sendKeys({ press: 'ArrowRight' });

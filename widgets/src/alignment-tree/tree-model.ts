@@ -85,13 +85,13 @@ export class TreeModel {
     return rows;
   }
 
-  /** Ids of the nodes less deep than `depth` levels that have children: the initially open ones. */
+  /** Ids of the nodes less deep than `depth` levels whose children are loaded: the initially open ones. */
   openToDepth(depth: number): Set<string> {
     const open = new Set<string>();
     const visit = (parentId: string | null, level: number) => {
       if (level > depth) return;
       for (const node of this.childrenOf(parentId)) {
-        if (this.hasChildren(node)) {
+        if (this.childrenOf(node.id).length > 0) {
           open.add(node.id);
           visit(node.id, level + 1);
         }

@@ -4,16 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createOrgsRepository } from './components/orgs/orgs.repository.js';
-import { createOrgsService, type KeyAlgorithm } from './components/orgs/orgs.service.js';
-import { seedDemo } from './components/demo/demo.seed.js';
+import type { KeyAlgorithm, OrgsService } from './components/orgs/orgs.service.js';
 import { ConfigError, loadConfig, type Config } from './lib/config.js';
-import { createDatabase, type Database } from './lib/db.js';
+import type { Database } from './lib/db.js';
 import { AppError } from './lib/errors.js';
-import { createLogger } from './lib/logger.js';
 import { withStoredMasterKey } from './lib/master-key.js';
-import { migrate } from './lib/migrate.js';
-import { startServer } from './server.js';
 
 const USAGE = `Usage: okr <command> [options]   (from the repository root: npm run okr -- <command>)
 
@@ -72,11 +67,22 @@ function print(values: Values, result: Record<string, unknown>, human: string) {
   process.stdout.write(`${values.json ? JSON.stringify(result, null, 2) : human}\n`);
 }
 
-async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T>): Promise<T> {
+/** Heavy modules load only once the flags are known good: a usage error answers at once. */
+async function withDatabase<T>(
+  config: Config,
+  work: (db: Database, orgs: OrgsService) => Promise<T>,
+): Promise<T> {
+  const [{ createDatabase }, { migrate }, { createOrgsRepository }, { createOrgsService }] =
+    await Promise.all([
+      import('./lib/db.js'),
+      import('./lib/migrate.js'),
+      import('./components/orgs/orgs.repository.js'),
+      import('./components/orgs/orgs.service.js'),
+    ]);
   const db = createDatabase(config.databaseUrl);
   try {
     await migrate(db);
-    return await work(db);
+    return await work(db, createOrgsService(createOrgsRepository(db), config.masterKey));
   } finally {
     await db.close();
   }
@@ -95,6 +101,10 @@ function progressBar(done: number, total: number) {
 const commands: Record<string, (args: string[], config: Config) => Promise<void>> = {
   async migrate(args, config) {
     const values = parse(args, {});
+    const [{ createDatabase }, { migrate }] = await Promise.all([
+      import('./lib/db.js'),
+      import('./lib/migrate.js'),
+    ]);
     const db = createDatabase(config.databaseUrl);
     try {
       const applied = await migrate(db);
@@ -115,8 +125,8 @@ const commands: Record<string, (args: string[], config: Config) => Promise<void>
       },
       ['slug', 'name'],
     );
-    const org = await withDatabase(config, (db) =>
-      createOrgsService(createOrgsRepository(db), config.masterKey).createOrg({
+    const org = await withDatabase(config, (_db, orgs) =>
+      orgs.createOrg({
         slug: text(values, 'slug') ?? '',
         name: text(values, 'name') ?? '',
         issuer: text(values, 'issuer'),
@@ -148,12 +158,8 @@ const commands: Record<string, (args: string[], config: Config) => Promise<void>
         throw new AppError('unreadable_file', `Cannot read ${file}`, 400);
       }
     }
-    const key = await withDatabase(config, (db) =>
-      createOrgsService(createOrgsRepository(db), config.masterKey).addKey(
-        text(values, 'org') ?? '',
-        alg as KeyAlgorithm,
-        pem,
-      ),
+    const key = await withDatabase(config, (_db, orgs) =>
+      orgs.addKey(text(values, 'org') ?? '', alg as KeyAlgorithm, pem),
     );
     print(
       values,
@@ -164,10 +170,8 @@ const commands: Record<string, (args: string[], config: Config) => Promise<void>
 
   async 'key retire'(args, config) {
     const values = parse(args, { kid: { type: 'string' } }, ['kid']);
-    const result = await withDatabase(config, (db) =>
-      createOrgsService(createOrgsRepository(db), config.masterKey).retireKey(
-        text(values, 'kid') ?? '',
-      ),
+    const result = await withDatabase(config, (_db, orgs) =>
+      orgs.retireKey(text(values, 'kid') ?? ''),
     );
     print(values, result, `Retired ${result.kid}`);
   },
@@ -188,8 +192,8 @@ const commands: Record<string, (args: string[], config: Config) => Promise<void>
     );
     const ttlSeconds = integer(values, 'ttl', 1, 3600);
     const teams = text(values, 'teams');
-    const signed = await withDatabase(config, (db) =>
-      createOrgsService(createOrgsRepository(db), config.masterKey).signToken(
+    const signed = await withDatabase(config, (_db, orgs) =>
+      orgs.signToken(
         {
           org: text(values, 'org') ?? '',
           sub: text(values, 'sub') ?? '',
@@ -214,8 +218,9 @@ const commands: Record<string, (args: string[], config: Config) => Promise<void>
   async 'seed-demo'(args, config) {
     const values = parse(args, { org: { type: 'string' }, goals: { type: 'string' } });
     const goals = integer(values, 'goals', 0, 1_000_000) ?? 0;
-    const seeded = await withDatabase(config, (db) =>
-      seedDemo(db, createOrgsService(createOrgsRepository(db), config.masterKey), {
+    const { seedDemo } = await import('./components/demo/demo.seed.js');
+    const seeded = await withDatabase(config, (db, orgs) =>
+      seedDemo(db, orgs, {
         slug: text(values, 'org') ?? 'demo',
         goals,
         onProgress: progressBar,
@@ -231,6 +236,19 @@ const commands: Record<string, (args: string[], config: Config) => Promise<void>
   async serve(args, config) {
     const values = parse(args, { demo: { type: 'boolean' } });
     const demo = values.demo === true;
+    const [
+      { createLogger },
+      { startServer },
+      { seedDemo },
+      { createOrgsRepository },
+      { createOrgsService },
+    ] = await Promise.all([
+      import('./lib/logger.js'),
+      import('./server.js'),
+      import('./components/demo/demo.seed.js'),
+      import('./components/orgs/orgs.repository.js'),
+      import('./components/orgs/orgs.service.js'),
+    ]);
     const logger = createLogger(config.logLevel);
     const running = await startServer({
       config,
@@ -238,9 +256,9 @@ const commands: Record<string, (args: string[], config: Config) => Promise<void>
       demoOrg: demo ? 'demo' : undefined,
       prepare: demo
         ? async (db) => {
-            const service = createOrgsService(createOrgsRepository(db), config.masterKey);
-            if (await createOrgsRepository(db).findOrgBySlug('demo')) return;
-            await seedDemo(db, service, { slug: 'demo' });
+            const repository = createOrgsRepository(db);
+            if (await repository.findOrgBySlug('demo')) return;
+            await seedDemo(db, createOrgsService(repository, config.masterKey), { slug: 'demo' });
             logger.info('seeded the demo organization');
           }
         : undefined,
@@ -270,9 +288,13 @@ const generatesMasterKey = (name: string, args: string[]) =>
   name === 'seed-demo' || (name === 'serve' && args.includes('--demo'));
 
 async function main(argv: string[]): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help' || argv[0] === '-h') {
+  if (argv[0] === '--help' || argv[0] === 'help' || argv[0] === '-h') {
     process.stdout.write(`${USAGE}\n`);
-    return argv.length === 0 ? 2 : 0;
+    return 0;
+  }
+  if (argv.length === 0) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
   }
   const twoWords = `${argv[0]} ${argv[1] ?? ''}`;
   const name = commands[twoWords] ? twoWords : (argv[0] ?? '');

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { QueryTypes, Sequelize, Transaction } from 'sequelize';
+import { ConnectionError, QueryTypes, Sequelize, Transaction } from 'sequelize';
 import { repoRoot } from './paths.js';
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -128,4 +128,27 @@ async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): Promise<
 /** True when the database refused a row because of a unique index. */
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && error.name === 'SequelizeUniqueConstraintError';
+}
+
+const unavailableCodes = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_CANTOPEN',
+  'SQLITE_MISUSE',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'PROTOCOL_CONNECTION_LOST',
+]);
+
+/** True when the database, not the request, is the problem: answer 503, not 500. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof ConnectionError) return true;
+  if (!(error instanceof Error)) return false;
+  const code =
+    (error as { parent?: { code?: string }; code?: string }).parent?.code ??
+    (error as { code?: string }).code;
+  return (
+    (code !== undefined && unavailableCodes.has(code)) ||
+    /connection manager was closed|database is closed/i.test(error.message)
+  );
 }

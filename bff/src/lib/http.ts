@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
-import { ConnectionError } from 'sequelize';
+import { isDatabaseUnavailable } from './db.js';
 import type { z } from 'zod';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -107,7 +107,7 @@ function describe(error: unknown): {
       message: 'The request cannot be read',
     };
   }
-  if (error instanceof ConnectionError) {
+  if (isDatabaseUnavailable(error)) {
     return { status: 503, code: 'database_unavailable', message: 'The database is unavailable' };
   }
   return { status: 500, code: 'internal_error', message: 'Something went wrong on our side' };

@@ -127,10 +127,10 @@ export function createCheckInsRepository(db: Database) {
       tx: Tx,
     ): Promise<void> {
       const now = Date.now();
-      // An expired record of the same key makes room; so do all expired ones, a few at a time.
+      // Records live 24 h: each new one sweeps the org's expired ones (including an old record
+      // of this very key), so the table never needs a separate cleaner.
       await db.execute(
-        `DELETE FROM idempotency_records WHERE org_id = :orgId AND user_id = :userId
-           AND idem_key = :key AND expires_at <= :now`,
+        'DELETE FROM idempotency_records WHERE org_id = :orgId AND expires_at <= :now',
         { ...record, now },
         tx,
       );
@@ -141,10 +141,6 @@ export function createCheckInsRepository(db: Database) {
         { id: randomUUID(), ...record, now },
         tx,
       );
-    },
-
-    async deleteExpiredIdempotencyRecords(now: number): Promise<void> {
-      await db.execute('DELETE FROM idempotency_records WHERE expires_at <= :now', { now });
     },
   };
 }

@@ -144,6 +144,7 @@ const demoGoals: SeedGoal[] = [
     owner: 'kim',
     team: 'platform',
     timeframe: 'current',
+    source: 'both',
     parent: 't1',
     keyResults: [
       {
@@ -210,6 +211,7 @@ const demoGoals: SeedGoal[] = [
     owner: 'lee',
     team: 'marketing',
     timeframe: 'current',
+    source: 'both',
     parent: 'c1',
     keyResults: [
       {
@@ -239,6 +241,7 @@ const demoGoals: SeedGoal[] = [
     owner: 'ria',
     team: 'growth',
     timeframe: 'current',
+    source: 'both',
     parent: 't3',
     keyResults: [
       {

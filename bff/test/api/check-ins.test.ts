@@ -1,0 +1,299 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { actorsOf, createGoal, createKeyResult, type Actors } from '../support/fixtures.js';
+import { dialects, startTestApp, type TestApp, type TestOrg } from '../support/harness.js';
+
+for (const dialect of dialects()) {
+  describe(`[${dialect.name}] check-ins API`, () => {
+    let app: TestApp;
+    let org: TestOrg;
+    let as: Actors;
+    /** Flips to true to make the next check-in fail after its first writes. */
+    let failNextCheckIn = false;
+
+    before(async () => {
+      app = await startTestApp(dialect, {
+        app: {
+          checkInHooks: {
+            afterKeyResultUpdated: () => {
+              if (failNextCheckIn) {
+                failNextCheckIn = false;
+                throw new Error('injected failure in the middle of a check-in');
+              }
+            },
+          },
+        },
+      });
+      org = await app.createOrg();
+      as = await actorsOf(org);
+    });
+    after(() => app.close());
+
+    /** company (both) → team (aligned_goals) → personal (key_results) with one key result. */
+    async function chain() {
+      const company = await createGoal(app, as.writer, {
+        title: 'Company',
+        level: 'company',
+        timeframeId: org.timeframeId,
+        progressSource: 'both',
+      });
+      const team = await createGoal(app, as.writer, {
+        title: 'Team',
+        level: 'team',
+        timeframeId: org.timeframeId,
+        parentId: company.id,
+        progressSource: 'aligned_goals',
+      });
+      const personal = await createGoal(app, as.writer, {
+        title: 'Personal',
+        level: 'personal',
+        timeframeId: org.timeframeId,
+        parentId: team.id,
+      });
+      const kr = await createKeyResult(app, as.writer, personal.id, {
+        title: 'Calls made',
+        kind: 'increase',
+        start: 0,
+        target: 40,
+      });
+      return { company, team, personal, kr };
+    }
+
+    const checkIn = (
+      krId: string,
+      body: unknown,
+      token = as.writer,
+      headers: Record<string, string> = {},
+    ) => app.request('POST', `/api/v1/key-results/${krId}/check-ins`, { token, body, headers });
+    const card = async (id: string) =>
+      (await app.request('GET', `/api/v1/goals/${id}`, { token: as.reader })).body;
+
+    it('when a check-in is posted, then the key result, its goal and every ancestor change in one answer', async () => {
+      const { company, team, personal, kr } = await chain();
+      const answer = await checkIn(kr.id, { value: 10, status: 'on_track', comment: 'Good week' });
+      assert.equal(answer.status, 201, answer.text);
+      assert.equal(answer.body.checkIn.value, 10);
+      assert.equal(answer.body.checkIn.comment, 'Good week');
+      assert.equal(answer.body.checkIn.author.name, 'Writer');
+      assert.equal(answer.body.keyResult.current, 10);
+      assert.equal(answer.body.keyResult.progress, 0.25);
+      assert.equal(answer.body.keyResult.status, 'on_track');
+      assert.equal(answer.body.keyResult.version, 2);
+      assert.equal(answer.body.goal.id, personal.id);
+      assert.equal(answer.body.goal.progress, 0.25);
+      assert.equal(answer.body.goal.lastCheckIn.id, answer.body.checkIn.id);
+      assert.equal((await card(team.id)).progress, 0.25);
+      const top = await card(company.id);
+      assert.equal(top.progress, 0.25);
+      assert.equal(top.status, 'on_track');
+    });
+
+    it('when the status is left out, then the pace over the timeframe suggests one', async () => {
+      const { kr } = await chain();
+      const answer = await checkIn(kr.id, { value: 40 });
+      assert.equal(answer.status, 201);
+      assert.equal(answer.body.keyResult.status, 'accomplished');
+    });
+
+    it('when history is read, then it is newest first and pages by cursor', async () => {
+      const { kr } = await chain();
+      for (const value of [1, 2, 3, 4, 5])
+        assert.equal((await checkIn(kr.id, { value })).status, 201);
+      const first = await app.request('GET', `/api/v1/key-results/${kr.id}/check-ins?limit=3`, {
+        token: as.reader,
+      });
+      assert.equal(first.status, 200);
+      assert.deepEqual(
+        first.body.items.map((c: { value: number }) => c.value),
+        [5, 4, 3],
+      );
+      const second = await app.request(
+        'GET',
+        `/api/v1/key-results/${kr.id}/check-ins?limit=3&cursor=${first.body.nextCursor}`,
+        { token: as.reader },
+      );
+      assert.deepEqual(
+        second.body.items.map((c: { value: number }) => c.value),
+        [2, 1],
+      );
+      assert.equal(second.body.nextCursor, null);
+      assert.equal(
+        (
+          await app.request('GET', `/api/v1/key-results/${kr.id}/check-ins?cursor=zzz`, {
+            token: as.reader,
+          })
+        ).status,
+        400,
+      );
+      assert.equal(
+        (await app.request('GET', '/api/v1/key-results/nope/check-ins', { token: as.reader }))
+          .status,
+        400,
+      );
+    });
+
+    it('when a request is retried with the same Idempotency-Key, then the first answer is replayed and one check-in stored', async () => {
+      const { kr } = await chain();
+      const headers = { 'idempotency-key': 'retry-1' };
+      const first = await checkIn(kr.id, { value: 7, comment: 'once' }, as.writer, headers);
+      const again = await checkIn(kr.id, { value: 7, comment: 'once' }, as.writer, headers);
+      assert.equal(first.status, 201);
+      assert.equal(again.status, 201);
+      assert.equal(again.headers.get('idempotent-replayed'), 'true');
+      assert.deepEqual(again.body, first.body);
+      const history = await app.request('GET', `/api/v1/key-results/${kr.id}/check-ins`, {
+        token: as.reader,
+      });
+      assert.equal(history.body.items.length, 1);
+      const reused = await checkIn(kr.id, { value: 8 }, as.writer, headers);
+      assert.equal(reused.status, 409);
+      assert.equal(reused.body.error.code, 'idempotency_key_reused');
+      const otherUser = await checkIn(kr.id, { value: 8 }, as.teammate, headers);
+      assert.equal(
+        otherUser.status,
+        403,
+        'keys are per user; the teammate does not own this personal goal',
+      );
+      assert.equal(
+        (await checkIn(kr.id, { value: 1 }, as.writer, { 'idempotency-key': 'x'.repeat(256) }))
+          .status,
+        400,
+      );
+    });
+
+    it('when 20 check-ins hit one key result at once, then all are stored once and the key result ends at the last committed value', async () => {
+      const { kr, personal } = await chain();
+      const values = Array.from({ length: 20 }, (_, i) => i + 1);
+      const answers = await Promise.all(
+        values.map((value) =>
+          checkIn(kr.id, { value }, as.writer, { 'idempotency-key': `burst-${value}` }),
+        ),
+      );
+      for (const answer of answers) assert.equal(answer.status, 201, answer.text);
+      const history = await app.request('GET', `/api/v1/key-results/${kr.id}/check-ins?limit=100`, {
+        token: as.reader,
+      });
+      const stored = history.body.items.map((c: { value: number }) => c.value);
+      assert.equal(stored.length, 20);
+      assert.deepEqual(
+        [...stored].sort((a: number, b: number) => a - b),
+        values,
+      );
+      const versions = answers.map((a) => a.body.keyResult.version).sort((a, b) => a - b);
+      assert.deepEqual(
+        versions,
+        values.map((v) => v + 1),
+        'each check-in saw its own version: no lost update',
+      );
+      const goal = await card(personal.id);
+      assert.equal(
+        goal.keyResults[0].current,
+        stored[0],
+        'current is the newest committed check-in',
+      );
+      assert.equal(goal.keyResults[0].version, 21);
+      assert.equal(goal.progress, stored[0] / 40);
+    });
+
+    it('when a check-in fails midway, then no check-in, key result change or roll-up is left behind', async () => {
+      const { kr, personal, company } = await chain();
+      assert.equal((await checkIn(kr.id, { value: 4 })).status, 201);
+      const before = await card(personal.id);
+      const beforeTop = await card(company.id);
+      failNextCheckIn = true;
+      const failed = await checkIn(kr.id, { value: 30 }, as.writer, {
+        'idempotency-key': 'doomed',
+      });
+      assert.equal(failed.status, 500);
+      assert.equal(failed.body.error.code, 'internal_error');
+      assert.ok(!failed.text.includes('injected'), 'no internals in the answer');
+      assert.deepEqual(await card(personal.id), before);
+      assert.deepEqual(await card(company.id), beforeTop);
+      const history = await app.request('GET', `/api/v1/key-results/${kr.id}/check-ins`, {
+        token: as.reader,
+      });
+      assert.deepEqual(
+        history.body.items.map((c: { value: number }) => c.value),
+        [4],
+      );
+      const retried = await checkIn(kr.id, { value: 30 }, as.writer, {
+        'idempotency-key': 'doomed',
+      });
+      assert.equal(retried.status, 201, 'the failed attempt left no idempotency record either');
+      assert.equal(retried.headers.get('idempotent-replayed'), null);
+    });
+
+    it('when the caller does not own the key result or lacks okr:checkin, then 403 and nothing is stored', async () => {
+      const { kr } = await chain();
+      assert.equal((await checkIn(kr.id, { value: 3 }, as.stranger)).status, 403);
+      assert.equal((await checkIn(kr.id, { value: 3 }, as.reader)).status, 403);
+      const history = await app.request('GET', `/api/v1/key-results/${kr.id}/check-ins`, {
+        token: as.reader,
+      });
+      assert.equal(history.body.items.length, 0);
+    });
+
+    it('when a teammate checks in on a team goal, then it is accepted', async () => {
+      const me = await app.request('GET', '/api/v1/me', { token: as.teammate });
+      const goal = await createGoal(app, as.writer, {
+        title: 'Team-owned',
+        level: 'team',
+        ownerId: null,
+        teamId: me.body.teams[0].id,
+        timeframeId: org.timeframeId,
+      });
+      const kr = await createKeyResult(app, as.writer, goal.id, {
+        title: 'Shipped',
+        kind: 'boolean',
+        target: 1,
+        ownerId: null,
+      });
+      assert.equal((await checkIn(kr.id, { value: 1 }, as.teammate)).status, 201);
+    });
+
+    it('when the body is bad, then 400 (or 413/415) and nothing is stored', async () => {
+      const { kr } = await chain();
+      const bodies: unknown[] = [
+        {},
+        { value: '5' },
+        { value: 1e20 },
+        { value: null },
+        { value: 1, status: 'great' },
+        { value: 1, comment: 'x'.repeat(4001) },
+        { value: 1, extra: 1 },
+        'just a string',
+      ];
+      for (const body of bodies) {
+        const answer = await checkIn(kr.id, body);
+        assert.equal(
+          answer.status,
+          400,
+          `${JSON.stringify(body)?.slice(0, 40)}: ${answer.text.slice(0, 200)}`,
+        );
+      }
+      const notJson = await app.request('POST', `/api/v1/key-results/${kr.id}/check-ins`, {
+        token: as.writer,
+        rawBody: 'value=5',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      assert.equal(notJson.status, 415);
+      const huge = await app.request('POST', `/api/v1/key-results/${kr.id}/check-ins`, {
+        token: as.writer,
+        body: { value: 1, comment: 'x'.repeat(200_000) },
+      });
+      assert.equal(huge.status, 413);
+      assert.equal(huge.body.error.code, 'payload_too_large');
+      const history = await app.request('GET', `/api/v1/key-results/${kr.id}/check-ins`, {
+        token: as.reader,
+      });
+      assert.equal(history.body.items.length, 0);
+      const precise = await checkIn(kr.id, { value: -0.00004 });
+      assert.equal(precise.status, 201);
+      assert.equal(
+        precise.body.keyResult.current,
+        0,
+        'stored with the column precision on every dialect',
+      );
+    });
+  });
+}

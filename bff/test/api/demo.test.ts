@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { seedDemo } from '../../src/components/demo/demo.seed.js';
+import { createOrgsRepository } from '../../src/components/orgs/orgs.repository.js';
+import { createOrgsService } from '../../src/components/orgs/orgs.service.js';
+import { dialects, startTestApp, type TestApp } from '../support/harness.js';
+
+for (const dialect of dialects()) {
+  describe(`[${dialect.name}] demo mode and the demo seed`, () => {
+    let app: TestApp;
+    let token: string;
+
+    before(async () => {
+      app = await startTestApp(dialect, { app: { demoOrg: 'demo' } });
+      const orgs = createOrgsService(createOrgsRepository(app.db), app.config.masterKey);
+      await seedDemo(app.db, orgs, { slug: 'demo', goals: 40 });
+      const answer = await app.request('POST', '/demo/token');
+      assert.equal(answer.status, 200, answer.text);
+      token = answer.body.token;
+    });
+    after(() => app.close());
+
+    it('when the demo page is served, then it shows goal cards under a CSP without unsafe-inline and no inline code', async () => {
+      const page = await app.request('GET', '/demo/');
+      assert.equal(page.status, 200);
+      const csp = page.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /script-src 'self'/);
+      assert.doesNotMatch(csp, /unsafe-inline/);
+      const cards = [...page.text.matchAll(/<okr-goal-card goal-id="([0-9a-f-]{36})">/g)];
+      assert.ok(cards.length >= 3, 'several goal cards');
+      assert.doesNotMatch(page.text, /<script(?![^>]*\bsrc=)[^>]*>/, 'every script has a src');
+      assert.doesNotMatch(page.text, /<style|\sstyle=/, 'no inline style');
+      const script = await app.request('GET', '/demo/demo.js');
+      assert.equal(script.status, 200);
+      assert.match(script.text, /from '\/widgets\/okr-embed\.js'/);
+      assert.match(script.text, /configure\(/);
+      for (const [, id] of cards) {
+        const goal = await app.request('GET', `/api/v1/goals/${id}`, { token });
+        assert.equal(goal.status, 200, goal.text);
+      }
+    });
+
+    it('when the demo token is used, then it is a short-lived token for the demo user of the demo org', async () => {
+      const me = await app.request('GET', '/api/v1/me', { token });
+      assert.equal(me.body.org.slug, 'demo');
+      assert.equal(me.body.user.externalId, 'demo-kim');
+      const [, payload] = token.split('.');
+      const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
+      assert.ok(claims.exp - claims.iat <= 300);
+    });
+
+    it('when the demo org is seeded, then it has four goal levels, two timeframes, every kind and check-in history', async () => {
+      const timeframes = await app.request('GET', '/api/v1/timeframes', { token });
+      assert.equal(timeframes.body.items.length, 2);
+      const tree = await app.request('GET', '/api/v1/alignment?timeframe=current&depth=50', {
+        token,
+      });
+      const depths = new Set(tree.body.nodes.map((n: { depth: number }) => n.depth));
+      assert.ok(depths.has(3), 'company → team → team → personal');
+      const levels = new Set(tree.body.nodes.map((n: { level: string }) => n.level));
+      assert.deepEqual([...levels].sort(), ['company', 'personal', 'team']);
+      assert.ok(tree.body.nodes.length >= 40);
+      const kinds = new Set<string>();
+      let checkIns = 0;
+      const goals = await app.request('GET', '/api/v1/goals?limit=10', { token });
+      for (const summary of goals.body.items) {
+        const card = (await app.request('GET', `/api/v1/goals/${summary.id}`, { token })).body;
+        for (const kr of card.keyResults) {
+          kinds.add(kr.kind);
+          const history = await app.request('GET', `/api/v1/key-results/${kr.id}/check-ins`, {
+            token,
+          });
+          checkIns += history.body.items.length;
+        }
+      }
+      assert.deepEqual([...kinds].sort(), [
+        'boolean',
+        'decrease',
+        'increase',
+        'initiative',
+        'stay_above',
+        'stay_below',
+      ]);
+      assert.ok(checkIns >= 10);
+    });
+
+    it('when the demo user checks in on a demo key result, then the roll-up reaches the company goal', async () => {
+      const tree = await app.request('GET', '/api/v1/alignment?timeframe=current&depth=3', {
+        token,
+      });
+      const personal = tree.body.nodes.find(
+        (n: { title: string }) => n.title === 'Cut the import wizard to three steps',
+      );
+      const company = tree.body.nodes.find(
+        (n: { level: string; depth: number }) => n.level === 'company' && n.depth === 0,
+      );
+      const card = (await app.request('GET', `/api/v1/goals/${personal.id}`, { token })).body;
+      const answer = await app.request(
+        'POST',
+        `/api/v1/key-results/${card.keyResults[0].id}/check-ins`,
+        { token, body: { value: 3 } },
+      );
+      assert.equal(answer.status, 201, answer.text);
+      const after = (await app.request('GET', `/api/v1/goals/${company.id}`, { token })).body;
+      assert.notEqual(after.progress, company.progress);
+    });
+  });
+}

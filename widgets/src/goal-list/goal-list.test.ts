@@ -30,7 +30,7 @@ describe('<okr-goal-list>', () => {
     );
     await expect(el).to.be.accessible();
     expect(rows(el)).to.have.length(5);
-    expect(el.shadowRoot!.querySelector('section')!.getAttribute('aria-label')).to.equal(
+    expect(el.shadowRoot!.querySelector('[part="list"]')!.getAttribute('aria-label')).to.equal(
       'Objectives',
     );
     const badges = rows(el).map((row) => row.querySelector('okr-status-badge')!.status);
@@ -138,7 +138,11 @@ describe('<okr-goal-list>', () => {
     el.wording = { emptyGoals: 'No goals yet', objectives: 'Goals' };
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('[part="empty"]')!.textContent).to.equal('No goals yet');
-    expect(el.shadowRoot!.querySelector('section')!.getAttribute('aria-label')).to.equal('Goals');
+    el.goals = goalsByStatus;
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part="list"]')!.getAttribute('aria-label')).to.equal(
+      'Goals',
+    );
   });
 
   it('renders hostile text as inert text', async () => {

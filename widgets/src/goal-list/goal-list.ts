@@ -144,16 +144,15 @@ export class OkrGoalList extends OkrElement {
     else if (state.status === 'error')
       body = errorState(words, state.error, () => this.resource.retry());
     else body = loadingState(words, ['row', 'row', 'row']);
-    return html`<section class="list-root" aria-label=${this.label ?? words.objectives}>
-      ${body}
-    </section>`;
+    // Not a landmark: several lists on one page would repeat the same region name.
+    return html`<div class="list-root">${body}</div>`;
   }
 
   private renderItems(items: GoalSummary[]) {
     const words = this.words;
     const locale = this.resolvedLocale;
     const theme = this.resolvedTheme;
-    return html`<ul part="list">
+    return html`<ul part="list" aria-label=${this.label ?? words.objectives}>
         ${items.map(
           (goal) =>
             html`<li part="item" class="item">

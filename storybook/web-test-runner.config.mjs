@@ -3,6 +3,7 @@
  * - every story of every `*.stories.ts` file, rendered from source; one group (one page) per
  *   stories file, so a broken file or a story leaking global state cannot take the others down
  *   with it, and a new stories file is tested without touching this file;
+ * - every element of the manifest named as the `component` of some stories file (its docs page);
  * - every entry of the built `storybook-static/`, which must be built first (`npm test` does).
  */
 import rollupCommonjs from '@rollup/plugin-commonjs';
@@ -20,24 +21,27 @@ import { findStoryFiles } from './story-files.mjs';
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const storiesTest = fileURLToPath(new URL('./test/stories.test.ts', import.meta.url));
 const staticBuildTest = fileURLToPath(new URL('./test/static-build.test.ts', import.meta.url));
+const elementDocsTest = fileURLToPath(new URL('./test/element-docs.test.ts', import.meta.url));
 const staticBuildIndex = path.join(rootDir, 'storybook-static', 'index.json');
 
 const commonjs = fromRollup(rollupCommonjs);
 const customElementsManifest = fromRollup(customElementsManifestPlugin);
 
+const storyFiles = findStoryFiles();
+const browserPath = (file) => `/${path.relative(rootDir, file).split(path.sep).join('/')}`;
+
 /**
- * The page of one stories file. Storybook's browser code reads `process.env.NODE_ENV`, which
- * only its own builder defines.
+ * A test page that tells its test module what to load. Storybook's browser code reads
+ * `process.env.NODE_ENV`, which only its own builder defines.
  */
-function testPage(storiesFile) {
-  const browserPath = `/${path.relative(rootDir, storiesFile).split(path.sep).join('/')}`;
+function testPage(title, settings) {
   return (testFramework) => `<!DOCTYPE html>
 <html lang="en">
-  <head><title>${browserPath}</title></head>
+  <head><title>${title}</title></head>
   <body>
     <script>
       window.process = { env: { NODE_ENV: 'test' } };
-      window.okrStoriesFile = ${JSON.stringify(browserPath)};
+      Object.assign(window, ${JSON.stringify(settings)});
     </script>
     <script type="module" src="${testFramework}"></script>
   </body>
@@ -75,28 +79,31 @@ function staticBuildProblem() {
 /** Checked as the run starts: sources edited while it runs do not make the tested build stale. */
 const staticBuildProblemAtStart = staticBuildProblem();
 
-/** The page of the static-build test, told whether there is a build to test. */
-function staticBuildPage(testFramework) {
-  return `<!DOCTYPE html>
-<html lang="en">
-  <head><title>storybook-static</title></head>
-  <body>
-    <script>window.okrStaticBuildProblem = ${JSON.stringify(staticBuildProblemAtStart)};</script>
-    <script type="module" src="${testFramework}"></script>
-  </body>
-</html>`;
-}
-
 export default {
   rootDir,
   nodeResolve: { exportConditions: ['browser', 'development'] },
   concurrency: 2,
   groups: [
-    { name: 'storybook-static', files: staticBuildTest, testRunnerHtml: staticBuildPage },
-    ...findStoryFiles().map((storiesFile) => ({
+    {
+      name: 'storybook-static',
+      files: staticBuildTest,
+      testRunnerHtml: testPage('storybook-static', {
+        okrStaticBuildProblem: staticBuildProblemAtStart,
+      }),
+    },
+    {
+      name: 'element docs pages',
+      files: elementDocsTest,
+      testRunnerHtml: testPage('element docs pages', {
+        okrStoriesFiles: storyFiles.map(browserPath),
+      }),
+    },
+    ...storyFiles.map((storiesFile) => ({
       name: path.relative(rootDir, storiesFile),
       files: storiesTest,
-      testRunnerHtml: testPage(storiesFile),
+      testRunnerHtml: testPage(browserPath(storiesFile), {
+        okrStoriesFile: browserPath(storiesFile),
+      }),
     })),
   ],
   browsers: [

@@ -82,12 +82,13 @@ async function settle(canvas: HTMLElement): Promise<void> {
 }
 
 /**
- * The element the story is about: the meta's `component` when it names one, else the first
- * custom element the story rendered inside the decorator's provider.
+ * The element the story is about: the innermost one the meta's `component` names (the
+ * decorator's own `<okr-provider>` wraps every story), else the first custom element the story
+ * rendered inside that provider.
  */
 function renderedElement(canvas: HTMLElement): Element | null {
   const { component } = meta as { component?: unknown };
-  if (typeof component === 'string') return canvas.querySelector(component);
+  if (typeof component === 'string') return [...canvas.querySelectorAll(component)].at(-1) ?? null;
   const provider = canvas.querySelector('okr-provider');
   return (
     [...(provider ?? canvas).querySelectorAll('*')].find((e) => e.localName.includes('-')) ?? null
@@ -114,7 +115,8 @@ describe(`${meta.title ?? storiesFile} (${storiesFile})`, () => {
         const element = renderedElement(canvas);
         expect(element, 'the element the story renders').to.exist;
         expect(element!.shadowRoot, `<${element!.localName}> has a shadow root`).to.exist;
-        await expect(element).to.be.accessible();
+        // Everything the story shows, not only that element: stories render several at once.
+        await expect(canvas).to.be.accessible();
         // Errors from timers and promises the render started surface a task later.
         await new Promise((resolve) => setTimeout(resolve));
         expect(watch.problems).to.deep.equal([]);

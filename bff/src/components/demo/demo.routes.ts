@@ -4,7 +4,7 @@ import type { Database } from '../../lib/db.js';
 import { repoRoot } from '../../lib/paths.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { createDemoRepository } from './demo.repository.js';
-import { demoUsers } from './demo.seed.js';
+import { demoUsers } from './demo.data.js';
 
 export interface DemoDeps {
   db: Database;

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { actorsOf, createGoal, type Actors } from '../support/fixtures.js';
+import { dialects, startTestApp, type TestApp, type TestOrg } from '../support/harness.js';
+
+const missingId = '6f1c1f52-1d5c-4a8e-9b1a-2f0c3c8d9e01';
+
+for (const dialect of dialects()) {
+  describe(`[${dialect.name}] alignment and timeframes API`, () => {
+    let app: TestApp;
+    let org: TestOrg;
+    let as: Actors;
+
+    before(async () => {
+      app = await startTestApp(dialect);
+      org = await app.createOrg();
+      as = await actorsOf(org);
+    });
+    after(() => app.close());
+
+    it('when alignment is asked for, then one flat list in tree order with depth, and depth limits it', async () => {
+      const tOrg = await app.createOrg();
+      const token = await tOrg.token({ sub: 'aligner' });
+      const root = await createGoal(app, token, {
+        title: 'Root',
+        level: 'company',
+        timeframeId: tOrg.timeframeId,
+      });
+      const a = await createGoal(app, token, {
+        title: 'A',
+        level: 'team',
+        timeframeId: tOrg.timeframeId,
+        parentId: root.id,
+      });
+      const b = await createGoal(app, token, {
+        title: 'B',
+        level: 'team',
+        timeframeId: tOrg.timeframeId,
+        parentId: root.id,
+      });
+      const a1 = await createGoal(app, token, {
+        title: 'A1',
+        level: 'personal',
+        timeframeId: tOrg.timeframeId,
+        parentId: a.id,
+      });
+      const a1x = await createGoal(app, token, {
+        title: 'A1x',
+        level: 'personal',
+        timeframeId: tOrg.timeframeId,
+        parentId: a1.id,
+      });
+      const full = await app.request('GET', `/api/v1/alignment?timeframe=${tOrg.timeframeId}`, {
+        token,
+      });
+      assert.equal(full.status, 200, full.text);
+      assert.deepEqual(
+        full.body.nodes.map((n: { id: string }) => n.id),
+        [root.id, a.id, a1.id, a1x.id, b.id],
+      );
+      assert.deepEqual(
+        full.body.nodes.map((n: { depth: number }) => n.depth),
+        [0, 1, 2, 3, 1],
+      );
+      assert.equal(full.body.nodes[0].childCount, 2);
+      assert.equal(full.body.nodes[1].parentId, root.id);
+      const shallow = await app.request('GET', `/api/v1/alignment?timeframe=current&depth=1`, {
+        token,
+      });
+      assert.deepEqual(
+        shallow.body.nodes.map((n: { id: string }) => n.id),
+        [root.id, a.id, b.id],
+      );
+      const subtree = await app.request('GET', `/api/v1/alignment?root=${a.id}`, { token });
+      assert.deepEqual(
+        subtree.body.nodes.map((n: { id: string }) => n.id),
+        [a.id, a1.id, a1x.id],
+      );
+      assert.equal((await app.request('GET', '/api/v1/alignment?depth=99', { token })).status, 400);
+      assert.equal(
+        (await app.request('GET', '/api/v1/alignment?root=nope', { token })).status,
+        400,
+      );
+      assert.equal(
+        (await app.request('GET', `/api/v1/alignment?root=${missingId}`, { token })).status,
+        404,
+      );
+      assert.equal(
+        (await app.request('GET', `/api/v1/alignment?timeframe=${missingId}`, { token })).status,
+        404,
+      );
+    });
+
+    it('when timeframes are listed and created, then the current one is marked and only admins create', async () => {
+      const list = await app.request('GET', '/api/v1/timeframes', { token: as.reader });
+      assert.equal(list.status, 200);
+      assert.equal(
+        list.body.items.find((t: { id: string }) => t.id === org.timeframeId).current,
+        true,
+      );
+      const body = {
+        name: 'Next year',
+        startDate: `${new Date().getUTCFullYear() + 1}-01-01`,
+        endDate: `${new Date().getUTCFullYear() + 1}-12-31`,
+      };
+      assert.equal(
+        (await app.request('POST', '/api/v1/timeframes', { token: as.writer, body })).status,
+        403,
+      );
+      const created = await app.request('POST', '/api/v1/timeframes', { token: as.admin, body });
+      assert.equal(created.status, 201, created.text);
+      assert.equal(
+        (
+          await app.request('POST', '/api/v1/timeframes', {
+            token: as.admin,
+            body: { ...body, endDate: '2000-01-01' },
+          })
+        ).status,
+        400,
+      );
+      assert.equal(
+        (
+          await app.request('POST', '/api/v1/timeframes', {
+            token: as.admin,
+            body: { ...body, startDate: '2027-02-30' },
+          })
+        ).status,
+        400,
+      );
+      const after = await app.request('GET', '/api/v1/timeframes', { token: as.reader });
+      assert.equal(after.body.items.filter((t: { current: boolean }) => t.current).length, 1);
+    });
+  });
+}

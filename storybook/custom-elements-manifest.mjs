@@ -37,9 +37,22 @@ export function analyzeWidgets() {
 }
 
 /**
+ * Whether a changed file can change the manifest: any widget source but tests and stories.
+ * @param {string} file
+ */
+function isAnalysedSource(file) {
+  return (
+    file.startsWith(path.join(widgetsDir, 'src')) &&
+    file.endsWith('.ts') &&
+    !file.endsWith('.test.ts') &&
+    !file.endsWith('.stories.ts')
+  );
+}
+
+/**
  * A Rollup-style plugin (Vite uses it as is, web-test-runner through `fromRollup`) that serves
- * the manifest as `export default {…}` under the id `okr-custom-elements-manifest`. (Not `virtual:…`: web-test-runner leaves anything
- * that parses as a URL alone.)
+ * the manifest as `export default {…}` under the id `okr-custom-elements-manifest`. Not
+ * `virtual:…`: web-test-runner leaves anything that parses as a URL alone.
  */
 export function customElementsManifestPlugin() {
   return {
@@ -57,10 +70,34 @@ export function customElementsManifestPlugin() {
     load(id) {
       if (id !== resolvedManifestModuleId) return null;
       const manifest = analyzeWidgets();
+      // Watch modes of Rollup and web-test-runner re-run on these.
       for (const module of manifest.modules ?? []) {
         this.addWatchFile(path.join(widgetsDir, module.path));
       }
       return `export default ${JSON.stringify(manifest)};`;
     },
+    /**
+     * Vite's dev server keeps a virtual module's code until it is invalidated, and does not
+     * connect it to the sources it was generated from: after an element's source changes, drop
+     * the manifest too, so the page reloads with docs analysed afresh.
+     *
+     * @this {{ environment: { moduleGraph: ViteModuleGraph } }}
+     * @param {{ file: string, modules: ViteModule[] }} update
+     */
+    hotUpdate({ file, modules }) {
+      if (!isAnalysedSource(file)) return undefined;
+      const manifestModule = this.environment.moduleGraph.getModuleById(resolvedManifestModuleId);
+      if (!manifestModule) return undefined;
+      this.environment.moduleGraph.invalidateModule(manifestModule);
+      return [...modules, manifestModule];
+    },
   };
 }
+
+/**
+ * @typedef {object} ViteModule
+ * @typedef {{
+ *   getModuleById(id: string): ViteModule | undefined,
+ *   invalidateModule(module: ViteModule): void,
+ * }} ViteModuleGraph
+ */

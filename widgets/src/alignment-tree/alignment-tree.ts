@@ -13,6 +13,7 @@ import '../status-badge/status-badge.js';
 import { errorState, loadingState } from '../theme/states.js';
 import { themeStyles } from '../theme/theme.styles.js';
 import { alignmentTreeStyles } from './alignment-tree.styles.js';
+import { treeKeyAction, typeAheadMatch } from './tree-keyboard.js';
 import { TreeModel, type TreeRow } from './tree-model.js';
 
 /** Row height in px; the rows are fixed-height so the window can be computed, not measured. */
@@ -294,69 +295,38 @@ export class OkrAlignmentTree extends OkrElement {
   }
 
   private onKeyDown(event: KeyboardEvent): void {
-    const origin = event.composedPath()[0];
-    if (
-      origin instanceof HTMLInputElement ||
-      origin instanceof HTMLTextAreaElement ||
-      origin instanceof HTMLSelectElement
-    )
-      return;
-    if (event.altKey || event.ctrlKey || event.metaKey) return;
     const index = this.indexOf(this.activeId);
-    const row = this.rows[index];
-    if (!row) return;
-    const rtl = this.isRtl;
-    const forward = rtl ? 'ArrowLeft' : 'ArrowRight';
-    const back = rtl ? 'ArrowRight' : 'ArrowLeft';
-    switch (event.key) {
-      case 'ArrowDown':
-        this.moveTo(index + 1);
-        break;
-      case 'ArrowUp':
-        this.moveTo(index - 1);
-        break;
-      case 'Home':
-        this.moveTo(0);
-        break;
-      case 'End':
-        this.moveTo(this.rows.length - 1);
-        break;
-      case forward:
-        if (row.parent && !row.expanded) this.setExpanded(row, true);
-        else if (row.expanded && this.rows[index + 1]?.level === row.level + 1)
-          this.moveTo(index + 1);
-        break;
-      case back:
-        if (row.expanded) this.setExpanded(row, false);
-        else if (row.level > 1) this.moveTo(this.indexOf(row.node.parentId ?? undefined));
-        break;
-      case 'Enter':
-      case ' ':
-        this.select(row);
-        break;
-      case '*':
-        this.expandSiblings(row);
-        break;
-      default:
-        if (event.key.length !== 1 || event.key.trim() === '') return;
-        this.typeAhead(event.key, index);
-    }
+    const action = treeKeyAction(event, this.rows, index, this.isRtl);
+    if (!action) return;
     event.preventDefault();
+    switch (action.type) {
+      case 'focus':
+        this.moveTo(action.index);
+        break;
+      case 'expand':
+      case 'collapse':
+        this.setExpanded(action.row, action.type === 'expand');
+        break;
+      case 'select':
+        this.select(action.row);
+        break;
+      case 'expand-siblings':
+        this.expandSiblings(action.row);
+        break;
+      case 'type-ahead':
+        this.typeAhead(action.character, index);
+    }
   }
 
   /** Focuses the next row whose title starts with what was typed in quick succession. */
-  private typeAhead(key: string, index: number): void {
+  private typeAhead(character: string, index: number): void {
     clearTimeout(this.typeaheadTimer);
     this.typeaheadTimer = setTimeout(() => (this.typeahead = ''), TYPEAHEAD_RESET_MS);
-    this.typeahead += key.toLowerCase();
-    const start = this.typeahead.length === 1 ? index + 1 : index;
-    for (let step = 0; step < this.rows.length; step++) {
-      const candidate = (start + step) % this.rows.length;
-      if (this.rows[candidate]!.node.title.toLowerCase().startsWith(this.typeahead)) {
-        this.moveTo(candidate);
-        return;
-      }
-    }
+    this.typeahead += character.toLowerCase();
+    // A first letter looks past the current row; more letters refine the current match.
+    const from = this.typeahead.length === 1 ? index + 1 : index;
+    const match = typeAheadMatch(this.rows, from, this.typeahead);
+    if (match >= 0) this.moveTo(match);
   }
 
   private expandSiblings(row: TreeRow): void {

@@ -59,6 +59,8 @@ export const alignmentTreeStyles = css`
     text-overflow: ellipsis;
     white-space: nowrap;
     unicode-bidi: plaintext;
+    /* Text keeps its own direction but lines up with the page (theme.styles.ts). */
+    text-align: var(--_okr-align-start);
   }
   .children-loading {
     color: var(--_okr-text-muted);

@@ -129,6 +129,8 @@ describe('<okr-alignment-tree>', () => {
     await sendKeys({ press: 'ArrowLeft' });
     await settle(el);
     expect(items(el)[0]!.getAttribute('aria-expanded')).to.equal('true');
+    // Left-to-right titles still line up with the right-to-left page.
+    expect(getComputedStyle(items(el)[0]!.querySelector('.title')!).textAlign).to.equal('right');
   });
 
   it('selects with Enter and Space and fires okr-goal-select', async () => {

@@ -25,6 +25,8 @@ export const checkInStyles = css`
     font-weight: 600;
     overflow-wrap: anywhere;
     unicode-bidi: plaintext;
+    /* Text keeps its own direction but lines up with the page (theme.styles.ts). */
+    text-align: var(--_okr-align-start);
   }
   .kr-value {
     color: var(--_okr-text-muted);

@@ -30,6 +30,8 @@ export const goalCardStyles = css`
     cursor: pointer;
     border-radius: 2px;
     unicode-bidi: plaintext;
+    /* Text keeps its own direction but lines up with the page (theme.styles.ts). */
+    text-align: var(--_okr-align-start);
   }
   .title:hover {
     text-decoration: underline;
@@ -49,6 +51,8 @@ export const goalCardStyles = css`
   .description {
     margin: 0;
     unicode-bidi: plaintext;
+    /* Text keeps its own direction but lines up with the page (theme.styles.ts). */
+    text-align: var(--_okr-align-start);
   }
   details summary {
     cursor: pointer;
@@ -84,6 +88,8 @@ export const goalCardStyles = css`
   }
   .kr-title {
     unicode-bidi: plaintext;
+    /* Text keeps its own direction but lines up with the page (theme.styles.ts). */
+    text-align: var(--_okr-align-start);
   }
   .kr-value {
     color: var(--_okr-text-muted);

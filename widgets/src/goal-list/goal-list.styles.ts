@@ -35,6 +35,8 @@ export const goalListStyles = css`
     font-weight: 600;
     overflow-wrap: anywhere;
     unicode-bidi: plaintext;
+    /* Text keeps its own direction but lines up with the page (theme.styles.ts). */
+    text-align: var(--_okr-align-start);
     border-radius: 2px;
   }
   .title:hover {

@@ -76,6 +76,13 @@ export const themeStyles = css`
   :host([hidden]) {
     display: none;
   }
+  /* Physical, for text with unicode-bidi: plaintext, whose "start" follows the text itself. */
+  :host {
+    --_okr-align-start: left;
+  }
+  :host(:dir(rtl)) {
+    --_okr-align-start: right;
+  }
   *,
   *::before,
   *::after {

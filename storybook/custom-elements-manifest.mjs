@@ -4,11 +4,11 @@
  * from the widgets' element manifest. `widgets/custom-elements.json` is a build output that a
  * fresh clone does not have, and a copy made by an earlier build goes stale as soon as an
  * element changes. So Storybook and the story test import this virtual module instead: loading
- * it runs the widgets' own analyzer configuration (well under a second, it only reads `src`),
- * and the dev server reloads it whenever one of the analysed sources changes.
+ * it runs the widgets' own analyzer configuration (it only reads `src`), and the dev server
+ * reloads it whenever one of the analysed sources changes.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,22 +22,8 @@ const analyzerCli = createRequire(import.meta.url).resolve(
   '@custom-elements-manifest/analyzer/cem.js',
 );
 
-/** Runs the widgets' analyzer configuration and returns the manifest it wrote. */
-export function analyzeWidgets() {
-  if (!existsSync(path.join(widgetsDir, analyzerConfig))) {
-    throw new Error(
-      `widgets/${analyzerConfig} is missing: it says which widget sources the element manifest documents`,
-    );
-  }
-  execFileSync(process.execPath, [analyzerCli, 'analyze', '--config', analyzerConfig], {
-    cwd: widgetsDir,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return JSON.parse(readFileSync(path.join(widgetsDir, 'custom-elements.json'), 'utf8'));
-}
-
 /**
- * Whether a changed file can change the manifest: any widget source but tests and stories.
+ * Whether a file can change the manifest: any widget source but tests and stories.
  * @param {string} file
  */
 function isAnalysedSource(file) {
@@ -47,6 +33,43 @@ function isAnalysedSource(file) {
     !file.endsWith('.test.ts') &&
     !file.endsWith('.stories.ts')
   );
+}
+
+/** Names and modification times of the analysed sources and the analyzer configuration. */
+function sourcesStamp() {
+  const sources = readdirSync(path.join(widgetsDir, 'src'), { recursive: true, encoding: 'utf8' })
+    .map((file) => path.join(widgetsDir, 'src', file))
+    .filter(isAnalysedSource);
+  return [path.join(widgetsDir, analyzerConfig), ...sources]
+    .map((file) => `${file}@${statSync(file).mtimeMs}`)
+    .join('\n');
+}
+
+/** @type {{ stamp: string, manifest: any } | undefined} */
+let lastAnalysis;
+
+/**
+ * Runs the widgets' analyzer configuration and returns the manifest it wrote. Every test page
+ * loads the manifest, so an analysis is reused until a source changes (each takes seconds).
+ */
+export function analyzeWidgets() {
+  if (!existsSync(path.join(widgetsDir, analyzerConfig))) {
+    throw new Error(
+      `widgets/${analyzerConfig} is missing: it says which widget sources the element manifest documents`,
+    );
+  }
+  const stamp = sourcesStamp();
+  if (lastAnalysis?.stamp !== stamp) {
+    execFileSync(process.execPath, [analyzerCli, 'analyze', '--config', analyzerConfig], {
+      cwd: widgetsDir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const manifest = JSON.parse(
+      readFileSync(path.join(widgetsDir, 'custom-elements.json'), 'utf8'),
+    );
+    lastAnalysis = { stamp, manifest };
+  }
+  return lastAnalysis.manifest;
 }
 
 /**

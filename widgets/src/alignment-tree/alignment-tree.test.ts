@@ -208,6 +208,35 @@ describe('<okr-alignment-tree>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('loads children through .loadChildren, and closes the node again when that fails', async () => {
+    const shallow = nodes.filter((node) => node.id.split('.').length <= 2);
+    let fail = true;
+    const asked: string[] = [];
+    const loadChildren = async (goalId: string) => {
+      asked.push(goalId);
+      if (fail) throw new Error('offline');
+      return nodes.filter((node) => node.parentId === goalId);
+    };
+    const el = await fixture<OkrAlignmentTree>(
+      html`<okr-alignment-tree
+        .nodes=${shallow}
+        .loadChildren=${loadChildren}
+      ></okr-alignment-tree>`,
+    );
+    const errors: Event[] = [];
+    el.addEventListener('okr-error', (event) => errors.push(event));
+    await focusFirst(el);
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'ArrowRight' });
+    await until(el, () => errors.length === 1);
+    expect(focused(el).getAttribute('aria-expanded')).to.equal('false');
+    fail = false;
+    await sendKeys({ press: 'ArrowRight' });
+    await until(el, () => items(el).some((row) => titleOf(row) === 'Objective n1.1.1'));
+    expect(asked).to.deep.equal(['n1.1', 'n1.1']);
+    expect(focused(el).getAttribute('aria-expanded')).to.equal('true');
+  });
+
   it('renders only the rows in view of 10 000 nodes and still reaches the last by End', async () => {
     const big = alignmentTree(10_000);
     const el = await fixture<OkrAlignmentTree>(

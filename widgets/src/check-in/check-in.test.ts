@@ -116,6 +116,21 @@ describe('<okr-check-in>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('refuses a comment over 4 000 characters', async () => {
+    const { el, bff } = await mount(() => json(result(1)));
+    const comment = part<HTMLTextAreaElement>(el, 'comment');
+    comment.value = 'x'.repeat(4001);
+    part<HTMLButtonElement>(el, 'submit').click();
+    await el.updateComplete;
+    await el.updateComplete;
+    expect(comment.getAttribute('aria-invalid')).to.equal('true');
+    expect(el.shadowRoot!.getElementById('comment-error')!.textContent).to.equal(
+      'Use at most 4,000 characters.',
+    );
+    expect(el.shadowRoot!.activeElement).to.equal(comment);
+    expect(bff.requests).to.have.length(0);
+  });
+
   it('submits by keyboard, shows the value at once, then the stored one, and announces it', async () => {
     let answer!: (response: Response) => void;
     const { el, bff } = await mount(() => new Promise<Response>((resolve) => (answer = resolve)));

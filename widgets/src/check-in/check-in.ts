@@ -262,7 +262,9 @@ export class OkrCheckIn extends OkrElement {
     }
     const comment = this.commentInput.value.trim();
     if (comment.length > COMMENT_MAX) {
-      this.commentError = fill(words.commentTooLong, { max: COMMENT_MAX });
+      this.commentError = fill(words.commentTooLong, {
+        max: new Intl.NumberFormat(this.resolvedLocale).format(COMMENT_MAX),
+      });
     }
     if (this.valueError || this.commentError) {
       const invalid = this.valueError ? this.valueInput : this.commentInput;

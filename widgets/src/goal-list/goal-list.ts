@@ -48,6 +48,8 @@ export class OkrGoalList extends OkrElement {
   @property() status?: ProgressStatus;
   /** Goals aligned to this parent goal id. */
   @property() parent?: string;
+  /** Search text, matched against titles. */
+  @property() q?: string;
   /** Page size. */
   @property({ type: Number }) limit = 20;
 
@@ -66,8 +68,8 @@ export class OkrGoalList extends OkrElement {
   private moreController?: AbortController;
 
   private get query(): GoalQuery {
-    const { owner, team, timeframe, level, status, parent, limit } = this;
-    return { owner, team, timeframe, level, status, parent, limit };
+    const { owner, team, timeframe, level, status, parent, q, limit } = this;
+    return { owner, team, timeframe, level, status, parent, q, limit };
   }
 
   protected override willUpdate(changed: PropertyValues): void {

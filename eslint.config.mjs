@@ -27,7 +27,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['widgets/**/*.ts', 'storybook/**/*.ts', 'bff/src/demo/**/*.{js,ts}'],
+    files: [
+      'widgets/**/*.ts',
+      'storybook/**/*.ts',
+      'bff/src/demo/**/*.js',
+      'bff/src/demo-hosts/**/*.js',
+    ],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

@@ -79,6 +79,30 @@ function staticBuildProblem() {
 /** Checked as the run starts: sources edited while it runs do not make the tested build stale. */
 const staticBuildProblemAtStart = staticBuildProblem();
 
+/**
+ * The built preview page with a recorder of what it logs as errors, run before Storybook's own
+ * scripts, so the static-build test sees a console error as the story test does.
+ */
+const recordStaticBuildErrors = {
+  name: 'record-storybook-static-errors',
+  transform(context) {
+    if (context.path !== '/storybook-static/iframe.html') return undefined;
+    const recorder = `<script>
+      window.okrErrors = [];
+      const consoleError = console.error;
+      console.error = (...args) => {
+        window.okrErrors.push('console.error: ' + args.map(String).join(' '));
+        consoleError.apply(console, args);
+      };
+      addEventListener('error', (event) => window.okrErrors.push('uncaught error: ' + event.message));
+      addEventListener('unhandledrejection', (event) =>
+        window.okrErrors.push('unhandled rejection: ' + String(event.reason)),
+      );
+    </script>`;
+    return { body: String(context.body).replace('<head>', `<head>${recorder}`) };
+  },
+};
+
 export default {
   rootDir,
   nodeResolve: { exportConditions: ['browser', 'development'] },
@@ -123,6 +147,7 @@ export default {
     }),
   ],
   plugins: [
+    recordStaticBuildErrors,
     customElementsManifest(),
     // Storybook's preview code still pulls in a few CommonJS packages; only node_modules has any.
     commonjs({ strictRequires: false, include: ['**/node_modules/**'] }),

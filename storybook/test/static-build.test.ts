@@ -1,9 +1,9 @@
 /**
  * Opens every entry of the built Storybook (`storybook-static/`, served by web-test-runner's own
  * server) in an iframe, as a visitor of the published site would, and fails when a story or docs
- * page shows Storybook's error display or a story renders no element with a shadow root. The
- * dev-mode story test cannot see what only the production build breaks (Vite shipping standard
- * `accessor` decorators untransformed, say).
+ * page shows Storybook's error display, logs a console error or an uncaught error, or a story
+ * renders no element with a shadow root. The dev-mode story test cannot see what only the
+ * production build breaks (Vite shipping standard `accessor` decorators untransformed, say).
  */
 import { expect } from '@open-wc/testing';
 
@@ -11,6 +11,8 @@ declare global {
   interface Window {
     /** Why storybook-static cannot be tested (missing or older than its sources), if it cannot. */
     okrStaticBuildProblem?: string | null;
+    /** In the built preview page: what it logged as errors (web-test-runner.config.mjs). */
+    okrErrors?: string[];
   }
 }
 
@@ -74,6 +76,9 @@ describe('storybook-static', () => {
         await until(frame, (doc) => showsError(doc) || rendered[entry.type](doc));
         const doc = frame.contentDocument!;
         expect(showsError(doc), errorShown(doc)).to.equal(false);
+        // Errors from timers and promises the render started surface a task later.
+        await new Promise((resolve) => setTimeout(resolve));
+        expect(frame.contentWindow!.okrErrors, 'errors the page recorded').to.deep.equal([]);
       } finally {
         frame.remove();
       }

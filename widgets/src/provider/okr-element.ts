@@ -1,4 +1,4 @@
-import { consume } from '@lit/context';
+import { ContextRoot, consume } from '@lit/context';
 import { LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import {
@@ -14,6 +14,18 @@ import {
   type OkrSettings,
   type OkrTheme,
 } from './settings.js';
+
+/*
+ * Scripts may load in any order, so an <okr-provider> can be defined after the widgets inside
+ * it asked for their settings. A context root remembers unanswered requests and replays them
+ * when a provider appears; one per page, even with several copies of the library.
+ */
+const contextRootKey = Symbol.for('okr-embed.context-root');
+const pageGlobals = globalThis as Record<symbol, unknown>;
+if (!pageGlobals[contextRootKey] && typeof document !== 'undefined') {
+  new ContextRoot().attach(document.documentElement);
+  pageGlobals[contextRootKey] = true;
+}
 
 /**
  * The base of every widget: resolves the client, locale, theme and wording from (in order) the

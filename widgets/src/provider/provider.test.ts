@@ -3,8 +3,7 @@ import { fakeFetch, json, testToken } from '../fixtures/fake-fetch.js';
 import { goal } from '../fixtures/goals.js';
 import '../goal-card/goal-card.js';
 import type { OkrGoalCard } from '../goal-card/goal-card.js';
-import './provider.js';
-import type { OkrProvider } from './provider.js';
+import { OkrProvider } from './provider.js';
 
 async function settled(card: OkrGoalCard): Promise<void> {
   await card.updateComplete;
@@ -66,6 +65,21 @@ describe('<okr-provider>', () => {
       'https://one.test',
       'https://two.test',
     ]);
+  });
+
+  it('reaches widgets that were on the page before it was defined', async () => {
+    const host = await fixture(
+      html`<late-okr-provider locale="de">
+        <okr-goal-card .goal=${goal()}></okr-goal-card>
+      </late-okr-provider>`,
+    );
+    const card = host.querySelector('okr-goal-card')!;
+    await card.updateComplete;
+    expect(card.shadowRoot!.textContent).to.contain('Owner');
+    customElements.define('late-okr-provider', class extends OkrProvider {});
+    await (host as OkrProvider).updateComplete;
+    await card.updateComplete;
+    expect(card.shadowRoot!.textContent).to.contain('Verantwortlich');
   });
 
   it('renders its children and no UI of its own', async () => {

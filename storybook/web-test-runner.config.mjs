@@ -4,6 +4,7 @@
  *   stories file, so a broken file or a story leaking global state cannot take the others down
  *   with it, and a new stories file is tested without touching this file;
  * - every element of the manifest named as the `component` of some stories file (its docs page);
+ * - the preview's decorator handing the toolbar's theme, locale and direction to the widgets;
  * - every entry of the built `storybook-static/`, which must be built first (`npm test` does).
  */
 import rollupCommonjs from '@rollup/plugin-commonjs';
@@ -22,6 +23,7 @@ const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const storiesTest = fileURLToPath(new URL('./test/stories.test.ts', import.meta.url));
 const staticBuildTest = fileURLToPath(new URL('./test/static-build.test.ts', import.meta.url));
 const elementDocsTest = fileURLToPath(new URL('./test/element-docs.test.ts', import.meta.url));
+const previewTest = fileURLToPath(new URL('./test/preview.test.ts', import.meta.url));
 const staticBuildIndex = path.join(rootDir, 'storybook-static', 'index.json');
 
 const commonjs = fromRollup(rollupCommonjs);
@@ -122,6 +124,7 @@ export default {
         okrStoriesFiles: storyFiles.map(browserPath),
       }),
     },
+    { name: 'preview decorator', files: previewTest, testRunnerHtml: testPage('preview', {}) },
     ...storyFiles.map((storiesFile) => ({
       name: path.relative(rootDir, storiesFile),
       files: storiesTest,

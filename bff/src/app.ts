@@ -13,6 +13,7 @@ import {
 } from './lib/http.js';
 import type { Logger } from './lib/logger.js';
 import { ApiRouter, openApiDocument } from './lib/openapi.js';
+import { ViewCache } from './lib/view-cache.js';
 import { createRateLimiter } from './lib/rate-limit.js';
 import { createAlignmentRepository } from './components/alignment/alignment.repository.js';
 import { alignmentRoutes } from './components/alignment/alignment.routes.js';
@@ -39,6 +40,9 @@ import { createUsersRepository } from './components/users/users.repository.js';
 import { meRoutes } from './components/users/users.routes.js';
 import { demoRoutes } from './components/demo/demo.routes.js';
 
+/** How long another process's writes may take to show in cached goal cards. */
+const VIEW_TTL_MS = 2_000;
+
 export interface AppDeps {
   config: Config;
   db: Database;
@@ -57,6 +61,7 @@ export function createApp({ config, db, logger, demoOrg, checkInHooks }: AppDeps
   const checkIns = createCheckInsRepository(db);
   const timeframes = createTimeframesRepository(db);
   const rollUp = createRollUp(goals, keyResults);
+  const views = new ViewCache(VIEW_TTL_MS);
 
   const orgsService = createOrgsService(orgs, config.masterKey);
   const goalsService = createGoalsService({
@@ -67,8 +72,16 @@ export function createApp({ config, db, logger, demoOrg, checkInHooks }: AppDeps
     timeframes,
     users,
     rollUp,
+    views,
   });
-  const keyResultsService = createKeyResultsService({ db, goals, keyResults, users, rollUp });
+  const keyResultsService = createKeyResultsService({
+    db,
+    goals,
+    keyResults,
+    users,
+    rollUp,
+    views,
+  });
   const checkInsService = createCheckInsService({
     db,
     checkIns,
@@ -78,11 +91,12 @@ export function createApp({ config, db, logger, demoOrg, checkInHooks }: AppDeps
     keyResultsService,
     rollUp,
     hooks: checkInHooks,
+    views,
   });
 
   const api = new ApiRouter();
   meRoutes(api);
-  timeframesRoutes(api, createTimeframesService(timeframes));
+  timeframesRoutes(api, createTimeframesService(timeframes, views));
   goalsRoutes(api, goalsService);
   keyResultsRoutes(api, keyResultsService);
   checkInsRoutes(api, checkInsService);

@@ -1,10 +1,11 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import type { Scope, TeamSummary } from '@okr-embed/api-types';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
+import { TtlCache } from './ttl-cache.js';
 import type { OrgRecord, OrgsRepository } from '../components/orgs/orgs.repository.js';
 import { AUDIENCE, type OrgsService } from '../components/orgs/orgs.service.js';
 import type { UserRecord, UsersRepository } from '../components/users/users.repository.js';
@@ -51,8 +52,14 @@ export interface AuthDeps {
 }
 
 export function createAuthenticator({ orgs, orgsService, users, logger }: AuthDeps) {
-  /** Public keys parse once per PEM; a PEM never changes for a kid. */
-  const publicKeys = new Map<string, KeyObject>();
+  /** Public keys parse once per PEM, secrets decrypt once per ciphertext: neither changes. */
+  const publicKeys = new TtlCache<KeyObject>(600_000, 1_000);
+  const secrets = new TtlCache<KeyObject>(600_000, 1_000);
+  /**
+   * The user and teams for one exact set of claims, for a short while: the same token arriving
+   * again needs no JIT write check. Changed claims miss the cache and go to the database.
+   */
+  const knownUsers = new TtlCache<{ user: UserRecord; teams: TeamSummary[] }>(30_000);
 
   return async function authenticate(req: Request, _res: Response, next: NextFunction) {
     const header = req.get('authorization') ?? '';
@@ -73,10 +80,14 @@ export function createAuthenticator({ orgs, orgsService, users, logger }: AuthDe
     if (!found || found.key.status !== 'active') throw invalidToken('Unknown or retired key');
     const { key, org } = found;
 
-    let verificationKey: Buffer | KeyObject;
+    // A KeyObject, not a Buffer: given raw bytes, jsonwebtoken first tries (and fails, slowly)
+    // to read them as a public key on every request.
+    let verificationKey: KeyObject;
     if (key.alg === 'HS256') {
       try {
-        verificationKey = orgsService.secretOf(key);
+        const cipherText = key.secretEncrypted ?? '';
+        verificationKey = secrets.get(cipherText) ?? createSecretKey(orgsService.secretOf(key));
+        secrets.set(cipherText, verificationKey);
       } catch (error) {
         logger.error(
           { err: error, kid },
@@ -109,12 +120,16 @@ export function createAuthenticator({ orgs, orgsService, users, logger }: AuthDe
     if (iat > now + CLOCK_SKEW_SECONDS) throw invalidToken('The token was issued in the future');
     if (exp - iat > MAX_TOKEN_AGE_SECONDS) throw invalidToken('The token lives longer than 1 h');
 
-    const { user, teams } = await users.upsertFromClaims(org.id, {
+    const userClaims = {
       sub: claims.data.sub,
       name: claims.data.name ?? claims.data.sub,
       email: claims.data.email ?? null,
       teams: claims.data.teams,
-    });
+    };
+    const claimsKey = JSON.stringify([org.id, userClaims]);
+    const known = knownUsers.get(claimsKey) ?? (await users.upsertFromClaims(org.id, userClaims));
+    knownUsers.set(claimsKey, known);
+    const { user, teams } = known;
     const requested = (claims.data.scope ?? '').split(/\s+/);
     const scopes = new Set(knownScopes.filter((scope) => requested.includes(scope)));
     contexts.set(req, { org, user, teams, scopes });

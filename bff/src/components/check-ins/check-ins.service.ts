@@ -4,6 +4,7 @@ import { keyResultProgress, suggestStatus } from '@okr-embed/progress';
 import { z } from 'zod';
 import type { AuthContext } from '../../lib/auth.js';
 import { isUniqueViolation, type Database } from '../../lib/db.js';
+import type { ViewCache } from '../../lib/view-cache.js';
 import { conflict, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, toStoredDecimal } from '../../lib/schemas.js';
 import type { GoalsRepository } from '../goals/goals.repository.js';
@@ -31,6 +32,7 @@ export interface CheckInsServiceDeps {
   keyResultsService: KeyResultsService;
   rollUp: RollUp;
   hooks?: CheckInHooks;
+  views: ViewCache;
 }
 
 export interface StoredResponse {
@@ -43,7 +45,8 @@ export interface StoredResponse {
 const endOfDay = (day: string) => new Date(`${day}T23:59:59.999Z`);
 
 export function createCheckInsService(deps: CheckInsServiceDeps) {
-  const { db, checkIns, keyResults, goals, goalsService, keyResultsService, rollUp, hooks } = deps;
+  const { db, checkIns, keyResults, goals, goalsService, keyResultsService, rollUp, hooks, views } =
+    deps;
 
   async function replay(
     auth: AuthContext,
@@ -166,6 +169,7 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
           }
           return answer;
         });
+        views.invalidate(auth.org.id);
         return { status: 201, body: result, replayed: false };
       } catch (error) {
         // The same key raced in from a parallel request: answer as that one did.

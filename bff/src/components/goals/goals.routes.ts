@@ -54,7 +54,7 @@ export function goalsRoutes(api: ApiRouter, goals: GoalsService) {
     },
     async (req, res) => {
       const { id } = parse(idParams, req.params, 'path');
-      sendView(req, res, await goals.goalCard(authOf(req), id));
+      sendView(req, res, await goals.cachedGoalCard(authOf(req), id));
     },
   );
 

@@ -1,6 +1,7 @@
 import type { Goal, GoalSummary, Page } from '@okr-embed/api-types';
 import { hasScope, type AuthContext } from '../../lib/auth.js';
 import type { Database, Tx } from '../../lib/db.js';
+import type { ViewCache } from '../../lib/view-cache.js';
 import { AppError, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/schemas.js';
 import { z } from 'zod';
@@ -23,6 +24,7 @@ export interface GoalsServiceDeps {
   timeframes: TimeframesRepository;
   users: UsersRepository;
   rollUp: RollUp;
+  views: ViewCache;
 }
 
 /** okr:write and okr:checkin act on goals the user owns or a team of the user owns. */
@@ -60,7 +62,7 @@ function toSummary(goal: GoalRecord): GoalSummary {
 }
 
 export function createGoalsService(deps: GoalsServiceDeps) {
-  const { db, goals, keyResults, checkIns, timeframes, users, rollUp } = deps;
+  const { db, goals, keyResults, checkIns, timeframes, users, rollUp, views } = deps;
 
   async function goalCard(auth: AuthContext, id: string, tx?: Tx): Promise<Goal> {
     const goal = await goals.findGoal(auth.org.id, id, tx);
@@ -105,6 +107,16 @@ export function createGoalsService(deps: GoalsServiceDeps) {
 
   return {
     goalCard,
+
+    /** The card as GET answers it: shared by the org's users for a moment (see ViewCache). */
+    async cachedGoalCard(auth: AuthContext, id: string): Promise<Goal> {
+      const cached = views.get<Goal>(auth.org.id, `goal:${id}`);
+      if (cached) return cached;
+      const generation = views.generation(auth.org.id);
+      const card = await goalCard(auth, id);
+      views.set(auth.org.id, `goal:${id}`, generation, card);
+      return card;
+    },
 
     async listGoals(auth: AuthContext, query: ListGoalsQuery): Promise<Page<GoalSummary>> {
       const filters: GoalFilters = { limit: query.limit + 1 };
@@ -159,6 +171,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
           await rollUp(auth.org.id, body.parentId, auth.org.settings.initiativesCount, tx);
         return newId;
       });
+      views.invalidate(auth.org.id);
       return goalCard(auth, id);
     },
 
@@ -201,6 +214,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
           if (body.parentId) await rollUp(auth.org.id, body.parentId, initiativesCount, tx);
         }
       });
+      views.invalidate(auth.org.id);
       return goalCard(auth, id);
     },
 
@@ -222,6 +236,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         if (goal.parentId)
           await rollUp(auth.org.id, goal.parentId, auth.org.settings.initiativesCount, tx);
       });
+      views.invalidate(auth.org.id);
     },
   };
 }

@@ -2,6 +2,7 @@ import type { KeyResult } from '@okr-embed/api-types';
 import { keyResultProgress } from '@okr-embed/progress';
 import type { AuthContext } from '../../lib/auth.js';
 import type { Database, Tx } from '../../lib/db.js';
+import type { ViewCache } from '../../lib/view-cache.js';
 import { forbidden, notFound } from '../../lib/errors.js';
 import { toStoredDecimal } from '../../lib/schemas.js';
 import type { GoalsRepository } from '../goals/goals.repository.js';
@@ -21,6 +22,7 @@ export interface KeyResultsServiceDeps {
   keyResults: KeyResultsRepository;
   users: UsersRepository;
   rollUp: RollUp;
+  views: ViewCache;
 }
 
 export const publicKeyResult = ({ orgId: _o, ownerId: _w, ...kr }: KeyResultRecord): KeyResult =>
@@ -32,6 +34,7 @@ export function createKeyResultsService({
   keyResults,
   users,
   rollUp,
+  views,
 }: KeyResultsServiceDeps) {
   /** A key result's owner, or whoever may edit its goal, may edit it or check in on it. */
   async function ownsKeyResult(auth: AuthContext, kr: KeyResultRecord, tx: Tx): Promise<boolean> {
@@ -80,6 +83,7 @@ export function createKeyResultsService({
         await rollUp(auth.org.id, goalId, auth.org.settings.initiativesCount, tx);
         return newId;
       });
+      views.invalidate(auth.org.id);
       const created = await keyResults.findKeyResult(auth.org.id, id);
       if (!created) throw notFound('Key result');
       return publicKeyResult(created);
@@ -114,6 +118,7 @@ export function createKeyResultsService({
         await keyResults.updateKeyResult(id, changes, tx);
         await rollUp(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
       });
+      views.invalidate(auth.org.id);
       const updated = await keyResults.findKeyResult(auth.org.id, id);
       if (!updated) throw notFound('Key result');
       return publicKeyResult(updated);
@@ -129,6 +134,7 @@ export function createKeyResultsService({
         await keyResults.softDelete(id, tx);
         await rollUp(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
       });
+      views.invalidate(auth.org.id);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Tx } from '../../lib/db.js';
+import { TtlCache } from '../../lib/ttl-cache.js';
 
 export interface OrgSettings {
   initiativesCount: boolean;
@@ -66,6 +67,16 @@ function toKey(row: KeyRow): EmbedKeyRecord {
     status: row.status === 'active' ? 'active' : 'retired',
   };
 }
+
+type KeyWithOrg = { key: EmbedKeyRecord; org: Omit<OrgRecord, 'allowedOrigins'> };
+
+/**
+ * Active keys are looked up on every API request; they are remembered for a few seconds.
+ * Unknown kids are never remembered (each costs its one query), and retiring a key in this
+ * process forgets it at once; a key retired by another process stops working within KEY_TTL_MS.
+ */
+const KEY_TTL_MS = 5_000;
+const activeKeys = new TtlCache<KeyWithOrg>(KEY_TTL_MS);
 
 export function createOrgsRepository(db: Database) {
   async function originsOf(orgId: string): Promise<string[]> {
@@ -144,6 +155,8 @@ export function createOrgsRepository(db: Database) {
     async findKeyWithOrg(
       kid: string,
     ): Promise<{ key: EmbedKeyRecord; org: Omit<OrgRecord, 'allowedOrigins'> } | null> {
+      const cached = activeKeys.get(kid);
+      if (cached) return cached;
       const [row] = await db.select<
         KeyRow & { slug: string; name: string; issuer: string; settings: string }
       >(
@@ -154,7 +167,7 @@ export function createOrgsRepository(db: Database) {
         { kid },
       );
       if (!row) return null;
-      return {
+      const found: KeyWithOrg = {
         key: toKey(row),
         org: {
           id: row.org_id,
@@ -164,6 +177,8 @@ export function createOrgsRepository(db: Database) {
           settings: parseSettings(row.settings),
         },
       };
+      if (found.key.status === 'active') activeKeys.set(kid, found);
+      return found;
     },
 
     async activeKeys(orgId: string, alg?: string): Promise<EmbedKeyRecord[]> {
@@ -176,6 +191,7 @@ export function createOrgsRepository(db: Database) {
     },
 
     async retireKey(kid: string): Promise<void> {
+      activeKeys.delete(kid);
       await db.execute(
         "UPDATE embed_keys SET status = 'retired', retired_at = :now WHERE kid = :kid",
         { kid, now: Date.now() },

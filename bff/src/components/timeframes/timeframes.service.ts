@@ -1,11 +1,12 @@
 import type { Timeframe, TimeframeSummary } from '@okr-embed/api-types';
 import type { AuthContext } from '../../lib/auth.js';
+import type { ViewCache } from '../../lib/view-cache.js';
 import type { CreateTimeframeBody } from './timeframes.schema.js';
 import type { TimeframesRepository } from './timeframes.repository.js';
 
 export const today = (now = new Date()) => now.toISOString().slice(0, 10);
 
-export function createTimeframesService(repo: TimeframesRepository) {
+export function createTimeframesService(repo: TimeframesRepository, views: ViewCache) {
   return {
     async listTimeframes(auth: AuthContext, now = new Date()): Promise<Timeframe[]> {
       const timeframes = await repo.listTimeframes(auth.org.id);
@@ -15,6 +16,7 @@ export function createTimeframesService(repo: TimeframesRepository) {
 
     async createTimeframe(auth: AuthContext, body: CreateTimeframeBody): Promise<TimeframeSummary> {
       const id = await repo.insertTimeframe({ orgId: auth.org.id, ...body });
+      views.invalidate(auth.org.id);
       return { id, ...body };
     },
   };

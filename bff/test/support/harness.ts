@@ -128,13 +128,23 @@ let orgCounter = 0;
 
 export async function startTestApp(
   spec: DialectSpec,
-  options: { config?: Record<string, string>; app?: Partial<AppDeps> } = {},
+  options: {
+    config?: Record<string, string>;
+    app?: Partial<AppDeps>;
+    /** Lets a test watch what the app asks the database (the harness keeps the real one). */
+    wrapDb?: (db: Database) => Database;
+  } = {},
 ): Promise<TestApp> {
   const database = await spec.create();
   const config = testConfig(database.url, options.config);
   const db = createDatabase(database.url);
   await migrate(db);
-  const app = createApp({ config, db, logger: createLogger('silent'), ...options.app });
+  const app = createApp({
+    config,
+    db: options.wrapDb ? options.wrapDb(db) : db,
+    logger: createLogger('silent'),
+    ...options.app,
+  });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });

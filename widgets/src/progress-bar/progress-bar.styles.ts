@@ -13,11 +13,11 @@ export const progressBarStyles = css`
     --_fill: var(--_okr-accent, var(--okr-color-accent, #0969da));
     font-family: var(--okr-font-family, inherit);
   }
-  :host([theme='dark']) {
+  :host([data-okr-theme='dark']) {
     --_track: var(--okr-progress-bar-track, var(--okr-color-track, #262c36));
   }
   @media (prefers-color-scheme: dark) {
-    :host([theme='auto']) {
+    :host([data-okr-theme='auto']) {
       --_track: var(--okr-progress-bar-track, var(--okr-color-track, #262c36));
     }
   }

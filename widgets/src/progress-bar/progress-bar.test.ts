@@ -72,6 +72,16 @@ describe('<okr-progress-bar>', () => {
     expect(getComputedStyle(indicator).backgroundColor).to.equal('rgb(1, 2, 3)');
   });
 
+  it('darkens its track in the dark theme', async () => {
+    const el = await fixture<OkrProgressBar>(
+      html`<okr-progress-bar theme="dark" value="0.5"></okr-progress-bar>`,
+    );
+    await expect(el).to.be.accessible();
+    expect(getComputedStyle(el.shadowRoot!.querySelector('.track')!).backgroundColor).to.equal(
+      'rgb(38, 44, 54)',
+    );
+  });
+
   it('renders a hostile label as text', async () => {
     const payload = '<img src=x onerror="window.__okrXss=1">';
     const el = await fixture<OkrProgressBar>(

@@ -49,6 +49,10 @@ export class OkrProgressBar extends LitElement {
 
   @query('.indicator') private indicator!: HTMLElement;
 
+  protected override willUpdate(): void {
+    this.dataset['okrTheme'] = this.theme ?? getGlobalSettings().theme ?? 'light';
+  }
+
   private get share(): number {
     return Number.isFinite(this.value) ? Math.min(1, Math.max(0, this.value)) : 0;
   }

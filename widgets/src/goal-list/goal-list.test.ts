@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { apiError, fakeFetch, json, testToken } from '../fixtures/fake-fetch.js';
-import { goalsByStatus, summaryOf, goal, xss } from '../fixtures/goals.js';
+import { emit } from '../events/events.js';
+import { checkIn, goalsByStatus, summaryOf, goal, xss } from '../fixtures/goals.js';
 import '../provider/provider.js';
 import './goal-list.js';
 import type { OkrGoalList } from './goal-list.js';
@@ -101,6 +102,27 @@ describe('<okr-goal-list>', () => {
     }
     expect(new URL(bff.requests[1]!.url).searchParams.get('cursor')).to.equal('c2');
     expect(el.shadowRoot!.querySelector('[part="more"]')).to.equal(null);
+  });
+
+  it('refreshes a row from a check-in elsewhere on the page', async () => {
+    const bff = fakeFetch({ '/goals': () => json({ items: goalsByStatus, nextCursor: null }) });
+    const provider = await fixture(
+      html`<okr-provider base-url="" .tokenProvider=${async () => testToken()} .fetch=${bff.fetch}>
+        <okr-goal-list owner="me"></okr-goal-list>
+      </okr-provider>`,
+    );
+    const el = await listIn(provider);
+    const updated = goal({ id: 'g-off_track', progress: 0.8, status: 'on_track' });
+    emit(document.body, 'okr-check-in-submitted', {
+      checkIn,
+      keyResult: updated.keyResults[0]!,
+      goal: updated,
+    });
+    await el.updateComplete;
+    const row = rows(el)[3]!;
+    expect(row.querySelector('okr-progress-bar')!.value).to.equal(0.8);
+    expect(row.querySelector('okr-status-badge')!.status).to.equal('on_track');
+    expect(bff.requests).to.have.length(1);
   });
 
   it('shows an error with a working retry', async () => {

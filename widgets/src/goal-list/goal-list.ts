@@ -5,7 +5,7 @@ import type { GoalLevel, GoalSummary, Page, ProgressStatus } from '../api/types.
 import type { GoalQuery } from '../client/client.js';
 import { isAbortError, OkrApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
-import { emit } from '../events/events.js';
+import { emit, type OkrEventMap } from '../events/events.js';
 import { fill } from '../i18n/messages.js';
 import '../progress-bar/progress-bar.js';
 import { OkrElement } from '../provider/okr-element.js';
@@ -67,6 +67,24 @@ export class OkrGoalList extends OkrElement {
   private readonly resource = new ResourceController<Page<GoalSummary>>(this);
   private moreController?: AbortController;
 
+  /** A check-in anywhere on the page answers the updated goal: refresh its row in place. */
+  private readonly onCheckIn = (event: OkrEventMap['okr-check-in-submitted']): void => {
+    const { goal } = event.detail;
+    const refresh = (row: GoalSummary): GoalSummary =>
+      row.id === goal.id
+        ? { ...row, progress: goal.progress, status: goal.status, updatedAt: goal.updatedAt }
+        : row;
+    const state = this.resource.state;
+    if (this.goals || state.status !== 'loaded') return;
+    this.resource.set({ ...state.value, items: state.value.items.map(refresh) });
+    this.more = this.more.map(refresh);
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('okr-check-in-submitted', this.onCheckIn);
+  }
+
   private get query(): GoalQuery {
     const { owner, team, timeframe, level, status, parent, q, limit } = this;
     return { owner, team, timeframe, level, status, parent, q, limit };
@@ -98,6 +116,7 @@ export class OkrGoalList extends OkrElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('okr-check-in-submitted', this.onCheckIn);
     this.moreController?.abort();
   }
 

@@ -19,6 +19,11 @@ export interface AuthContext {
 
 const MAX_TOKEN_AGE_SECONDS = 3600;
 const CLOCK_SKEW_SECONDS = 30;
+/**
+ * Far above any real token (a hundred team keys fit), far below Node's 16 KB header limit: a
+ * bigger one is refused before it is decoded, hashed or looked up.
+ */
+const MAX_TOKEN_LENGTH = 8_192;
 const knownScopes: readonly Scope[] = ['okr:read', 'okr:checkin', 'okr:write', 'okr:admin'];
 
 const claimsSchema = z.object({
@@ -68,6 +73,7 @@ export function createAuthenticator({ orgs, orgsService, users, logger }: AuthDe
       throw new AppError('missing_token', 'An Authorization: Bearer token is required', 401);
     }
     const token = match[1];
+    if (token.length > MAX_TOKEN_LENGTH) throw invalidToken('The token is too large');
     const decoded = jwt.decode(token, { complete: true });
     if (!decoded || typeof decoded.payload === 'string')
       throw invalidToken('The token is malformed');

@@ -2,7 +2,8 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { AlignmentNode } from '../api/types.js';
 import { apiError, fakeFetch, json, testToken } from '../fixtures/fake-fetch.js';
-import { alignmentTree, xss } from '../fixtures/goals.js';
+import { emit } from '../events/events.js';
+import { alignmentTree, checkIn, goal, xss } from '../fixtures/goals.js';
 import '../provider/provider.js';
 import './alignment-tree.js';
 import type { OkrAlignmentTree } from './alignment-tree.js';
@@ -235,6 +236,23 @@ describe('<okr-alignment-tree>', () => {
     await until(el, () => items(el).some((row) => titleOf(row) === 'Objective n1.1.1'));
     expect(asked).to.deep.equal(['n1.1', 'n1.1']);
     expect(focused(el).getAttribute('aria-expanded')).to.equal('true');
+  });
+
+  it('refreshes a node from a check-in elsewhere on the page', async () => {
+    const el = await fixture<OkrAlignmentTree>(
+      html`<okr-alignment-tree .nodes=${nodes}></okr-alignment-tree>`,
+    );
+    const updated = goal({ id: 'n1.2', progress: 0.95, status: 'accomplished' });
+    emit(document.body, 'okr-check-in-submitted', {
+      checkIn,
+      keyResult: updated.keyResults[0]!,
+      goal: updated,
+    });
+    await settle(el);
+    const row = items(el).find((item) => titleOf(item) === 'Objective n1.2')!;
+    expect(row.querySelector('okr-progress-bar')!.value).to.equal(0.95);
+    expect(row.querySelector('okr-status-badge')!.status).to.equal('accomplished');
+    expect(titleOf(row)).to.equal('Objective n1.2');
   });
 
   it('renders only the rows in view of 10 000 nodes and still reaches the last by End', async () => {

@@ -5,7 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { Alignment, AlignmentNode } from '../api/types.js';
 import { OkrApiError, isAbortError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
-import { emit } from '../events/events.js';
+import { emit, type OkrEventMap } from '../events/events.js';
 import { fill } from '../i18n/messages.js';
 import '../progress-bar/progress-bar.js';
 import { OkrElement } from '../provider/okr-element.js';
@@ -91,8 +91,22 @@ export class OkrAlignmentTree extends OkrElement {
   private childLoads = new AbortController();
   private resizeObserver?: ResizeObserver;
 
+  /** A check-in anywhere on the page answers the updated goal: refresh its row in place. */
+  private readonly onCheckIn = (event: OkrEventMap['okr-check-in-submitted']): void => {
+    const { goal } = event.detail;
+    if (this.model?.refresh(goal.id, { progress: goal.progress, status: goal.status })) {
+      this.modelVersion += 1;
+    }
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('okr-check-in-submitted', this.onCheckIn);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('okr-check-in-submitted', this.onCheckIn);
     this.resizeObserver?.disconnect();
     this.resizeObserver = undefined;
     clearTimeout(this.typeaheadTimer);

@@ -37,6 +37,18 @@ export class TreeModel {
     }
   }
 
+  /** Replaces a known node's progress and status (after a check-in); false when unknown. */
+  refresh(id: string, changes: Pick<AlignmentNode, 'progress' | 'status'>): boolean {
+    const node = this.byId.get(id);
+    if (!node) return false;
+    const updated = { ...node, ...changes };
+    this.byId.set(id, updated);
+    const parentId = node.parentId !== null && this.byId.has(node.parentId) ? node.parentId : null;
+    const siblings = this.children.get(parentId)!;
+    siblings[siblings.indexOf(node)] = updated;
+    return true;
+  }
+
   childrenOf(id: string | null): readonly AlignmentNode[] {
     return this.children.get(id) ?? [];
   }

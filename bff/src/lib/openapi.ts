@@ -13,6 +13,8 @@ export interface Operation {
   query?: z.ZodType;
   headers?: Record<string, { schema: z.ZodType; required: boolean; description: string }>;
   body?: z.ZodType;
+  /** The shape of the success answer (the first 2xx below). */
+  response?: z.ZodType;
   /** Status → description; the first 2xx is the success answer. */
   responses: Record<number, string>;
 }
@@ -74,9 +76,21 @@ export function openApiDocument(operations: Operation[]) {
       });
     }
     const responses: Record<string, unknown> = {};
+    const success = Object.keys(op.responses).find((status) => status.startsWith('2'));
     for (const [status, description] of Object.entries(op.responses)) {
       responses[status] =
-        Number(status) >= 400 ? { ...errorResponse, description } : { description };
+        Number(status) >= 400
+          ? { ...errorResponse, description }
+          : status === success && op.response
+            ? {
+                description,
+                content: {
+                  'application/json': {
+                    schema: z.toJSONSchema(op.response, { io: 'output', unrepresentable: 'any' }),
+                  },
+                },
+              }
+            : { description };
     }
     paths[path] = {
       ...paths[path],

@@ -4,6 +4,17 @@ import { seedDemo } from '../../src/components/demo/demo.seed.js';
 import { createOrgsRepository } from '../../src/components/orgs/orgs.repository.js';
 import { createOrgsService } from '../../src/components/orgs/orgs.service.js';
 import { dialects, startTestApp, type TestApp } from '../support/harness.js';
+import {
+  alignmentView,
+  checkInResultView,
+  checkInView,
+  goalSummaryView,
+  goalView,
+  meView,
+  pageView,
+  timeframesView,
+} from '../../src/lib/views.schema.js';
+import type { z } from 'zod';
 
 for (const dialect of dialects()) {
   describe(`[${dialect.name}] demo mode and the demo seed`, () => {
@@ -103,6 +114,37 @@ for (const dialect of dialects()) {
       assert.equal(answer.status, 201, answer.text);
       const after = (await app.request('GET', `/api/v1/goals/${company.id}`, { token })).body;
       assert.notEqual(after.progress, company.progress);
+    });
+
+    it('when every view is read, then each answer matches its documented schema exactly, with no extra field', async () => {
+      const read = async (path: string, schema: z.ZodType) => {
+        const answer = await app.request('GET', path, { token });
+        assert.equal(answer.status, 200, `${path}: ${answer.text}`);
+        const parsed = schema.safeParse(answer.body);
+        assert.ok(parsed.success, `${path}: ${JSON.stringify(parsed.error?.issues.slice(0, 3))}`);
+        return answer.body;
+      };
+      await read('/api/v1/me', meView);
+      await read('/api/v1/timeframes', timeframesView);
+      await read('/api/v1/alignment?depth=50', alignmentView);
+      const page = await read('/api/v1/goals?limit=8', pageView(goalSummaryView));
+      for (const summary of page.items) {
+        const card = await read(`/api/v1/goals/${summary.id}`, goalView);
+        for (const kr of card.keyResults)
+          await read(`/api/v1/key-results/${kr.id}/check-ins`, pageView(checkInView));
+      }
+      const card = await read(`/api/v1/goals/${page.items[2].id}`, goalView);
+      const posted = await app.request(
+        'POST',
+        `/api/v1/key-results/${card.keyResults[0].id}/check-ins`,
+        { token, body: { value: 1, comment: 'schema check' } },
+      );
+      assert.equal(posted.status, 201, posted.text);
+      assert.ok(checkInResultView.safeParse(posted.body).success);
+      const openApi = await app.request('GET', '/api/v1/openapi.json');
+      const cardDoc =
+        openApi.body.paths['/goals/{id}'].get.responses['200'].content['application/json'].schema;
+      assert.ok(cardDoc.required.includes('keyResults'));
     });
   });
 }

@@ -1,6 +1,7 @@
 import { authOf } from '../../lib/auth.js';
 import { parse, sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
+import { alignmentView } from '../../lib/views.schema.js';
 import { alignmentQuery } from './alignment.schema.js';
 import type { AlignmentService } from './alignment.service.js';
 
@@ -10,6 +11,7 @@ export function alignmentRoutes(api: ApiRouter, alignment: AlignmentService) {
       method: 'get',
       path: '/alignment',
       summary: "A timeframe's alignment tree, or a subtree, as a flat list in tree order",
+      response: alignmentView,
       scope: 'okr:read',
       query: alignmentQuery,
       responses: { 200: 'The nodes', 400: 'Bad query', 404: 'No such root or timeframe' },

@@ -1,6 +1,7 @@
 import { authOf } from '../../lib/auth.js';
 import { parse, sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
+import { checkInResultView, checkInView, pageView } from '../../lib/views.schema.js';
 import { idParams } from '../../lib/schemas.js';
 import { createCheckInBody, idempotencyKeyHeader, listCheckInsQuery } from './check-ins.schema.js';
 import type { CheckInsService } from './check-ins.service.js';
@@ -11,6 +12,7 @@ export function checkInsRoutes(api: ApiRouter, checkIns: CheckInsService) {
       method: 'get',
       path: '/key-results/:id/check-ins',
       summary: 'Check-in history, newest first',
+      response: pageView(checkInView),
       scope: 'okr:read',
       params: idParams,
       query: listCheckInsQuery,
@@ -31,6 +33,7 @@ export function checkInsRoutes(api: ApiRouter, checkIns: CheckInsService) {
       method: 'post',
       path: '/key-results/:id/check-ins',
       summary: 'Check in a new value; answers the check-in, key result and goal card',
+      response: checkInResultView,
       scope: 'okr:checkin',
       params: idParams,
       headers: {

@@ -1,6 +1,7 @@
 import { authOf } from '../../lib/auth.js';
 import { expectedVersion, parse, sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
+import { goalSummaryView, goalView, pageView } from '../../lib/views.schema.js';
 import { idParams, ifMatchHeader } from '../../lib/schemas.js';
 import { createGoalBody, listGoalsQuery, updateGoalBody } from './goals.schema.js';
 import type { GoalsService } from './goals.service.js';
@@ -19,6 +20,7 @@ export function goalsRoutes(api: ApiRouter, goals: GoalsService) {
       method: 'get',
       path: '/goals',
       summary: 'Goal list (owner=me works), cursor paging',
+      response: pageView(goalSummaryView),
       scope: 'okr:read',
       query: listGoalsQuery,
       responses: {
@@ -42,6 +44,7 @@ export function goalsRoutes(api: ApiRouter, goals: GoalsService) {
       method: 'get',
       path: '/goals/:id',
       summary: 'Goal card view',
+      response: goalView,
       scope: 'okr:read',
       params: idParams,
       responses: {
@@ -63,6 +66,7 @@ export function goalsRoutes(api: ApiRouter, goals: GoalsService) {
       method: 'post',
       path: '/goals',
       summary: 'Create a goal',
+      response: goalView,
       scope: 'okr:write',
       body: createGoalBody,
       responses: {
@@ -84,6 +88,7 @@ export function goalsRoutes(api: ApiRouter, goals: GoalsService) {
       method: 'patch',
       path: '/goals/:id',
       summary: 'Edit a goal',
+      response: goalView,
       scope: 'okr:write',
       params: idParams,
       headers: ifMatch,

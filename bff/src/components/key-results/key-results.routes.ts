@@ -1,6 +1,7 @@
 import { authOf } from '../../lib/auth.js';
 import { expectedVersion, parse } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
+import { keyResultView } from '../../lib/views.schema.js';
 import { idParams, ifMatchHeader } from '../../lib/schemas.js';
 import { createKeyResultBody, updateKeyResultBody } from './key-results.schema.js';
 import type { KeyResultsService } from './key-results.service.js';
@@ -19,6 +20,7 @@ export function keyResultsRoutes(api: ApiRouter, keyResults: KeyResultsService) 
       method: 'post',
       path: '/goals/:id/key-results',
       summary: 'Add a key result to a goal',
+      response: keyResultView,
       scope: 'okr:write',
       params: idParams,
       body: createKeyResultBody,
@@ -42,6 +44,7 @@ export function keyResultsRoutes(api: ApiRouter, keyResults: KeyResultsService) 
       method: 'patch',
       path: '/key-results/:id',
       summary: 'Edit a key result (its value changes through check-ins)',
+      response: keyResultView,
       scope: 'okr:write',
       params: idParams,
       headers: ifMatch,

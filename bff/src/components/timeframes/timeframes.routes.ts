@@ -1,6 +1,7 @@
 import { authOf } from '../../lib/auth.js';
 import { parse, sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
+import { timeframeSummaryView, timeframesView } from '../../lib/views.schema.js';
 import { createTimeframeBody } from './timeframes.schema.js';
 import type { TimeframesService } from './timeframes.service.js';
 
@@ -10,6 +11,7 @@ export function timeframesRoutes(api: ApiRouter, timeframes: TimeframesService) 
       method: 'get',
       path: '/timeframes',
       summary: 'Timeframes, the current one marked',
+      response: timeframesView,
       scope: 'okr:read',
       responses: { 200: 'The timeframes', 401: 'No valid token' },
     },
@@ -23,6 +25,7 @@ export function timeframesRoutes(api: ApiRouter, timeframes: TimeframesService) 
       method: 'post',
       path: '/timeframes',
       summary: 'Create a timeframe (admins)',
+      response: timeframeSummaryView,
       scope: 'okr:admin',
       body: createTimeframeBody,
       responses: { 201: 'The new timeframe', 400: 'Invalid body', 403: 'Not an admin' },

@@ -2,6 +2,7 @@ import type { Me } from '@okr-embed/api-types';
 import { authOf } from '../../lib/auth.js';
 import { sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
+import { meView } from '../../lib/views.schema.js';
 
 export function meRoutes(api: ApiRouter) {
   api.add(
@@ -9,6 +10,7 @@ export function meRoutes(api: ApiRouter) {
       method: 'get',
       path: '/me',
       summary: "The token's user, org, teams and scopes",
+      response: meView,
       scope: 'okr:read',
       responses: { 200: 'Who you are', 401: 'No valid token' },
     },

@@ -1,0 +1,115 @@
+/**
+ * Helpers for the security suite: a cheap fingerprint of every table (to prove a refused request
+ * changed nothing), a query counter on the real Sequelize instance, and the route table as the
+ * running app publishes it.
+ */
+import type { Database } from '../../src/lib/db.js';
+import type { TestApp } from './harness.js';
+
+/** Per table: rows, plus whatever moves on an update (updated_at, version, soft deletes). */
+const fingerprintSql: Record<string, string> = {
+  organizations: 'SELECT COUNT(*) AS n, MAX(updated_at) AS m FROM organizations',
+  org_origins: 'SELECT COUNT(*) AS n FROM org_origins',
+  embed_keys:
+    "SELECT COUNT(*) AS n, SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END) AS m FROM embed_keys",
+  users: 'SELECT COUNT(*) AS n, MAX(updated_at) AS m FROM users',
+  teams: 'SELECT COUNT(*) AS n FROM teams',
+  memberships: 'SELECT COUNT(*) AS n FROM memberships',
+  timeframes: 'SELECT COUNT(*) AS n FROM timeframes',
+  goals:
+    'SELECT COUNT(*) AS n, MAX(updated_at) AS m, SUM(version) AS v, COUNT(deleted_at) AS d FROM goals',
+  key_results:
+    'SELECT COUNT(*) AS n, MAX(updated_at) AS m, SUM(version) AS v, COUNT(deleted_at) AS d FROM key_results',
+  check_ins: 'SELECT COUNT(*) AS n FROM check_ins',
+  idempotency_records: 'SELECT COUNT(*) AS n FROM idempotency_records',
+};
+
+/** A string that changes whenever a row is added, removed or updated in any table. */
+export async function fingerprint(db: Database): Promise<string> {
+  const parts: string[] = [];
+  for (const [table, sql] of Object.entries(fingerprintSql)) {
+    const [row] = await db.select<Record<string, unknown>>(sql);
+    parts.push(
+      `${table}:${Object.values(row ?? {})
+        .map(String)
+        .join('/')}`,
+    );
+  }
+  return parts.join(' ');
+}
+
+/** Wraps the app's database so a test can see every SQL statement it sends, in order. */
+export function queryLog(): { wrap: (db: Database) => Database; statements: string[] } {
+  const statements: string[] = [];
+  return {
+    statements,
+    wrap(db) {
+      const query = db.sequelize.query.bind(db.sequelize);
+      db.sequelize.query = ((sql: unknown, ...rest: unknown[]) => {
+        statements.push(typeof sql === 'string' ? sql : JSON.stringify(sql));
+        return (query as (...args: unknown[]) => unknown)(sql, ...rest);
+      }) as typeof db.sequelize.query;
+      return db;
+    },
+  };
+}
+
+export interface RouteOperation {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** OpenAPI syntax, relative to /api/v1: `/goals/{id}`. */
+  path: string;
+  scope?: string;
+  parameters: Array<{
+    name: string;
+    in: 'path' | 'query' | 'header';
+    required: boolean;
+    schema: JsonSchema;
+  }>;
+  body?: JsonSchema;
+  responses: string[];
+}
+
+export interface JsonSchema {
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  format?: string;
+  pattern?: string;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  default?: unknown;
+}
+
+/**
+ * Every API operation the app serves, read from its OpenAPI document — which `ApiRouter`
+ * generates from the very list it mounts the routes from.
+ */
+export async function routeTable(app: TestApp): Promise<RouteOperation[]> {
+  const answer = await app.request('GET', '/api/v1/openapi.json');
+  if (answer.status !== 200) throw new Error(`openapi.json answered ${answer.status}`);
+  const operations: RouteOperation[] = [];
+  const paths = answer.body.paths as Record<string, Record<string, Record<string, unknown>>>;
+  for (const [path, methods] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      const security = op.security as Array<{ bearer: string[] }> | undefined;
+      const requestBody = op.requestBody as
+        { content: { 'application/json': { schema: JsonSchema } } } | undefined;
+      operations.push({
+        method: method as RouteOperation['method'],
+        path,
+        scope: security?.[0]?.bearer[0],
+        parameters: op.parameters as RouteOperation['parameters'],
+        body: requestBody?.content['application/json'].schema,
+        responses: Object.keys(op.responses as object),
+      });
+    }
+  }
+  return operations;
+}

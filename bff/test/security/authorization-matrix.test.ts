@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { actorsOf, createGoal, createKeyResult, type Actors } from '../support/fixtures.js';
 import { dialects, startTestApp, type TestApp, type TestOrg } from '../support/harness.js';
-import { fingerprint, routeTable, type RouteOperation } from '../support/security.js';
+import { fingerprint, routeTable, warmUp, type RouteOperation } from '../support/security.js';
 
 type Variant = 'own' | 'foreign' | 'missing' | 'noScope' | 'notOwner';
 const variants: Variant[] = ['own', 'foreign', 'missing', 'noScope', 'notOwner'];
@@ -162,6 +162,7 @@ for (const dialect of dialects()) {
       orgB = await app.createOrg();
       a = await actorsOf(orgA);
       b = await actorsOf(orgB);
+      await warmUp(app, a, b);
       routes = await routeTable(app);
       writerId = (await app.request('GET', '/api/v1/me', { token: a.writer })).body.user.id;
     });

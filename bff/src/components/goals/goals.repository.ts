@@ -309,6 +309,12 @@ export function createGoalsRepository(db: Database) {
         { orgId, id, now },
         tx,
       );
+      // Its key results go with it: they are reachable by their own ids otherwise.
+      await db.execute(
+        'UPDATE key_results SET deleted_at = :now, updated_at = :now WHERE org_id = :orgId AND goal_id = :id AND deleted_at IS NULL',
+        { orgId, id, now },
+        tx,
+      );
     },
   };
 }

@@ -19,7 +19,7 @@ export const goalCardStyles = css`
     justify-content: space-between;
     gap: var(--_okr-space);
   }
-  h3 {
+  .heading {
     margin: 0;
     font-size: var(--okr-goal-card-title-size, 1rem);
     font-weight: 600;
@@ -71,7 +71,7 @@ export const goalCardStyles = css`
     margin-block-start: var(--_okr-space);
     color: var(--_okr-text-muted);
   }
-  h4 {
+  .subheading {
     margin: 0;
     font-size: 0.8125rem;
     font-weight: 600;

@@ -59,6 +59,18 @@ describe('<okr-goal-card>', () => {
     );
   });
 
+  it('titles itself as a heading of the level the page needs', async () => {
+    const el = await fixture<OkrGoalCard>(
+      html`<okr-goal-card heading-level="2" .goal=${goal()}></okr-goal-card>`,
+    );
+    const heading = shadow(el).querySelector('[role="heading"]')!;
+    expect(heading.getAttribute('aria-level')).to.equal('2');
+    expect(heading.textContent!.trim()).to.equal(
+      'Become the default OKR tool for mid-size companies',
+    );
+    await expect(el).to.be.accessible();
+  });
+
   it('formats key-result values by kind and unit', async () => {
     const keyResults = Object.values(keyResultsByKind);
     const el = await fixture<OkrGoalCard>(

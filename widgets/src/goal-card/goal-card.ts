@@ -57,6 +57,9 @@ export class OkrGoalCard extends OkrElement {
   /** `compact` shows title, status, progress and owner; `full` adds everything else. */
   @property({ reflect: true }) variant: 'compact' | 'full' = 'full';
 
+  /** Level of the title in the page's outline (a `role="heading"` with this `aria-level`). */
+  @property({ type: Number, attribute: 'heading-level' }) headingLevel = 3;
+
   private readonly resource = new ResourceController<Goal>(this);
 
   /** A check-in anywhere on the page answers the updated goal: show it without a request. */
@@ -117,7 +120,7 @@ export class OkrGoalCard extends OkrElement {
     const theme = this.resolvedTheme;
     return html`
       <div class="header">
-        <h3>
+        <div class="heading" role="heading" aria-level=${this.headingLevel}>
           <button
             part="title"
             class="title"
@@ -126,7 +129,7 @@ export class OkrGoalCard extends OkrElement {
           >
             ${goal.title}
           </button>
-        </h3>
+        </div>
         <okr-status-badge
           .status=${goal.status}
           .locale=${locale}
@@ -196,7 +199,9 @@ export class OkrGoalCard extends OkrElement {
   private renderKeyResults(goal: Goal) {
     const words = this.words;
     if (goal.keyResults.length === 0) return html`<p class="empty">${words.emptyKeyResults}</p>`;
-    return html`<h4>${words.keyResults}</h4>
+    return html`<div class="subheading" role="heading" aria-level=${this.headingLevel + 1}>
+        ${words.keyResults}
+      </div>
       <ul part="key-results" class="key-results">
         ${goal.keyResults.map((kr) => this.renderKeyResult(kr))}
       </ul>`;

@@ -30,6 +30,10 @@ const claimsSchema = z.object({
   sub: z.string().min(1).max(255),
   name: z.string().max(200).optional(),
   email: z.string().max(320).optional(),
+  picture: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
   teams: z.array(z.string().min(1).max(64)).max(100).optional(),
   scope: z.string().max(1000).optional(),
   iat: z.number(),
@@ -130,6 +134,7 @@ export function createAuthenticator({ orgs, orgsService, users, logger }: AuthDe
       sub: claims.data.sub,
       name: claims.data.name ?? claims.data.sub,
       email: claims.data.email ?? null,
+      avatarUrl: claims.data.picture ?? null,
       teams: claims.data.teams,
     };
     const claimsKey = JSON.stringify([org.id, userClaims]);

@@ -34,12 +34,14 @@ for (const dialect of dialects()) {
         name: 'Jit One',
         email: 'jit@x.example',
         teams: ['alpha', 'beta'],
+        picture: 'https://cdn.example/jit.png',
         scope: 'okr:read okr:bogus',
       });
       const answer = await me(token);
       assert.equal(answer.status, 200, answer.text);
       assert.equal(answer.body.user.externalId, 'jit-1');
       assert.equal(answer.body.user.email, 'jit@x.example');
+      assert.equal(answer.body.user.avatarUrl, 'https://cdn.example/jit.png');
       assert.deepEqual(
         answer.body.teams.map((t: { key: string }) => t.key),
         ['alpha', 'beta'],

@@ -15,6 +15,8 @@ export interface UserClaims {
   sub: string;
   name: string;
   email: string | null;
+  /** The OIDC `picture` claim, shown as the user's avatar. */
+  avatarUrl: string | null;
   teams: string[] | undefined;
 }
 
@@ -116,20 +118,32 @@ export function createUsersRepository(db: Database) {
         try {
           await db.execute(
             `INSERT INTO users (id, org_id, external_id, name, email, avatar_url, created_at, updated_at)
-             VALUES (:id, :orgId, :sub, :name, :email, NULL, :now, :now)`,
-            { id, orgId, sub: claims.sub, name: claims.name, email: claims.email, now },
+             VALUES (:id, :orgId, :sub, :name, :email, :avatarUrl, :now, :now)`,
+            {
+              id,
+              orgId,
+              sub: claims.sub,
+              name: claims.name,
+              email: claims.email,
+              avatarUrl: claims.avatarUrl,
+              now,
+            },
           );
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
         }
         user = await findUser(orgId, claims.sub);
         if (!user) throw new Error('user vanished after insert');
-      } else if (user.name !== claims.name || user.email !== claims.email) {
+      } else if (
+        user.name !== claims.name ||
+        user.email !== claims.email ||
+        user.avatarUrl !== claims.avatarUrl
+      ) {
         await db.execute(
-          'UPDATE users SET name = :name, email = :email, updated_at = :now WHERE id = :id',
-          { id: user.id, name: claims.name, email: claims.email, now },
+          'UPDATE users SET name = :name, email = :email, avatar_url = :avatarUrl, updated_at = :now WHERE id = :id',
+          { id: user.id, name: claims.name, email: claims.email, avatarUrl: claims.avatarUrl, now },
         );
-        user = { ...user, name: claims.name, email: claims.email };
+        user = { ...user, name: claims.name, email: claims.email, avatarUrl: claims.avatarUrl };
       }
       let teams = await teamsOf(user.id);
       if (claims.teams !== undefined) {

@@ -44,5 +44,4 @@ const configs = Object.entries(entries).map(([name, source], index) => ({
   ],
 }));
 
-// bench/bundle-size.mjs builds its Lit-only baseline with `config.plugins`: the same plugins.
-export default Object.assign(configs, { plugins: plugins() });
+export default configs;

@@ -30,10 +30,12 @@ const claimsSchema = z.object({
   sub: z.string().min(1).max(255),
   name: z.string().max(200).optional(),
   email: z.string().max(320).optional(),
+  // A picture that is not an http(s) URL is dropped, not a reason to refuse the user.
   picture: z
     .url({ protocol: /^https?$/ })
     .max(2048)
-    .optional(),
+    .optional()
+    .catch(undefined),
   teams: z.array(z.string().min(1).max(64)).max(100).optional(),
   scope: z.string().max(1000).optional(),
   iat: z.number(),

@@ -50,6 +50,12 @@ for (const dialect of dialects()) {
       assert.equal(answer.body.org.slug, org.slug);
     });
 
+    it('when the picture claim is not an http(s) URL, then it is ignored and the user still gets in', async () => {
+      const answer = await me(await org.token({ sub: 'jit-3', picture: 'javascript:alert(1)' }));
+      assert.equal(answer.status, 200);
+      assert.equal(answer.body.user.avatarUrl, null);
+    });
+
     it('when the same user comes back with a new name and other teams, then the user and memberships follow the claims', async () => {
       await me(await org.token({ sub: 'jit-2', name: 'Before', teams: ['alpha'] }));
       const answer = await me(await org.token({ sub: 'jit-2', name: 'After', teams: ['gamma'] }));

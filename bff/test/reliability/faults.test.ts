@@ -322,11 +322,14 @@ describe('[mariadb, private instance] reliability: database outage and SIGTERM u
     const lastFailure = later.filter((o) => o.status !== 200 && o.status !== 201).at(-1);
     const recoveredAt = lastFailure ? lastFailure.end : backAt;
     const recoveryMs = recoveredAt - backAt;
+    const firstWrite = later.find((o) => o.kind === 'checkIn' && o.status === 201);
     const all = [...load.outcomes, ...probes];
     t.diagnostic(
       `outage: ${all.length} requests (${load.outcomes.length} load, ${probes.length} /readyz probes); ` +
         `database down ${restartedAt - killedAt} ms, restart took ${backAt - restartedAt} ms; ` +
-        `recovery ${recoveryMs} ms after the database answered; ${acknowledged.size} check-ins acknowledged`,
+        `recovery ${recoveryMs} ms after the database answered (every request since succeeded; ` +
+        `first check-in 201 ${firstWrite ? firstWrite.end - backAt : 'never'} ms after); ` +
+        `${acknowledged.size} check-ins acknowledged`,
     );
     t.diagnostic(`outage: before ${tally(all.filter((o) => o.end < killedAt))}`);
     t.diagnostic(`outage: during ${tally(outage)}`);

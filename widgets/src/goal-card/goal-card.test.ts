@@ -80,7 +80,7 @@ describe('<okr-goal-card>', () => {
     const values = [...shadow(el).querySelectorAll('.kr-value')].map((v) => v.textContent);
     expect(values).to.deep.equal([
       '€42,000 of €100,000',
-      '6.5% of 4%',
+      '6.5%, target 4%',
       '45, at least 40',
       '420 ms, at most 300 ms',
       'Done',
@@ -97,7 +97,7 @@ describe('<okr-goal-card>', () => {
     );
     await expect(el).to.be.accessible();
     const values = [...shadow(el).querySelectorAll('.kr-value')].map((v) => v.textContent);
-    expect(values).to.deep.equal(['42.000\u00a0€ von 100.000\u00a0€', '6,5\u00a0% von 4\u00a0%']);
+    expect(values).to.deep.equal(['42.000\u00a0€ von 100.000\u00a0€', '6,5\u00a0%, Ziel 4\u00a0%']);
     expect(text(el)).to.contain('Schlüsselergebnisse');
     expect(text(el)).to.contain('Warum 40\u00a0%?');
     expect(text(el)).to.contain('Aktualisiert vor 3 Tagen');

@@ -21,6 +21,15 @@ describe('formatting through Intl', () => {
     expect(
       formatKeyResultValue({ kind: 'stay_below', current: 2, target: 3, unit: 'h' }, 'de', de),
     ).to.equal('2 h, höchstens 3 h');
+    const churn = { kind: 'decrease', current: 9, target: 4, unit: 'customers' } as const;
+    expect(formatKeyResultValue(churn, 'en', en)).to.equal('9 customers, target 4 customers');
+    expect(formatKeyResultValue(churn, 'de', de)).to.equal('9 customers, Ziel 4 customers');
+    expect(
+      formatKeyResultValue({ kind: 'decrease', current: 11, target: 5, unit: 'min' }, 'en', {
+        ...en,
+        valueDecrease: '{current}, down to {target}',
+      }),
+    ).to.equal('11 min, down to 5 min');
     expect(
       formatKeyResultValue({ kind: 'initiative', current: 0.255, target: 1, unit: null }, 'en', en),
     ).to.equal('26%');

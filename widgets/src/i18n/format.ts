@@ -56,6 +56,8 @@ export function formatKeyResultValue(
       return fill(wording.valueAtLeast, { current, target });
     case 'stay_below':
       return fill(wording.valueAtMost, { current, target });
+    case 'decrease':
+      return fill(wording.valueDecrease, { current, target });
     default:
       return fill(wording.valueRange, { current, target });
   }

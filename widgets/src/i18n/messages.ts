@@ -21,6 +21,7 @@ export interface Wording {
   whyGoal: string;
   contribution: string;
   valueRange: string;
+  valueDecrease: string;
   valueAtLeast: string;
   valueAtMost: string;
   done: string;
@@ -72,6 +73,8 @@ export const en: Wording = {
   whyGoal: 'Aligned objective',
   contribution: '{progress}, weight {weight}: {share} of the total',
   valueRange: '{current} of {target}',
+  // "9 customers of 4 customers" reads as a share; a decrease is a current value and its aim.
+  valueDecrease: '{current}, target {target}',
   valueAtLeast: '{current}, at least {target}',
   valueAtMost: '{current}, at most {target}',
   done: 'Done',
@@ -124,6 +127,7 @@ export const de: Wording = {
   whyGoal: 'Ausgerichtetes Ziel',
   contribution: '{progress}, Gewicht {weight}: {share} des Gesamtwerts',
   valueRange: '{current} von {target}',
+  valueDecrease: '{current}, Ziel {target}',
   valueAtLeast: '{current}, mindestens {target}',
   valueAtMost: '{current}, höchstens {target}',
   done: 'Erledigt',

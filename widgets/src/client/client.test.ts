@@ -171,6 +171,44 @@ describe('OkrClient', () => {
     expect([gateway.status, gateway.code]).to.deep.equal([502, 'http_502']);
   });
 
+  it('on 429 surfaces Retry-After and sends no GET until it has passed', async () => {
+    let time = Date.parse('2027-02-10T12:00:00Z');
+    const bff = fakeFetch({
+      '/goals/g-1': () =>
+        json({ error: { code: 'rate_limited', message: 'Slow down', requestId: 'r' } }, 429, {
+          'Retry-After': '30',
+        }),
+      '/goals/g-2': () => json(goal({ id: 'g-2' })),
+      '/me': () =>
+        json({ error: { code: 'rate_limited', message: 'Slow down', requestId: 'r' } }, 429, {
+          'Retry-After': new Date(time + 90_000).toUTCString(),
+        }),
+    });
+    const client = new OkrClient({
+      baseUrl: '',
+      tokenProvider: async () => testToken(),
+      fetch: bff.fetch,
+      now: () => time,
+    });
+    const limited = (await rejection(client.goal('g-1'))) as OkrApiError;
+    expect([limited.status, limited.code, limited.retryAfter]).to.deep.equal([
+      429,
+      'rate_limited',
+      30,
+    ]);
+    expect(bff.requests).to.have.length(1);
+    time += 10_000;
+    const again = (await rejection(client.goal('g-2'))) as OkrApiError;
+    expect([again.status, again.retryAfter]).to.deep.equal([429, 20]);
+    expect(bff.requests).to.have.length(1);
+    time += 20_000;
+    expect((await client.goal('g-2')).id).to.equal('g-2');
+    expect(bff.requests).to.have.length(2);
+    const dated = (await rejection(client.me())) as OkrApiError;
+    expect(dated.retryAfter).to.equal(90);
+    expect(bff.requests).to.have.length(3);
+  });
+
   it('maps a network failure and a failing token provider', async () => {
     const offline = new OkrClient({
       baseUrl: '',

@@ -76,11 +76,15 @@ export class OkrClient {
   private readonly fetchImpl: typeof fetch;
   private readonly inFlight = new Map<string, SharedRequest>();
   private readonly cache = new Map<string, { etag: string; body: unknown }>();
+  private readonly now: () => number;
+  /** The BFF's last 429 and when its `Retry-After` ends: GETs until then fail without a request. */
+  private rateLimit?: { until: number; error: OkrApiError };
 
   constructor(options: OkrClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.tokens = new TokenCache(options.tokenProvider, options.now);
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.now = options.now ?? Date.now;
   }
 
   me(options?: RequestOptions): Promise<Me> {
@@ -130,6 +134,8 @@ export class OkrClient {
   get<T>(path: string, options: RequestOptions = {}): Promise<T> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(abortError());
+    const limited = this.rateLimited();
+    if (limited) return Promise.reject(limited);
     let shared = this.inFlight.get(path);
     if (!shared) {
       const controller = new AbortController();
@@ -177,13 +183,34 @@ export class OkrClient {
     });
   }
 
+  /**
+   * Every widget's retry button would otherwise hit a BFF that asked for a pause; within the
+   * `Retry-After` window the 429 is answered here, with the seconds still left.
+   */
+  private rateLimited(): OkrApiError | undefined {
+    if (!this.rateLimit) return undefined;
+    const left = Math.ceil((this.rateLimit.until - this.now()) / 1000);
+    if (left <= 0) {
+      this.rateLimit = undefined;
+      return undefined;
+    }
+    const { status, code, message, details, requestId } = this.rateLimit.error;
+    return new OkrApiError({ status, code, message, details, requestId, retryAfter: left });
+  }
+
   /** A GET that sends the cached ETag and answers from the cache on 304. */
   private async revalidate(path: string, signal: AbortSignal): Promise<unknown> {
     const cached = this.cache.get(path);
     const headers: Record<string, string> = cached ? { 'If-None-Match': cached.etag } : {};
     const response = await this.authorized(path, { method: 'GET', headers, signal });
     if (response.status === 304 && cached) return cached.body;
-    if (!response.ok) throw await errorFromResponse(response);
+    if (!response.ok) {
+      const error = await errorFromResponse(response, this.now());
+      if (error.status === 429 && error.retryAfter !== null) {
+        this.rateLimit = { until: this.now() + error.retryAfter * 1000, error };
+      }
+      throw error;
+    }
     const body: unknown = await response.json();
     const etag = response.headers.get('ETag');
     if (etag) {

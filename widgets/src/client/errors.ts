@@ -9,6 +9,8 @@ export class OkrApiError extends Error {
   readonly code: string;
   readonly details: unknown;
   readonly requestId: string | null;
+  /** Seconds to wait before asking again, from a 429's (or 503's) `Retry-After`; else null. */
+  readonly retryAfter: number | null;
 
   constructor(init: {
     status: number;
@@ -16,6 +18,7 @@ export class OkrApiError extends Error {
     message: string;
     details?: unknown;
     requestId?: string | null;
+    retryAfter?: number | null;
   }) {
     super(init.message);
     this.name = 'OkrApiError';
@@ -23,7 +26,18 @@ export class OkrApiError extends Error {
     this.code = init.code;
     this.details = init.details;
     this.requestId = init.requestId ?? null;
+    this.retryAfter = init.retryAfter ?? null;
   }
+}
+
+/** `Retry-After` as whole seconds from now: it may be a number of seconds or an HTTP date. */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | null {
+  if (!header) return null;
+  const trimmed = header.trim();
+  const seconds = /^\d+$/.test(trimmed)
+    ? Number(trimmed)
+    : Math.ceil((Date.parse(trimmed) - now) / 1000);
+  return Number.isNaN(seconds) ? null : Math.max(0, seconds);
 }
 
 function isErrorBody(value: unknown): value is ApiErrorBody {
@@ -38,7 +52,11 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
 }
 
 /** Maps a non-2xx response to an `OkrApiError`, reading the BFF's body when it has one. */
-export async function errorFromResponse(response: Response): Promise<OkrApiError> {
+export async function errorFromResponse(
+  response: Response,
+  now = Date.now(),
+): Promise<OkrApiError> {
+  const retryAfter = retryAfterSeconds(response.headers.get('Retry-After'), now);
   let body: unknown;
   try {
     body = await response.json();
@@ -52,6 +70,7 @@ export async function errorFromResponse(response: Response): Promise<OkrApiError
       message: body.error.message,
       details: body.error.details,
       requestId: body.error.requestId ?? response.headers.get('x-request-id'),
+      retryAfter,
     });
   }
   return new OkrApiError({
@@ -59,6 +78,7 @@ export async function errorFromResponse(response: Response): Promise<OkrApiError
     code: `http_${response.status}`,
     message: response.statusText || `HTTP ${response.status}`,
     requestId: response.headers.get('x-request-id'),
+    retryAfter,
   });
 }
 

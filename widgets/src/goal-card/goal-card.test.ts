@@ -207,6 +207,32 @@ describe('<okr-goal-card>', () => {
     expect(bff.requests).to.have.length(1);
   });
 
+  it('says when to try again after a 429, in the page’s language', async () => {
+    const bff = fakeFetch({
+      '/goals/g-1': () =>
+        json({ error: { code: 'rate_limited', message: 'Slow down', requestId: 'r' } }, 429, {
+          'Retry-After': '12',
+        }),
+    });
+    const provider = await fixture(
+      html`<okr-provider base-url="" .tokenProvider=${async () => testToken()} .fetch=${bff.fetch}>
+        <okr-goal-card goal-id="g-1"></okr-goal-card>
+        <okr-goal-card goal-id="g-1" locale="de"></okr-goal-card>
+      </okr-provider>`,
+    );
+    const [english, german] = [...provider.querySelectorAll('okr-goal-card')];
+    await settled(english!);
+    await settled(german!);
+    await expect(english).to.be.accessible();
+    expect(shadow(english!).querySelector('[role="alert"]')!.textContent).to.contain(
+      'Too many requests — try again in 12 s',
+    );
+    expect(shadow(german!).querySelector('[role="alert"]')!.textContent).to.contain(
+      'Zu viele Anfragen – bitte in 12 s erneut versuchen',
+    );
+    expect(bff.requests).to.have.length(1);
+  });
+
   it('shows the error with a retry that loads again, and fires okr-error', async () => {
     let fail = true;
     const bff = fakeFetch({

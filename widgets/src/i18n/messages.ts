@@ -29,6 +29,7 @@ export interface Wording {
   loading: string;
   error: string;
   retry: string;
+  tooManyRequests: string;
   emptyGoals: string;
   loadMore: string;
   emptyKeyResults: string;
@@ -82,6 +83,7 @@ export const en: Wording = {
   loading: 'Loading…',
   error: 'This could not be loaded.',
   retry: 'Try again',
+  tooManyRequests: 'Too many requests — try again in {seconds} s',
   emptyGoals: 'No objectives here yet.',
   loadMore: 'Show more',
   emptyKeyResults: 'No key results yet.',
@@ -135,6 +137,7 @@ export const de: Wording = {
   loading: 'Wird geladen …',
   error: 'Das konnte nicht geladen werden.',
   retry: 'Erneut versuchen',
+  tooManyRequests: 'Zu viele Anfragen – bitte in {seconds} s erneut versuchen',
   emptyGoals: 'Hier gibt es noch keine Ziele.',
   loadMore: 'Mehr anzeigen',
   emptyKeyResults: 'Noch keine Schlüsselergebnisse.',

@@ -1,11 +1,16 @@
 import { html } from 'lit';
 import type { OkrApiError } from '../client/errors.js';
-import type { Wording } from '../i18n/messages.js';
+import { fill, type Wording } from '../i18n/messages.js';
 
 /** The error state every data widget shows: what failed, and a way to try again. */
 export function errorState(words: Wording, error: OkrApiError, retry: () => void) {
+  // A rate limit says when trying again can work, which helps more than the BFF's message.
+  const detail =
+    error.status === 429 && error.retryAfter !== null
+      ? fill(words.tooManyRequests, { seconds: error.retryAfter })
+      : error.message;
   return html`<div part="error" class="error-state" role="alert">
-    <p class="error">${words.error} <span class="error-detail">${error.message}</span></p>
+    <p class="error">${words.error} <span class="error-detail">${detail}</span></p>
     <button part="retry" class="retry" type="button" @click=${retry}>${words.retry}</button>
   </div>`;
 }

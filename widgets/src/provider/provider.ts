@@ -1,14 +1,23 @@
-import { provide } from '@lit/context';
+import { consume, provide } from '@lit/context';
 import { LitElement, html, css, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { customElement } from './define.js';
+import type { OkrClient } from '../client/client.js';
 import type { WordingOverrides } from '../i18n/messages.js';
 import { settingsFromConfig } from './configure.js';
-import { okrSettingsContext, type OkrSettings, type OkrTheme } from './settings.js';
+import {
+  getGlobalSettings,
+  okrSettingsContext,
+  onGlobalSettingsChange,
+  type OkrSettings,
+  type OkrTheme,
+} from './settings.js';
 
 /**
  * Gives every widget inside it the BFF's address, the token provider, locale, theme and wording,
- * for pages that embed more than one configuration (otherwise call `configure()`).
+ * for pages that embed more than one configuration (otherwise call `configure()`). What it does
+ * not set itself it takes from the enclosing `<okr-provider>`, or else from `configure()`, so a
+ * provider that only says `locale="de"` still reaches the page's BFF.
  *
  * @summary Configuration for the widgets inside it; no UI of its own.
  * @slot - The widgets (and any other content) it configures.
@@ -39,18 +48,48 @@ export class OkrProvider extends LitElement {
   @provide({ context: okrSettingsContext })
   settings: OkrSettings = { client: null };
 
+  /** The enclosing provider's settings (a provider's own requests skip its own context). */
+  @consume({ context: okrSettingsContext, subscribe: true })
+  @state()
+  private outer?: OkrSettings;
+
+  /** Built from this provider's own base URL and token provider; kept while they stay. */
+  private ownClient: OkrClient | null = null;
+  private stopListening?: () => void;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.stopListening = onGlobalSettingsChange(() => this.requestUpdate());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopListening?.();
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const clientChanged =
-      changed.has('baseUrl') || changed.has('tokenProvider') || changed.has('fetch');
-    const next = settingsFromConfig({
-      baseUrl: this.baseUrl,
-      tokenProvider: this.tokenProvider,
-      fetch: this.fetch,
-      locale: this.locale,
-      theme: this.theme,
-      wording: this.wording,
-    });
-    this.settings = clientChanged ? next : { ...next, client: this.settings.client };
+    if (changed.has('baseUrl') || changed.has('tokenProvider') || changed.has('fetch')) {
+      this.ownClient = settingsFromConfig({
+        baseUrl: this.baseUrl,
+        tokenProvider: this.tokenProvider,
+        fetch: this.fetch,
+      }).client;
+    }
+    const outer = this.outer ?? getGlobalSettings();
+    const wording =
+      outer.wording && this.wording
+        ? {
+            ...outer.wording,
+            ...this.wording,
+            status: { ...outer.wording.status, ...this.wording.status },
+          }
+        : (this.wording ?? outer.wording);
+    this.settings = {
+      client: this.ownClient ?? outer.client,
+      locale: this.locale ?? outer.locale,
+      theme: this.theme ?? outer.theme,
+      wording,
+    };
   }
 
   protected override render() {

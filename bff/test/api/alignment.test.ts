@@ -130,5 +130,43 @@ for (const dialect of dialects()) {
       const after = await app.request('GET', '/api/v1/timeframes', { token: as.reader });
       assert.equal(after.body.items.filter((t: { current: boolean }) => t.current).length, 1);
     });
+
+    it('when a goal is archived, then lists and the tree leave it out while its card still answers', async () => {
+      const aOrg = await app.createOrg();
+      const token = await aOrg.token({ sub: 'archivist' });
+      const root = await createGoal(app, token, {
+        title: 'Kept',
+        level: 'company',
+        timeframeId: aOrg.timeframeId,
+      });
+      const old = await createGoal(app, token, {
+        title: 'Old news',
+        level: 'team',
+        timeframeId: aOrg.timeframeId,
+        parentId: root.id,
+      });
+      const archived = await app.request('PATCH', `/api/v1/goals/${old.id}`, {
+        token,
+        body: { archived: true },
+        headers: { 'if-match': '1' },
+      });
+      assert.equal(archived.status, 200, archived.text);
+      assert.equal(archived.body.archived, true);
+      const list = await app.request('GET', '/api/v1/goals', { token });
+      assert.deepEqual(
+        list.body.items.map((g: { id: string }) => g.id),
+        [root.id],
+      );
+      const tree = await app.request('GET', '/api/v1/alignment', { token });
+      assert.deepEqual(
+        tree.body.nodes.map((n: { id: string }) => n.id),
+        [root.id],
+      );
+      assert.equal(tree.body.nodes[0].childCount, 0);
+      assert.equal(
+        (await app.request('GET', `/api/v1/goals/${old.id}`, { token })).body.archived,
+        true,
+      );
+    });
   });
 }

@@ -4,11 +4,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -29,28 +28,20 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 export interface DemoServer {
+  /** The BFF's origin. */
   baseUrl: string;
+  /** Acme's intranet home page, on its own origin. */
   demoUrl: string;
+  /** The white-label partner page, on a third origin. */
+  partnerUrl: string;
   output: () => string;
   stop: () => Promise<void>;
 }
 
-/** Runs `okr serve --demo` and resolves once it has printed the demo page's URL. */
+/** Runs `okr serve --demo` on free ports and resolves once it has printed the pages' URLs. */
 export async function startDemoServer(): Promise<DemoServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'okr-e2e-'));
-  const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -65,7 +56,7 @@ export async function startDemoServer(): Promise<DemoServer> {
       cwd: repoRoot,
       env: {
         ...process.env,
-        PORT: String(port),
+        PORT: '0',
         DATABASE_URL: `sqlite:${path.join(dataDir, 'okr-embed.sqlite')}`,
         OKR_DATA_DIR: dataDir,
         LOG_LEVEL: 'warn',
@@ -74,29 +65,34 @@ export async function startDemoServer(): Promise<DemoServer> {
     },
   );
   let output = '';
-  const demoUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`demo server did not start:\n${output}`)),
-      60_000,
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Demo page: (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
+  const urls = await new Promise<{ bff: string; demo: string; partner: string }>(
+    (resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`demo server did not start:\n${output}`)),
+        60_000,
+      );
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const bff = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+        const demo = /Demo page: (http:\/\/\S+)/.exec(output)?.[1];
+        const partner = /Partner demo: (http:\/\/\S+)/.exec(output)?.[1];
+        if (bff && demo && partner) {
+          clearTimeout(timer);
+          resolve({ bff, demo, partner });
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code) => {
         clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`demo server exited with ${code}:\n${output}`));
-    });
-  });
+        reject(new Error(`demo server exited with ${code}:\n${output}`));
+      });
+    },
+  );
   return {
-    baseUrl: new URL(demoUrl).origin,
-    demoUrl,
+    baseUrl: urls.bff,
+    demoUrl: urls.demo,
+    partnerUrl: urls.partner,
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) {
@@ -107,4 +103,35 @@ export async function startDemoServer(): Promise<DemoServer> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface WatchedPage {
+  page: Page;
+  /** Console errors, uncaught errors, failed responses and CSP violations, in order. */
+  problems: string[];
+}
+
+/** A new page that records everything a user would call broken. */
+export async function watchedPage(browser: Browser): Promise<WatchedPage> {
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+  });
+  await page.exposeFunction('reportCspViolation', (text: string) => problems.push(`csp: ${text}`));
+  // Runs in the page before its own scripts; a string, since it is browser code.
+  await page.addInitScript(`document.addEventListener('securitypolicyviolation', (event) =>
+    window.reportCspViolation(event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline')));`);
+  return { page, problems };
+}
+
+/** A token from a demo host's token endpoint, as its page would get one. */
+export async function hostToken(hostUrl: string): Promise<string> {
+  const response = await fetch(new URL('/token', hostUrl), { method: 'POST' });
+  if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);
+  return ((await response.json()) as { token: string }).token;
 }

@@ -242,12 +242,14 @@ const commands: Record<string, (args: string[], config: Config) => Promise<void>
       { seedDemo },
       { createOrgsRepository },
       { createOrgsService },
+      { seedPartnerOrg, startDemoHosts },
     ] = await Promise.all([
       import('./lib/logger.js'),
       import('./server.js'),
       import('./components/demo/demo.seed.js'),
       import('./components/orgs/orgs.repository.js'),
       import('./components/orgs/orgs.service.js'),
+      import('./demo-hosts/demo-hosts.js'),
     ]);
     const logger = createLogger(config.logLevel);
     const running = await startServer({
@@ -257,21 +259,43 @@ const commands: Record<string, (args: string[], config: Config) => Promise<void>
       prepare: demo
         ? async (db) => {
             const repository = createOrgsRepository(db);
+            const orgsService = createOrgsService(repository, config.masterKey);
+            await seedPartnerOrg(db, orgsService);
             if (await repository.findOrgBySlug('demo')) return;
-            await seedDemo(db, createOrgsService(repository, config.masterKey), { slug: 'demo' });
+            await seedDemo(db, orgsService, { slug: 'demo' });
             logger.info('seeded the demo organization');
           }
         : undefined,
     });
     const url = `http://localhost:${running.port}`;
+    // The demo's customer sites sit on the next two ports (any free ports when PORT=0).
+    const hosts = demo
+      ? await startDemoHosts({
+          db: running.db,
+          orgsService: createOrgsService(createOrgsRepository(running.db), config.masterKey),
+          intranetOrg: 'demo',
+          bffOrigin: url,
+          intranetPort: config.port === 0 ? 0 : running.port + 1,
+          partnerPort: config.port === 0 ? 0 : running.port + 2,
+        })
+      : undefined;
     const lines = [
       `okr-embed BFF listening on ${url}`,
-      ...(demo ? [`Demo page: ${url}/demo/`] : []),
+      ...(hosts
+        ? [
+            `Demo page: ${hosts.intranet.origin}/   (Acme intranet, embeds the widgets cross-origin)`,
+            `Partner demo: ${hosts.partner.origin}/   (white-label: dark, German, own wording)`,
+          ]
+        : []),
     ];
-    print(values, { url, demo: demo ? `${url}/demo/` : null }, lines.join('\n'));
+    print(
+      values,
+      { url, demo: hosts?.intranet.origin ?? null, partner: hosts?.partner.origin ?? null },
+      lines.join('\n'),
+    );
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
-        running.stop().then(
+        Promise.all([hosts?.close(), running.stop()]).then(
           () => process.exit(0),
           (error: unknown) => {
             logger.error({ err: error }, 'shutdown failed');

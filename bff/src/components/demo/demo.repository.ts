@@ -27,6 +27,25 @@ export function createDemoRepository(db: Database) {
       }
     },
 
+    /** A goal of the user's with a numeric key result: what a demo page features. */
+    async featuredGoalOf(
+      orgId: string,
+      externalId: string,
+    ): Promise<{ goalId: string; keyResultId: string } | undefined> {
+      const [row] = await db.select<{ goalId: string; keyResultId: string }>(
+        `SELECT g.id AS goalId, k.id AS keyResultId
+         FROM goals g
+         JOIN users u ON u.id = g.owner_id
+         JOIN key_results k ON k.goal_id = g.id AND k.deleted_at IS NULL
+         WHERE g.org_id = :orgId AND u.external_id = :externalId AND g.deleted_at IS NULL
+           AND k.kind IN ('increase', 'decrease')
+         ORDER BY g.created_at, g.id, k.created_at, k.id
+         LIMIT 1`,
+        { orgId, externalId },
+      );
+      return row;
+    },
+
     async goalIdsOfOrg(
       orgId: string,
       limit: number,

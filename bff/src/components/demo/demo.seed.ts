@@ -10,6 +10,8 @@ const DAY = 86_400_000;
 
 export interface SeedOptions {
   slug: string;
+  /** The organization's display name; `Acme Demo` unless given. */
+  name?: string;
   /** Extra generated goals beyond the hand-written demo tree (benchmarks). */
   goals?: number;
   origins?: string[];
@@ -30,7 +32,7 @@ export async function seedDemo(db: Database, orgsService: OrgsService, options: 
   const now = Date.now();
   const org = await orgsService.createOrg({
     slug: options.slug,
-    name: 'Acme Demo',
+    name: options.name ?? 'Acme Demo',
     issuer: `https://${options.slug}.okr-embed.example`,
     origins: options.origins,
   });

@@ -133,6 +133,20 @@ export function createOrgsRepository(db: Database) {
       return rows.length > 0;
     },
 
+    /** Replaces an org's allowed origins (CORS) in one transaction. */
+    async replaceOrigins(orgId: string, origins: string[]): Promise<void> {
+      await db.transaction(async (tx) => {
+        await db.execute('DELETE FROM org_origins WHERE org_id = :orgId', { orgId }, tx);
+        for (const origin of new Set(origins)) {
+          await db.execute(
+            'INSERT INTO org_origins (org_id, origin) VALUES (:orgId, :origin)',
+            { orgId, origin },
+            tx,
+          );
+        }
+      });
+    },
+
     async insertKey(key: EmbedKeyRecord, tx?: Tx): Promise<void> {
       await db.execute(
         `INSERT INTO embed_keys (kid, org_id, alg, secret_encrypted, public_key_pem, status, created_at)

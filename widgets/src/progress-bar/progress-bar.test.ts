@@ -1,4 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
+import '../provider/provider.js';
+import type { OkrProvider } from '../provider/provider.js';
 import './progress-bar.js';
 import type { OkrProgressBar } from './progress-bar.js';
 
@@ -80,6 +82,49 @@ describe('<okr-progress-bar>', () => {
     expect(getComputedStyle(el.shadowRoot!.querySelector('.track')!).backgroundColor).to.equal(
       'rgb(38, 44, 54)',
     );
+  });
+
+  it('follows the provider’s theme and locale, and its changes; its own attributes win', async () => {
+    const provider = await fixture<OkrProvider>(
+      html`<okr-provider theme="dark" locale="de">
+        <okr-progress-bar value="0.47" show-value></okr-progress-bar>
+        <okr-progress-bar theme="light" locale="en" value="0.47"></okr-progress-bar>
+      </okr-provider>`,
+    );
+    const [inherited, own] = [...provider.querySelectorAll('okr-progress-bar')];
+    await inherited!.updateComplete;
+    await expect(provider).to.be.accessible();
+    expect(inherited!.dataset['okrTheme']).to.equal('dark');
+    expect(bar(inherited!).getAttribute('aria-valuetext')).to.equal('47\u00a0%');
+    expect(bar(inherited!).getAttribute('aria-label')).to.equal('Fortschritt');
+    expect(own!.dataset['okrTheme']).to.equal('light');
+    expect(bar(own!).getAttribute('aria-valuetext')).to.equal('47%');
+
+    provider.theme = 'light';
+    provider.locale = 'en';
+    await provider.updateComplete;
+    await inherited!.updateComplete;
+    expect(inherited!.dataset['okrTheme']).to.equal('light');
+    expect(bar(inherited!).getAttribute('aria-label')).to.equal('Progress');
+  });
+
+  it('stops following a provider it was moved out of', async () => {
+    const provider = await fixture<OkrProvider>(
+      html`<okr-provider theme="dark"
+        ><okr-progress-bar value="0.5"></okr-progress-bar
+      ></okr-provider>`,
+    );
+    const el = provider.querySelector('okr-progress-bar')!;
+    await el.updateComplete;
+    expect(el.dataset['okrTheme']).to.equal('dark');
+    const outside = await fixture<OkrProvider>(html`<okr-provider theme="light"></okr-provider>`);
+    outside.append(el);
+    await el.updateComplete;
+    expect(el.dataset['okrTheme']).to.equal('light');
+    provider.theme = 'auto';
+    await provider.updateComplete;
+    await el.updateComplete;
+    expect(el.dataset['okrTheme']).to.equal('light');
   });
 
   it('renders a hostile label as text', async () => {

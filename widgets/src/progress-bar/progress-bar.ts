@@ -1,8 +1,14 @@
+import { ContextEvent } from '@lit/context';
 import { LitElement, html, nothing } from 'lit';
-import { property, query } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
 import type { ProgressStatus } from '../api/types.js';
-import { getGlobalSettings, type OkrTheme } from '../provider/settings.js';
+import {
+  getGlobalSettings,
+  okrSettingsContext,
+  type OkrSettings,
+  type OkrTheme,
+} from '../provider/settings.js';
 import { progressBarStyles } from './progress-bar.styles.js';
 
 /** The default accessible name; kept here rather than in the wording tables to stay small. */
@@ -44,13 +50,41 @@ export class OkrProgressBar extends LitElement {
 
   @property({ reflect: true }) theme?: OkrTheme;
 
-  /** BCP 47 locale of the percent; defaults to `configure()`'s, then the page's `lang`. */
+  /** BCP 47 locale of the percent; defaults to the provider's or `configure()`'s, then the page's `lang`. */
   @property() locale?: string;
 
   @query('.indicator') private indicator!: HTMLElement;
 
+  /**
+   * The nearest `<okr-provider>`'s settings. Asked for with a bare context request rather than
+   * the shared base class, whose client and wording would not fit the size budget.
+   */
+  @state() private provided?: OkrSettings;
+  private stopConsuming?: () => void;
+  /** A field, not an inline arrow: a context root replaying for a late provider holds it weakly. */
+  private readonly receive = (settings: OkrSettings, unsubscribe?: () => void): void => {
+    if (this.stopConsuming !== unsubscribe) this.stopConsuming?.();
+    this.stopConsuming = unsubscribe;
+    this.provided = settings;
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.dispatchEvent(new ContextEvent(okrSettingsContext, this, this.receive, true));
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopConsuming?.();
+    this.stopConsuming = undefined;
+  }
+
+  private get settings(): OkrSettings {
+    return this.provided ?? getGlobalSettings();
+  }
+
   protected override willUpdate(): void {
-    this.dataset['okrTheme'] = this.theme ?? getGlobalSettings().theme ?? 'light';
+    this.dataset['okrTheme'] = this.theme ?? this.settings.theme ?? 'light';
   }
 
   private get share(): number {
@@ -59,10 +93,7 @@ export class OkrProgressBar extends LitElement {
 
   protected override render() {
     const locale =
-      this.locale ??
-      getGlobalSettings().locale ??
-      this.closest('[lang]')?.getAttribute('lang') ??
-      'en';
+      this.locale ?? this.settings.locale ?? this.closest('[lang]')?.getAttribute('lang') ?? 'en';
     const percent = new Intl.NumberFormat(locale, { style: 'percent' }).format(this.share);
     const label = this.label ?? defaultLabels[locale.slice(0, 2)] ?? defaultLabels['en'];
     return html`<div part="base" class="base">

@@ -1,5 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components';
 import { html } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import type { AlignmentNode } from '../api/types.js';
 import { json } from '../fixtures/fake-fetch.js';
 import { alignmentTree, longTitle, rtlTitle } from '../fixtures/goals.js';
@@ -15,8 +16,8 @@ import './alignment-tree.js';
 interface Args {
   nodes: AlignmentNode[];
   expandedDepth: number;
-  theme: 'light' | 'dark' | 'auto';
-  locale: string;
+  theme?: 'light' | 'dark' | 'auto';
+  locale?: string;
 }
 
 const small = alignmentTree(84);
@@ -24,14 +25,17 @@ const small = alignmentTree(84);
 const meta: Meta<Args> = {
   title: 'Widgets/Alignment tree',
   component: 'okr-alignment-tree',
-  args: { nodes: small, expandedDepth: 1, theme: 'light', locale: 'en' },
-  argTypes: { theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] } },
+  args: { nodes: small, expandedDepth: 1 },
+  argTypes: {
+    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
+    locale: { control: 'inline-radio', options: ['en', 'de'] },
+  },
   render: (args) =>
     html`<okr-alignment-tree
       .nodes=${args.nodes}
       expanded-depth=${args.expandedDepth}
-      theme=${args.theme}
-      locale=${args.locale}
+      theme=${ifDefined(args.theme)}
+      locale=${ifDefined(args.locale)}
     ></okr-alignment-tree>`,
 };
 export default meta;
@@ -58,12 +62,9 @@ export const LongAndRightToLeftTitles: Story = {
   },
 };
 
-export const German: Story = { args: { locale: 'de' } };
+export const German: Story = { globals: { locale: 'de' } };
 
-export const Dark: Story = {
-  args: { theme: 'dark' },
-  parameters: { backgrounds: { default: 'dark' } },
-};
+export const Dark: Story = { globals: { theme: 'dark' } };
 
 export const WhiteLabel: Story = {
   render: (args) =>

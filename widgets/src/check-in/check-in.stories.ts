@@ -1,5 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components';
 import { html } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import type { KeyResult } from '../api/types.js';
 import { apiError, json } from '../fixtures/fake-fetch.js';
 import { checkIn, goal, keyResultsByKind, longTitle, rtlTitle } from '../fixtures/goals.js';
@@ -14,14 +15,14 @@ import './check-in.js';
 
 interface Args {
   keyResult: KeyResult;
-  theme: 'light' | 'dark' | 'auto';
-  locale: string;
+  theme?: 'light' | 'dark' | 'auto';
+  locale?: string;
 }
 
 const meta: Meta<Args> = {
   title: 'Widgets/Check-in',
   component: 'okr-check-in',
-  args: { keyResult: keyResultsByKind.increase, theme: 'light', locale: 'en' },
+  args: { keyResult: keyResultsByKind.increase },
   argTypes: {
     keyResult: {
       control: 'select',
@@ -29,12 +30,13 @@ const meta: Meta<Args> = {
       mapping: keyResultsByKind,
     },
     theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
+    locale: { control: 'inline-radio', options: ['en', 'de'] },
   },
   render: (args) =>
     html`<okr-check-in
       .keyResult=${args.keyResult}
-      theme=${args.theme}
-      locale=${args.locale}
+      theme=${ifDefined(args.theme)}
+      locale=${ifDefined(args.locale)}
     ></okr-check-in>`,
 };
 export default meta;
@@ -64,12 +66,9 @@ export const RightToLeft: Story = {
     </div>`,
 };
 
-export const German: Story = { args: { locale: 'de' } };
+export const German: Story = { globals: { locale: 'de' } };
 
-export const Dark: Story = {
-  args: { theme: 'dark' },
-  parameters: { backgrounds: { default: 'dark' } },
-};
+export const Dark: Story = { globals: { theme: 'dark' } };
 
 export const WhiteLabel: Story = {
   render: (args) =>

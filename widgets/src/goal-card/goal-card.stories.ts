@@ -1,5 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components';
 import { html } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Goal } from '../api/types.js';
 import { json } from '../fixtures/fake-fetch.js';
 import {
@@ -22,24 +23,25 @@ import './goal-card.js';
 interface Args {
   goal: Goal;
   variant: 'compact' | 'full';
-  theme: 'light' | 'dark' | 'auto';
-  locale: string;
+  theme?: 'light' | 'dark' | 'auto';
+  locale?: string;
 }
 
 const meta: Meta<Args> = {
   title: 'Widgets/Goal card',
   component: 'okr-goal-card',
-  args: { goal: goal(), variant: 'full', theme: 'light', locale: 'en' },
+  args: { goal: goal(), variant: 'full' },
   argTypes: {
     variant: { control: 'inline-radio', options: ['compact', 'full'] },
     theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
+    locale: { control: 'inline-radio', options: ['en', 'de'] },
   },
   render: (args) =>
     html`<okr-goal-card
       .goal=${args.goal}
       variant=${args.variant}
-      theme=${args.theme}
-      locale=${args.locale}
+      theme=${ifDefined(args.theme)}
+      locale=${ifDefined(args.locale)}
     ></okr-goal-card>`,
 };
 export default meta;
@@ -102,12 +104,9 @@ export const RightToLeft: Story = {
     </div>`,
 };
 
-export const German: Story = { args: { locale: 'de' } };
+export const German: Story = { globals: { locale: 'de' } };
 
-export const Dark: Story = {
-  args: { theme: 'dark' },
-  parameters: { backgrounds: { default: 'dark' } },
-};
+export const Dark: Story = { globals: { theme: 'dark' } };
 
 export const WhiteLabel: Story = {
   render: (args) =>

@@ -1,5 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components';
 import { html } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import type { GoalSummary } from '../api/types.js';
 import { json } from '../fixtures/fake-fetch.js';
 import { goal, goalsByStatus, longTitle, rtlTitle, summaryOf } from '../fixtures/goals.js';
@@ -14,20 +15,23 @@ import './goal-list.js';
 
 interface Args {
   goals: GoalSummary[];
-  theme: 'light' | 'dark' | 'auto';
-  locale: string;
+  theme?: 'light' | 'dark' | 'auto';
+  locale?: string;
 }
 
 const meta: Meta<Args> = {
   title: 'Widgets/Goal list',
   component: 'okr-goal-list',
-  args: { goals: goalsByStatus, theme: 'light', locale: 'en' },
-  argTypes: { theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] } },
+  args: { goals: goalsByStatus },
+  argTypes: {
+    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
+    locale: { control: 'inline-radio', options: ['en', 'de'] },
+  },
   render: (args) =>
     html`<okr-goal-list
       .goals=${args.goals}
-      theme=${args.theme}
-      locale=${args.locale}
+      theme=${ifDefined(args.theme)}
+      locale=${ifDefined(args.locale)}
     ></okr-goal-list>`,
 };
 export default meta;
@@ -47,12 +51,9 @@ export const LongAndRightToLeftTitles: Story = {
     </div>`,
 };
 
-export const German: Story = { args: { locale: 'de' } };
+export const German: Story = { globals: { locale: 'de' } };
 
-export const Dark: Story = {
-  args: { theme: 'dark' },
-  parameters: { backgrounds: { default: 'dark' } },
-};
+export const Dark: Story = { globals: { theme: 'dark' } };
 
 export const WhiteLabel: Story = {
   render: (args) =>

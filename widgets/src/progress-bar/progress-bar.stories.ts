@@ -1,5 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components';
 import { html } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import type { ProgressStatus } from '../api/types.js';
 import { statuses } from '../fixtures/goals.js';
 import { branded } from '../fixtures/story-providers.js';
@@ -12,8 +13,8 @@ interface Args {
   indeterminate: boolean;
   size: 'small' | 'medium' | 'large';
   showValue: boolean;
-  theme: 'light' | 'dark' | 'auto';
-  locale: string;
+  theme?: 'light' | 'dark' | 'auto';
+  locale?: string;
 }
 
 const meta: Meta<Args> = {
@@ -26,14 +27,13 @@ const meta: Meta<Args> = {
     indeterminate: false,
     size: 'medium',
     showValue: true,
-    theme: 'light',
-    locale: 'en',
   },
   argTypes: {
     value: { control: { type: 'range', min: 0, max: 1, step: 0.01 } },
     status: { control: 'select', options: statuses },
     size: { control: 'inline-radio', options: ['small', 'medium', 'large'] },
     theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
+    locale: { control: 'inline-radio', options: ['en', 'de'] },
   },
   render: (args) =>
     html`<okr-progress-bar
@@ -43,8 +43,8 @@ const meta: Meta<Args> = {
       ?indeterminate=${args.indeterminate}
       size=${args.size}
       ?show-value=${args.showValue}
-      theme=${args.theme}
-      locale=${args.locale}
+      theme=${ifDefined(args.theme)}
+      locale=${ifDefined(args.locale)}
     ></okr-progress-bar>`,
 };
 export default meta;
@@ -62,7 +62,7 @@ export const EachStatus: Story = {
           .status=${status}
           .label=${`Progress (${status})`}
           show-value
-          locale=${args.locale}
+          locale=${ifDefined(args.locale)}
         ></okr-progress-bar>`,
     )}`,
 };
@@ -81,7 +81,10 @@ export const Sizes: Story = {
     )}`,
 };
 
-export const German: Story = { args: { locale: 'de', label: 'Fortschritt von Umsatz steigern' } };
+export const German: Story = {
+  args: { label: 'Fortschritt von Umsatz steigern' },
+  globals: { locale: 'de' },
+};
 
 export const RightToLeft: Story = {
   render: (args) =>
@@ -95,10 +98,7 @@ export const RightToLeft: Story = {
     </div>`,
 };
 
-export const Dark: Story = {
-  args: { theme: 'dark' },
-  parameters: { backgrounds: { default: 'dark' } },
-};
+export const Dark: Story = { globals: { theme: 'dark' } };
 
 export const WhiteLabel: Story = {
   render: (args) =>

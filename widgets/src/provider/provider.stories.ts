@@ -1,5 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components';
 import { html } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import type { OkrTheme } from './settings.js';
 import { goal, goalsByStatus } from '../fixtures/goals.js';
 import { brandWording } from '../fixtures/story-providers.js';
@@ -8,21 +9,20 @@ import '../goal-list/goal-list.js';
 import './provider.js';
 
 interface Args {
-  locale: string;
-  theme: OkrTheme;
+  locale?: string;
+  theme?: OkrTheme;
 }
 
 /** `<okr-provider>` has no UI: these stories show what it hands to the widgets inside it. */
 const meta: Meta<Args> = {
   title: 'Widgets/Provider',
   component: 'okr-provider',
-  args: { locale: 'en', theme: 'light' },
   argTypes: {
     locale: { control: 'inline-radio', options: ['en', 'de'] },
     theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
   },
   render: (args) =>
-    html`<okr-provider locale=${args.locale} theme=${args.theme}>
+    html`<okr-provider locale=${ifDefined(args.locale)} theme=${ifDefined(args.theme)}>
       <okr-goal-card variant="compact" .goal=${goal()}></okr-goal-card>
       <okr-goal-list .goals=${goalsByStatus.slice(0, 3)}></okr-goal-list>
     </okr-provider>`,
@@ -33,12 +33,9 @@ type Story = StoryObj<Args>;
 
 export const LocaleAndTheme: Story = {};
 
-export const German: Story = { args: { locale: 'de' } };
+export const German: Story = { globals: { locale: 'de' } };
 
-export const Dark: Story = {
-  args: { theme: 'dark' },
-  parameters: { backgrounds: { default: 'dark' } },
-};
+export const Dark: Story = { globals: { theme: 'dark' } };
 
 export const RenamedWording: Story = {
   render: () =>

@@ -1,5 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components';
 import { html } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import type { ProgressStatus } from '../api/types.js';
 import { statuses } from '../fixtures/goals.js';
 import { brandWording, branded } from '../fixtures/story-providers.js';
@@ -7,23 +8,24 @@ import './status-badge.js';
 
 interface Args {
   status: ProgressStatus;
-  theme: 'light' | 'dark' | 'auto';
-  locale: string;
+  theme?: 'light' | 'dark' | 'auto';
+  locale?: string;
 }
 
 const meta: Meta<Args> = {
   title: 'Widgets/Status badge',
   component: 'okr-status-badge',
-  args: { status: 'on_track', theme: 'light', locale: 'en' },
+  args: { status: 'on_track' },
   argTypes: {
     status: { control: 'select', options: statuses },
     theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
+    locale: { control: 'inline-radio', options: ['en', 'de'] },
   },
   render: (args) =>
     html`<okr-status-badge
       status=${args.status}
-      theme=${args.theme}
-      locale=${args.locale}
+      theme=${ifDefined(args.theme)}
+      locale=${ifDefined(args.locale)}
     ></okr-status-badge>`,
 };
 export default meta;
@@ -34,16 +36,12 @@ export const Default: Story = {};
 
 export const EachStatus: Story = {
   render: (args) =>
-    html`${statuses.map((status) => html`<okr-status-badge status=${status} locale=${args.locale}></okr-status-badge> `)}`,
+    html`${statuses.map((status) => html`<okr-status-badge status=${status} locale=${ifDefined(args.locale)}></okr-status-badge> `)}`,
 };
 
-export const German: Story = { ...EachStatus, args: { locale: 'de' } };
+export const German: Story = { ...EachStatus, globals: { locale: 'de' } };
 
-export const Dark: Story = {
-  render: () =>
-    html`${statuses.map((status) => html`<okr-status-badge status=${status} theme="dark"></okr-status-badge> `)}`,
-  parameters: { backgrounds: { default: 'dark' } },
-};
+export const Dark: Story = { ...EachStatus, globals: { theme: 'dark' } };
 
 export const WhiteLabel: Story = {
   render: () =>

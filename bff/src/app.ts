@@ -38,7 +38,6 @@ import { timeframesRoutes } from './components/timeframes/timeframes.routes.js';
 import { createTimeframesService } from './components/timeframes/timeframes.service.js';
 import { createUsersRepository } from './components/users/users.repository.js';
 import { meRoutes } from './components/users/users.routes.js';
-import { demoRoutes } from './components/demo/demo.routes.js';
 
 /** How long another process's writes may take to show in cached goal cards. */
 const VIEW_TTL_MS = 2_000;
@@ -47,13 +46,11 @@ export interface AppDeps {
   config: Config;
   db: Database;
   logger: Logger;
-  /** Demo mode: serves /demo/ and the demo token endpoint for this org slug. */
-  demoOrg?: string;
   checkInHooks?: CheckInHooks;
 }
 
 /** Builds the whole BFF around its dependencies; `server.ts` listens, tests use port 0. */
-export function createApp({ config, db, logger, demoOrg, checkInHooks }: AppDeps): Express {
+export function createApp({ config, db, logger, checkInHooks }: AppDeps): Express {
   const orgs = createOrgsRepository(db);
   const users = createUsersRepository(db);
   const goals = createGoalsRepository(db);
@@ -149,12 +146,6 @@ export function createApp({ config, db, logger, demoOrg, checkInHooks }: AppDeps
     },
     express.static(config.widgetsDir, { maxAge: '5m', index: false, fallthrough: true }),
   );
-
-  if (demoOrg)
-    app.use(
-      '/demo',
-      demoRoutes({ db, orgsService, orgSlug: demoOrg, production: config.production }),
-    );
 
   app.get('/api/v1/openapi.json', cors.corsHeaders, (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300').json(openApi);

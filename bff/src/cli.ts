@@ -255,7 +255,6 @@ const commands: Record<string, (args: string[], config: Config) => Promise<void>
     const running = await startServer({
       config,
       logger,
-      demoOrg: demo ? 'demo' : undefined,
       prepare: demo
         ? async (db) => {
             const repository = createOrgsRepository(db);

@@ -15,7 +15,6 @@ export interface RunningServer {
 export interface ServeOptions {
   config: Config;
   logger: Logger;
-  demoOrg?: string;
   /** Runs after migrations and before listening (demo seeding). */
   prepare?: (db: Database) => Promise<void>;
 }
@@ -23,14 +22,13 @@ export interface ServeOptions {
 export async function startServer({
   config,
   logger,
-  demoOrg,
   prepare,
 }: ServeOptions): Promise<RunningServer> {
   const db = createDatabase(config.databaseUrl);
   const applied = await migrate(db);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   await prepare?.(db);
-  const app = createApp({ config, db, logger, demoOrg });
+  const app = createApp({ config, db, logger });
   // Without HOST, Node picks every interface (IPv6 and IPv4 where the machine has both).
   const server = config.host ? app.listen(config.port, config.host) : app.listen(config.port);
   await new Promise<void>((resolve, reject) => {

@@ -13,7 +13,7 @@ const exposedHeaders = 'ETag, Retry-After, X-Request-Id, Idempotent-Replayed, WW
  * any org allows (exact match). The actual request is then held to its own org's origins by
  * `requireOrgOrigin`, after authentication.
  */
-/** The page that loads this BFF from its own origin (the demo) is not a cross-origin caller. */
+/** A page served from the BFF's own origin is not a cross-origin caller. */
 function isSameOrigin(req: Request, origin: string): boolean {
   return origin === `${req.protocol}://${req.get('host')}`;
 }

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { seedDemo } from '../../src/components/demo/demo.seed.js';
 import { createOrgsRepository } from '../../src/components/orgs/orgs.repository.js';
 import { createOrgsService } from '../../src/components/orgs/orgs.service.js';
+import { seedPartnerOrg, startDemoHosts, type DemoHosts } from '../../src/demo-hosts/demo-hosts.js';
 import { dialects, startTestApp, type TestApp } from '../support/harness.js';
 import {
   alignmentView,
@@ -19,36 +20,70 @@ import type { z } from 'zod';
 for (const dialect of dialects()) {
   describe(`[${dialect.name}] demo mode and the demo seed`, () => {
     let app: TestApp;
+    let hosts: DemoHosts;
     let token: string;
 
+    const hostToken = async (origin: string) => {
+      const answer = await fetch(`${origin}/token`, { method: 'POST' });
+      assert.equal(answer.status, 200);
+      return ((await answer.json()) as { token: string }).token;
+    };
+
     before(async () => {
-      app = await startTestApp(dialect, { app: { demoOrg: 'demo' } });
+      app = await startTestApp(dialect);
       const orgs = createOrgsService(createOrgsRepository(app.db), app.config.masterKey);
       await seedDemo(app.db, orgs, { slug: 'demo', goals: 40 });
-      const answer = await app.request('POST', '/demo/token');
-      assert.equal(answer.status, 200, answer.text);
-      token = answer.body.token;
+      await seedPartnerOrg(app.db, orgs);
+      hosts = await startDemoHosts({
+        db: app.db,
+        orgsService: orgs,
+        intranetOrg: 'demo',
+        bffOrigin: app.baseUrl,
+        intranetPort: 0,
+        partnerPort: 0,
+      });
+      token = await hostToken(hosts.intranet.origin);
     });
-    after(() => app.close());
+    after(async () => {
+      await hosts?.close();
+      await app.close();
+    });
 
-    it('when the demo page is served, then it shows goal cards under a CSP without unsafe-inline and no inline code', async () => {
-      const page = await app.request('GET', '/demo/');
-      assert.equal(page.status, 200);
-      const csp = page.headers.get('content-security-policy') ?? '';
-      assert.match(csp, /script-src 'self'/);
-      assert.doesNotMatch(csp, /unsafe-inline/);
-      const cards = [...page.text.matchAll(/<okr-goal-card goal-id="([0-9a-f-]{36})">/g)];
-      assert.ok(cards.length >= 3, 'several goal cards');
-      assert.doesNotMatch(page.text, /<script(?![^>]*\bsrc=)[^>]*>/, 'every script has a src');
-      assert.doesNotMatch(page.text, /<style|\sstyle=/, 'no inline style');
-      const script = await app.request('GET', '/demo/demo.js');
-      assert.equal(script.status, 200);
-      assert.match(script.text, /from '\/widgets\/okr-embed\.js'/);
-      assert.match(script.text, /configure\(/);
-      for (const [, id] of cards) {
-        const goal = await app.request('GET', `/api/v1/goals/${id}`, { token });
+    it('when a demo host serves its page, then it embeds the widgets from the BFF under a CSP without unsafe-inline and no inline code', async () => {
+      for (const host of [hosts.intranet, hosts.partner]) {
+        const page = await fetch(`${host.origin}/`);
+        assert.equal(page.status, 200);
+        const html = await page.text();
+        const csp = page.headers.get('content-security-policy') ?? '';
+        assert.match(csp, new RegExp(`script-src 'self' ${app.baseUrl}`));
+        assert.match(csp, new RegExp(`connect-src 'self' ${app.baseUrl}`));
+        assert.doesNotMatch(csp, /unsafe-inline/);
+        assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'every script has a src');
+        assert.doesNotMatch(html, /<style|\sstyle=/, 'no inline style');
+        assert.ok(html.includes(`<meta name="okr-bff" content="${app.baseUrl}" />`));
+        const [, goalId] = /<okr-goal-card goal-id="([0-9a-f-]{36})">/.exec(html) ?? [];
+        assert.ok(goalId, 'a featured goal card');
+        const goal = await app.request('GET', `/api/v1/goals/${goalId}`, {
+          token: await hostToken(host.origin),
+        });
         assert.equal(goal.status, 200, goal.text);
       }
+      assert.equal((await fetch(`${hosts.intranet.origin}/../package.json`)).status, 404);
+      assert.equal((await fetch(`${hosts.intranet.origin}/nope.js`)).status, 404);
+    });
+
+    it("when a page's origin asks the BFF, then only its own org's tokens are served there", async () => {
+      const partnerToken = await hostToken(hosts.partner.origin);
+      const fromIntranet = { origin: hosts.intranet.origin };
+      const own = await app.request('GET', '/api/v1/me', { token, headers: fromIntranet });
+      assert.equal(own.status, 200);
+      assert.equal(own.headers.get('access-control-allow-origin'), hosts.intranet.origin);
+      const other = await app.request('GET', '/api/v1/me', {
+        token: partnerToken,
+        headers: fromIntranet,
+      });
+      assert.equal(other.status, 403);
+      assert.equal(other.body.error.code, 'origin_not_allowed');
     });
 
     it('when the demo token is used, then it is a short-lived token for the demo user of the demo org', async () => {

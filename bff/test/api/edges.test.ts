@@ -159,12 +159,6 @@ for (const dialect of dialects()) {
       );
     });
 
-    it('when the server is not in demo mode, then /demo/ and the demo token endpoint do not exist', async () => {
-      assert.equal((await app.request('GET', '/demo/')).status, 404);
-      assert.equal((await app.request('POST', '/demo/token')).status, 404);
-      assert.equal((await app.request('GET', '/demo/demo.js')).status, 404);
-    });
-
     it('when the database stops answering, then /readyz says 503 and the API 503 too', async () => {
       const broken = await startTestApp(dialect);
       try {

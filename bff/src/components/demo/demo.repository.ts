@@ -45,17 +45,6 @@ export function createDemoRepository(db: Database) {
       );
       return row;
     },
-
-    async goalIdsOfOrg(
-      orgId: string,
-      limit: number,
-    ): Promise<Array<{ id: string; level: string }>> {
-      return db.select(
-        `SELECT id, level FROM goals WHERE org_id = :orgId AND deleted_at IS NULL
-         ORDER BY created_at, id LIMIT :limit`,
-        { orgId, limit },
-      );
-    },
   };
 }
 

@@ -1,0 +1,81 @@
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchServerReady } from './bff-server.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export interface BenchServer extends BenchServerReady {
+  pid: number;
+  baseUrl: string;
+  /** Resident set size of the server process, from /proc (bytes). */
+  rss(): number;
+  /** Live JavaScript heap after a full GC in the server (bytes). */
+  heapAfterGc(): Promise<number>;
+  /** SQL statements the server has sent since it started listening. */
+  statements(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Forks bench/bff-server.ts over `databaseUrl` and waits until it listens. */
+export async function startBenchServer(databaseUrl: string, goals: number): Promise<BenchServer> {
+  const child = fork(path.join(here, 'bff-server.ts'), [], {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    env: {
+      ...process.env,
+      TSX_TSCONFIG_PATH: path.join(here, 'tsconfig.json'),
+      DATABASE_URL: databaseUrl,
+      OKR_MASTER_KEY: randomBytes(32).toString('hex'),
+      BENCH_GOALS: String(goals),
+      NODE_ENV: 'development',
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.send('stop');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  try {
+    const ready = await new Promise<BenchServerReady>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as BenchServerReady));
+      child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    });
+    const ask = (question: string, field: string) =>
+      new Promise<number>((resolve) => {
+        const answer = (message: unknown) => {
+          const value = (message as Record<string, number | undefined>)[field];
+          if (value === undefined) return;
+          child.off('message', answer);
+          resolve(value);
+        };
+        child.on('message', answer);
+        child.send(question);
+      });
+    const pid = child.pid;
+    if (pid === undefined) throw new Error('bench server has no pid');
+    return {
+      ...ready,
+      pid,
+      baseUrl: `http://127.0.0.1:${ready.port}`,
+      rss() {
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+        if (!kb) throw new Error('no VmRSS for the bench server');
+        return Number(kb) * 1024;
+      },
+      heapAfterGc: () => ask('heap', 'heapUsed'),
+      statements: () => ask('statements', 'statements'),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { summaryReporter } from '../scripts/wtr-summary-reporter.mjs';
 import { customElementsManifestPlugin } from './custom-elements-manifest.mjs';
 import { findStoryFiles } from './story-files.mjs';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const storiesTest = fileURLToPath(new URL('./test/stories.test.ts', import.meta.url));
@@ -135,18 +136,7 @@ export default {
   ],
   browsers: [
     chromeLauncher({
-      launchOptions: {
-        executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      },
+      launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
     }),
   ],
   plugins: [

@@ -8,6 +8,7 @@ import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { fileURLToPath } from 'node:url';
 import { summaryReporter } from '../scripts/wtr-summary-reporter.mjs';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -25,18 +26,7 @@ export default {
   ],
   browsers: [
     chromeLauncher({
-      launchOptions: {
-        executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      },
+      launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
     }),
   ],
   // The machine is shared; a slow moment must not fail a test that waits for a render.

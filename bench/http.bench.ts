@@ -77,7 +77,12 @@ export async function benchHttp(server: BenchServer): Promise<Row[]> {
   // /healthz before and after the others, so that drift in the machine's load shows in both.
   const before = await load(server, health);
   const measured: Array<[Endpoint, Result]> = [];
-  for (const endpoint of endpoints) measured.push([endpoint, await load(server, endpoint)]);
+  // RSS after each endpoint's run shows which one the memory grows on, if it grows.
+  const rssSteps: string[] = [];
+  for (const endpoint of endpoints) {
+    measured.push([endpoint, await load(server, endpoint)]);
+    rssSteps.push(`${endpoint.name.split(' (')[0]} ${(server.rss() / 2 ** 20).toFixed(0)}`);
+  }
   const sql = new Map<Endpoint, number>();
   for (const endpoint of endpoints) sql.set(endpoint, await statementsPerRequest(server, endpoint));
   const after = await load(server, health);
@@ -154,7 +159,8 @@ export async function benchHttp(server: BenchServer): Promise<Row[]> {
     pass: growth < 1.2,
     note:
       `${mb(rssMidway)} after ${requestsMidway.toLocaleString('en-US')}; ` +
-      `live heap after GC ${mb(heapAtStart)} → ${mb(heapAfter)}`,
+      `live heap after GC ${mb(heapAtStart)} → ${mb(heapAfter)}; ` +
+      `RSS MB after each run: ${rssSteps.join(', ')}`,
   });
   rows.push({
     section: 'Memory',

@@ -149,6 +149,30 @@ describe('the demo intranet embeds the widgets cross-origin, against a live BFF'
     await page.close();
   });
 
+  it('when the BFF is slow, then the widgets show their loading skeletons and then the data, with no error', async () => {
+    const { page, problems } = await watchedPage(browser);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const api = `${server.baseUrl}/api/**`;
+    await page.route(api, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(server.demoUrl);
+    const card = page.locator('article.news okr-goal-card');
+    await card.locator('[part="skeleton"]').waitFor();
+    await page.locator('okr-goal-list [part="skeleton"]').waitFor();
+    assert.equal(await card.locator('[part="title"]').count(), 0);
+
+    release();
+    await card.locator('[part="title"]').waitFor();
+    await page.locator('okr-goal-list [part="item"]').first().waitFor();
+    assert.equal(await card.locator('[part="skeleton"]').count(), 0);
+    assert.deepEqual(problems, []);
+    await page.unroute(api);
+    await page.close();
+  });
+
   it('when the BFF cannot be reached, then the card shows an error, and Retry recovers once it is back', async () => {
     const { page, problems } = await watchedPage(browser);
     const api = `${server.baseUrl}/api/**`;

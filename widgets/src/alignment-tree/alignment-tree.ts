@@ -14,7 +14,7 @@ import { errorState, loadingState } from '../theme/states.js';
 import { themeStyles } from '../theme/theme.styles.js';
 import { alignmentTreeStyles } from './alignment-tree.styles.js';
 import { treeKeyAction, typeAheadMatch } from './tree-keyboard.js';
-import { TreeModel, type TreeRow } from './tree-model.js';
+import { TreeModel, type TreeRow, type VisibleRows } from './tree-model.js';
 
 /** Row height in px; the rows are fixed-height so the window can be computed, not measured. */
 const ROW_HEIGHT = 40;
@@ -82,7 +82,7 @@ export class OkrAlignmentTree extends OkrElement {
   private readonly resource = new ResourceController<Alignment>(this);
   private model?: TreeModel;
   private modelSource?: readonly AlignmentNode[];
-  private rows: TreeRow[] = [];
+  private rows?: VisibleRows;
   private rowsKey?: [ReadonlySet<string>, number];
   private focusActive = false;
   private typeahead = '';
@@ -132,7 +132,7 @@ export class OkrAlignmentTree extends OkrElement {
       this.modelSource = source;
       this.model = source ? new TreeModel(source) : undefined;
       this.expanded = this.model?.openToDepth(this.expandedDepth) ?? new Set();
-      this.activeId = this.model?.childrenOf(null)[0]?.id;
+      this.activeId = undefined;
     }
     if (
       this.model &&
@@ -141,6 +141,8 @@ export class OkrAlignmentTree extends OkrElement {
       this.rows = this.model.visibleRows(this.expanded);
       this.rowsKey = [this.expanded, this.modelVersion];
     }
+    // The first row is the first root: focus starts there.
+    this.activeId ??= this.rows?.node(0)?.id;
   }
 
   protected override render() {
@@ -151,7 +153,7 @@ export class OkrAlignmentTree extends OkrElement {
       body =
         this.model.size === 0
           ? html`<div class="state"><p part="empty" class="empty">${words.emptyTree}</p></div>`
-          : this.renderTree();
+          : this.renderTree(this.rows!);
     } else if (state.status === 'error') {
       body = html`<div class="state">
         ${errorState(words, state.error, () => this.resource.retry())}
@@ -165,28 +167,26 @@ export class OkrAlignmentTree extends OkrElement {
   }
 
   /** The rows in view plus the focused row, so keyboard focus survives scrolling. */
-  private windowRows(): { row: TreeRow; index: number }[] {
+  private windowRows(rows: VisibleRows): { row: TreeRow; index: number }[] {
     const height = this.viewportHeight || FALLBACK_VIEWPORT;
     const first = Math.max(0, Math.floor(this.scrollOffset / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(
-      this.rows.length,
+      rows.length,
       Math.ceil((this.scrollOffset + height) / ROW_HEIGHT) + OVERSCAN,
     );
     const shown: { row: TreeRow; index: number }[] = [];
     let activeShown = false;
     for (let index = first; index < last; index++) {
-      const row = this.rows[index]!;
+      const row = rows.row(index)!;
       if (row.node.id === this.activeId) activeShown = true;
       shown.push({ row, index });
     }
-    if (!activeShown) {
-      const index = this.indexOf(this.activeId);
-      if (index >= 0) shown.push({ row: this.rows[index]!, index });
-    }
+    const active = activeShown ? -1 : rows.indexOf(this.activeId);
+    if (active >= 0) shown.push({ row: rows.row(active)!, index: active });
     return shown;
   }
 
-  private renderTree() {
+  private renderTree(rows: VisibleRows) {
     const words = this.words;
     const locale = this.resolvedLocale;
     const theme = this.resolvedTheme;
@@ -200,7 +200,7 @@ export class OkrAlignmentTree extends OkrElement {
     >
       <div class="canvas">
         ${repeat(
-          this.windowRows(),
+          this.windowRows(rows),
           ({ row }) => row.node.id,
           ({ row, index }) => {
             const { node } = row;
@@ -256,7 +256,7 @@ export class OkrAlignmentTree extends OkrElement {
       });
       this.resizeObserver.observe(viewport);
     }
-    this.canvas?.style.setProperty('block-size', `${this.rows.length * ROW_HEIGHT}px`);
+    this.canvas?.style.setProperty('block-size', `${(this.rows?.length ?? 0) * ROW_HEIGHT}px`);
     for (const row of this.renderRoot.querySelectorAll<HTMLElement>('.row')) {
       row.style.setProperty(
         'transform',
@@ -272,10 +272,6 @@ export class OkrAlignmentTree extends OkrElement {
     }
   }
 
-  private indexOf(id: string | undefined): number {
-    return id === undefined ? -1 : this.rows.findIndex((row) => row.node.id === id);
-  }
-
   private onScroll(): void {
     this.scrollOffset = this.viewport?.scrollTop ?? 0;
   }
@@ -283,7 +279,7 @@ export class OkrAlignmentTree extends OkrElement {
   private onRowClick(event: MouseEvent, row: TreeRow): void {
     this.activeId = row.node.id;
     const onToggle = (event.composedPath()[0] as Element).classList?.contains('toggle');
-    if (onToggle && row.parent) this.setExpanded(row, !row.expanded);
+    if (onToggle && row.parent) this.setExpanded([row.node], !row.expanded);
     else this.select(row);
   }
 
@@ -293,14 +289,15 @@ export class OkrAlignmentTree extends OkrElement {
   }
 
   /** Moves focus to a row, scrolling it into view. */
-  private moveTo(index: number): void {
-    const target = this.rows[Math.max(0, Math.min(this.rows.length - 1, index))];
+  private moveTo(rows: VisibleRows, index: number): void {
+    const to = Math.max(0, Math.min(rows.length - 1, index));
+    const target = rows.node(to);
     if (!target) return;
-    this.activeId = target.node.id;
+    this.activeId = target.id;
     this.focusActive = true;
     const viewport = this.viewport;
     if (!viewport) return;
-    const top = this.indexOf(target.node.id) * ROW_HEIGHT;
+    const top = to * ROW_HEIGHT;
     const height = viewport.clientHeight || FALLBACK_VIEWPORT;
     if (top < viewport.scrollTop) viewport.scrollTop = top;
     else if (top + ROW_HEIGHT > viewport.scrollTop + height)
@@ -309,17 +306,19 @@ export class OkrAlignmentTree extends OkrElement {
   }
 
   private onKeyDown(event: KeyboardEvent): void {
-    const index = this.indexOf(this.activeId);
-    const action = treeKeyAction(event, this.rows, index, this.isRtl);
+    const rows = this.rows;
+    if (!rows) return;
+    const index = rows.indexOf(this.activeId);
+    const action = treeKeyAction(event, rows, index, this.isRtl);
     if (!action) return;
     event.preventDefault();
     switch (action.type) {
       case 'focus':
-        this.moveTo(action.index);
+        this.moveTo(rows, action.index);
         break;
       case 'expand':
       case 'collapse':
-        this.setExpanded(action.row, action.type === 'expand');
+        this.setExpanded([action.row.node], action.type === 'expand');
         break;
       case 'select':
         this.select(action.row);
@@ -328,35 +327,42 @@ export class OkrAlignmentTree extends OkrElement {
         this.expandSiblings(action.row);
         break;
       case 'type-ahead':
-        this.typeAhead(action.character, index);
+        this.typeAhead(rows, action.character, index);
     }
   }
 
   /** Focuses the next row whose title starts with what was typed in quick succession. */
-  private typeAhead(character: string, index: number): void {
+  private typeAhead(rows: VisibleRows, character: string, index: number): void {
     clearTimeout(this.typeaheadTimer);
     this.typeaheadTimer = setTimeout(() => (this.typeahead = ''), TYPEAHEAD_RESET_MS);
     this.typeahead += character.toLowerCase();
     // A first letter looks past the current row; more letters refine the current match.
     const from = this.typeahead.length === 1 ? index + 1 : index;
-    const match = typeAheadMatch(this.rows, from, this.typeahead);
-    if (match >= 0) this.moveTo(match);
+    const match = typeAheadMatch(rows, from, this.typeahead);
+    if (match >= 0) this.moveTo(rows, match);
   }
 
+  /** Asks the model rather than the rows, so that `*` does not build a row for every visible node. */
   private expandSiblings(row: TreeRow): void {
-    const siblings = this.rows.filter(
-      (r) => r.node.parentId === row.node.parentId && r.level === row.level,
-    );
-    for (const sibling of siblings)
-      if (sibling.parent && !sibling.expanded) this.setExpanded(sibling, true);
+    const closed = this.model
+      ?.siblingsOf(row.node, this.expanded)
+      .filter((sibling) => sibling.parent && !sibling.expanded);
+    if (closed?.length)
+      this.setExpanded(
+        closed.map((sibling) => sibling.node),
+        true,
+      );
   }
 
-  private setExpanded(row: TreeRow, open: boolean): void {
+  private setExpanded(nodes: readonly AlignmentNode[], open: boolean): void {
     const next = new Set(this.expanded);
-    if (open) next.add(row.node.id);
-    else next.delete(row.node.id);
+    for (const node of nodes) {
+      if (open) next.add(node.id);
+      else next.delete(node.id);
+    }
     this.expanded = next;
-    if (open && this.model?.needsChildren(row.node)) void this.fetchChildren(row.node);
+    for (const node of nodes)
+      if (open && this.model?.needsChildren(node)) void this.fetchChildren(node);
   }
 
   private async fetchChildren(node: AlignmentNode): Promise<void> {

@@ -1,4 +1,4 @@
-import type { TreeRow } from './tree-model.js';
+import type { TreeRow, VisibleRows } from './tree-model.js';
 
 /** What a key does in the WAI-ARIA tree pattern. */
 export type TreeKeyAction =
@@ -12,11 +12,11 @@ export type TreeKeyAction =
  */
 export function treeKeyAction(
   event: KeyboardEvent,
-  rows: readonly TreeRow[],
+  rows: VisibleRows,
   index: number,
   rtl: boolean,
 ): TreeKeyAction | undefined {
-  const row = rows[index];
+  const row = rows.row(index);
   if (!row || event.altKey || event.ctrlKey || event.metaKey) return undefined;
   const origin = event.composedPath()[0];
   const fromField =
@@ -37,12 +37,12 @@ export function treeKeyAction(
       return { type: 'focus', index: rows.length - 1 };
     case forward:
       if (row.parent && !row.expanded) return { type: 'expand', row };
-      return row.expanded && rows[index + 1]?.level === row.level + 1
+      return row.expanded && rows.row(index + 1)?.level === row.level + 1
         ? { type: 'focus', index: index + 1 }
         : { type: 'focus', index };
     case back: {
       if (row.expanded) return { type: 'collapse', row };
-      const parent = rows.findIndex((r) => r.node.id === row.node.parentId);
+      const parent = rows.indexOf(row.node.parentId);
       return { type: 'focus', index: parent >= 0 ? parent : index };
     }
     case 'Enter':
@@ -58,10 +58,10 @@ export function treeKeyAction(
 }
 
 /** The first row from `from` on (wrapping) whose title starts with `text`, or -1. */
-export function typeAheadMatch(rows: readonly TreeRow[], from: number, text: string): number {
+export function typeAheadMatch(rows: VisibleRows, from: number, text: string): number {
   for (let step = 0; step < rows.length; step++) {
     const candidate = (from + step) % rows.length;
-    if (rows[candidate]!.node.title.toLowerCase().startsWith(text)) return candidate;
+    if (rows.node(candidate)!.title.toLowerCase().startsWith(text)) return candidate;
   }
   return -1;
 }

@@ -151,21 +151,44 @@ export function expectedVersion(req: Request, schema: z.ZodType<number>): number
   return parse(schema, header, 'header If-Match');
 }
 
+interface ViewBody {
+  json: string;
+  etag: string;
+}
+
+/**
+ * Serialised bodies and their ETags, per view object. Views handed out by the ViewCache are
+ * shared by an org's users and never mutated, so a cache hit is stringified and hashed once, not
+ * once per request; a write invalidates the cached view, and the new view object gets its own
+ * body. Views built per request are never sent twice and leave with their object.
+ */
+const bodies = new WeakMap<object, ViewBody>();
+
+function bodyOf(view: unknown): ViewBody {
+  const isObject = typeof view === 'object' && view !== null;
+  const known = isObject ? bodies.get(view) : undefined;
+  if (known) return known;
+  const json = JSON.stringify(view);
+  const body = { json, etag: `W/"${createHash('sha1').update(json).digest('base64url')}"` };
+  if (isObject) bodies.set(view, body);
+  return body;
+}
+
 /**
  * Sends a read with a weak ETag and answers If-None-Match with 304 itself. Express's own check
  * treats `Cache-Control: no-cache` as "always stale", and browsers add exactly that to any
  * fetch() that sets If-None-Match by hand, as the widgets' client does.
  */
-export function sendView(req: Request, res: Response, body: unknown): void {
-  const json = JSON.stringify(body);
-  const etag = `W/"${createHash('sha1').update(json).digest('base64url')}"`;
+export function sendView(req: Request, res: Response, view: unknown): void {
+  const { json, etag } = bodyOf(view);
   res.set('ETag', etag);
-  const candidates = (req.get('if-none-match') ?? '')
-    .split(',')
-    .map((tag) => tag.trim().replace(/^W\//, ''));
-  if (candidates.includes(etag.slice(2)) || candidates.includes('*')) {
-    res.status(304).end();
-    return;
+  const ifNoneMatch = req.get('if-none-match');
+  if (ifNoneMatch !== undefined) {
+    const candidates = ifNoneMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+    if (candidates.includes(etag.slice(2)) || candidates.includes('*')) {
+      res.status(304).end();
+      return;
+    }
   }
   res.type('application/json').send(json);
 }

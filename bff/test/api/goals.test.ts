@@ -58,6 +58,35 @@ for (const dialect of dialects()) {
       assert.equal(second.text, '');
     });
 
+    it('when a cached card is edited, then the next read has the new body and ETag and the old ETag no longer matches', async () => {
+      const goal = await createGoal(app, as.writer, {
+        title: 'Before the edit',
+        level: 'personal',
+        timeframeId: org.timeframeId,
+      });
+      const path = `/api/v1/goals/${goal.id}`;
+      const first = await app.request('GET', path, { token: as.reader });
+      const again = await app.request('GET', path, { token: as.reader });
+      const etag = first.headers.get('etag');
+      assert.ok(etag);
+      assert.equal(again.headers.get('etag'), etag, 'a cache hit sends the same ETag');
+      assert.equal(again.text, first.text);
+      const edited = await app.request('PATCH', path, {
+        token: as.writer,
+        headers: { 'if-match': `"${goal.version}"` },
+        body: { title: 'After the edit' },
+      });
+      assert.equal(edited.status, 200, edited.text);
+      const after = await app.request('GET', path, {
+        token: as.reader,
+        headers: { 'if-none-match': etag },
+      });
+      assert.equal(after.status, 200, 'the stale ETag must not earn a 304');
+      assert.equal(after.body.title, 'After the edit');
+      assert.notEqual(after.headers.get('etag'), etag);
+      assert.equal(after.headers.get('cache-control'), 'private, no-cache');
+    });
+
     it('when the card has key results, parent and children, then one request carries them all', async () => {
       const parent = await createGoal(app, as.writer, {
         title: 'Parent',

@@ -25,6 +25,28 @@ const CLOCK_SKEW_SECONDS = 30;
  */
 const MAX_TOKEN_LENGTH = 8_192;
 const knownScopes: readonly Scope[] = ['okr:read', 'okr:checkin', 'okr:write', 'okr:admin'];
+/** Verified tokens remembered at once; a flood of distinct tokens evicts the oldest. */
+const MAX_VERIFIED_TOKENS = 5_000;
+
+interface UserClaims {
+  sub: string;
+  name: string;
+  email: string | null;
+  avatarUrl: string | null;
+  teams: string[] | undefined;
+}
+
+/** What a token proved once its signature and claims checked out; nothing here can change. */
+interface VerifiedToken {
+  kid: string;
+  orgId: string;
+  issuer: string;
+  userClaims: UserClaims;
+  claimsKey: string;
+  scopes: Set<Scope>;
+  /** When jsonwebtoken would first refuse it (exp or iat + max age, plus the skew), in ms. */
+  expiresAtMs: number;
+}
 
 const claimsSchema = z.object({
   sub: z.string().min(1).max(255),
@@ -71,6 +93,26 @@ export function createAuthenticator({ orgs, orgsService, users, logger }: AuthDe
    * again needs no JIT write check. Changed claims miss the cache and go to the database.
    */
   const knownUsers = new TtlCache<{ user: UserRecord; teams: TeamSummary[] }>(30_000);
+  /**
+   * A widget sends the same token with every request until it expires: decoding, the signature
+   * check and the claims schema run once per token, not per request. Keyed by the exact token
+   * string, so only the bytes that verified can hit. A hit still looks its key up (cached for
+   * at most 5 s), so a retired key stops its tokens within the same window as before, and the
+   * user goes through the same 30 s just-in-time cache.
+   */
+  const verifiedTokens = new TtlCache<VerifiedToken>(
+    (MAX_TOKEN_AGE_SECONDS + CLOCK_SKEW_SECONDS) * 1000,
+    MAX_VERIFIED_TOKENS,
+  );
+
+  async function contextOf(
+    { orgId, userClaims, claimsKey, scopes }: VerifiedToken,
+    org: Omit<OrgRecord, 'allowedOrigins'>,
+  ): Promise<AuthContext> {
+    const known = knownUsers.get(claimsKey) ?? (await users.upsertFromClaims(orgId, userClaims));
+    knownUsers.set(claimsKey, known);
+    return { org, user: known.user, teams: known.teams, scopes };
+  }
 
   return async function authenticate(req: Request, _res: Response, next: NextFunction) {
     const header = req.get('authorization') ?? '';
@@ -80,6 +122,25 @@ export function createAuthenticator({ orgs, orgsService, users, logger }: AuthDe
     }
     const token = match[1];
     if (token.length > MAX_TOKEN_LENGTH) throw invalidToken('The token is too large');
+
+    const verified = verifiedTokens.get(token);
+    if (verified) {
+      // Anything that changed since (time, the key, its org's issuer) goes through the full
+      // check below, which refuses it with the usual reason.
+      const found =
+        verified.expiresAtMs > Date.now() ? await orgs.findKeyWithOrg(verified.kid) : null;
+      if (
+        found?.key.status === 'active' &&
+        found.org.id === verified.orgId &&
+        found.org.issuer === verified.issuer
+      ) {
+        contexts.set(req, await contextOf(verified, found.org));
+        next();
+        return;
+      }
+      verifiedTokens.delete(token);
+    }
+
     const decoded = jwt.decode(token, { complete: true });
     if (!decoded || typeof decoded.payload === 'string')
       throw invalidToken('The token is malformed');
@@ -132,20 +193,25 @@ export function createAuthenticator({ orgs, orgsService, users, logger }: AuthDe
     if (iat > now + CLOCK_SKEW_SECONDS) throw invalidToken('The token was issued in the future');
     if (exp - iat > MAX_TOKEN_AGE_SECONDS) throw invalidToken('The token lives longer than 1 h');
 
-    const userClaims = {
+    const userClaims: UserClaims = {
       sub: claims.data.sub,
       name: claims.data.name ?? claims.data.sub,
       email: claims.data.email ?? null,
       avatarUrl: claims.data.picture ?? null,
       teams: claims.data.teams,
     };
-    const claimsKey = JSON.stringify([org.id, userClaims]);
-    const known = knownUsers.get(claimsKey) ?? (await users.upsertFromClaims(org.id, userClaims));
-    knownUsers.set(claimsKey, known);
-    const { user, teams } = known;
     const requested = (claims.data.scope ?? '').split(/\s+/);
-    const scopes = new Set(knownScopes.filter((scope) => requested.includes(scope)));
-    contexts.set(req, { org, user, teams, scopes });
+    const fresh: VerifiedToken = {
+      kid,
+      orgId: org.id,
+      issuer: org.issuer,
+      userClaims,
+      claimsKey: JSON.stringify([org.id, userClaims]),
+      scopes: new Set(knownScopes.filter((scope) => requested.includes(scope))),
+      expiresAtMs: (Math.min(exp, iat + MAX_TOKEN_AGE_SECONDS) + CLOCK_SKEW_SECONDS) * 1000,
+    };
+    contexts.set(req, await contextOf(fresh, org));
+    verifiedTokens.set(token, fresh);
     next();
   };
 }

@@ -108,6 +108,40 @@ for (const dialect of dialects()) {
       assert.equal((await me(await org.token())).status, 200);
     });
 
+    it('when another process retires the key of a token already verified, then the token stops working within 5 s', async () => {
+      const second = await app.addKey(org.slug, 'HS256');
+      const now = Math.floor(Date.now() / 1000);
+      const token = await new SignJWT({ sub: 'rot-elsewhere', scope: 'okr:read' })
+        .setProtectedHeader({ alg: 'HS256', kid: second.kid })
+        .setIssuer(org.issuer)
+        .setAudience('okr-embed')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 60)
+        .sign(new Uint8Array(Buffer.from(second.secret ?? '', 'base64url')));
+      assert.equal((await me(token)).status, 200);
+      assert.equal((await me(token)).status, 200, 'the second use comes from the token cache');
+      // Behind the app's back, as the CLI or a second instance would: no cache is told.
+      const retiredAt = Date.now();
+      await app.db.execute(`UPDATE embed_keys SET status = 'retired' WHERE kid = :kid`, {
+        kid: second.kid,
+      });
+      let status = 200;
+      while (status === 200 && Date.now() - retiredAt < 7_000) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        status = (await me(token)).status;
+      }
+      assert.equal(status, 401);
+      assert.ok(Date.now() - retiredAt <= 5_500, `refused after ${Date.now() - retiredAt} ms`);
+    });
+
+    it('when a token already verified reaches its exp plus the skew, then it is refused', async () => {
+      // exp is 28 s ago: inside the 30 s skew for about 2 s more.
+      const token = await org.token({ sub: 'short-lived' }, { iatOffset: -328, ttl: 300 });
+      assert.equal((await me(token)).status, 200);
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      await expectRejected(token, 'expired while cached');
+    });
+
     it('when alg is none, then 401', async () => {
       const now = Math.floor(Date.now() / 1000);
       const token = `${b64({ alg: 'none', kid: org.kid, typ: 'JWT' })}.${b64({ sub: 'x', iss: org.issuer, aud: 'okr-embed', iat: now, exp: now + 60, scope: 'okr:admin' })}.`;

@@ -77,6 +77,7 @@ process.on('message', (message) => {
   if (message === 'stop') void stop();
   // Live heap after a full collection tells a leak (it grows) from a heap V8 merely sized up.
   if (message === 'statements') process.send?.({ statements });
+  if (message === 'usage') process.send?.({ usage: process.memoryUsage() });
   if (message === 'heap') {
     (globalThis as { gc?: () => void }).gc?.();
     process.send?.({ heapUsed: process.memoryUsage().heapUsed });

@@ -68,6 +68,7 @@ export async function benchHttp(server: BenchServer): Promise<Row[]> {
   ];
 
   const rssAtStart = server.rss();
+  const heapTotalAtStart = (await server.memoryUsage()).heapTotal;
   const heapAtStart = await server.heapAfterGc();
   let requests = 0;
   // Warm-up: JIT, connection pool, token cache; not measured.
@@ -144,6 +145,8 @@ export async function benchHttp(server: BenchServer): Promise<Row[]> {
     requests += topUp.requests.total;
   }
   const rssAfter = server.rss();
+  // V8's heap as reserved (garbage included) tells heap sizing apart from memory outside it.
+  const heapTotalAfter = (await server.memoryUsage()).heapTotal;
   const heapAfter = await server.heapAfterGc();
   const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
   const growth = rssAfter / rssAtStart;
@@ -159,7 +162,8 @@ export async function benchHttp(server: BenchServer): Promise<Row[]> {
     pass: growth < 1.2,
     note:
       `${mb(rssMidway)} after ${requestsMidway.toLocaleString('en-US')}; ` +
-      `live heap after GC ${mb(heapAtStart)} → ${mb(heapAfter)}; ` +
+      `V8 heap total ${mb(heapTotalAtStart)} → ${mb(heapTotalAfter)}, ` +
+      `live after GC ${mb(heapAtStart)} → ${mb(heapAfter)}; ` +
       `RSS MB after each run: ${rssSteps.join(', ')}`,
   });
   rows.push({

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeFlags } from '../bff/bin/node-flags.mjs';
 import type { BenchServerReady } from './bff-server.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -14,6 +15,8 @@ export interface BenchServer extends BenchServerReady {
   rss(): number;
   /** Live JavaScript heap after a full GC in the server (bytes). */
   heapAfterGc(): Promise<number>;
+  /** The server's own `process.memoryUsage()`, without a GC first. */
+  memoryUsage(): Promise<NodeJS.MemoryUsage>;
   /** SQL statements the server has sent since it started listening. */
   statements(): Promise<number>;
   stop(): Promise<void>;
@@ -22,7 +25,8 @@ export interface BenchServer extends BenchServerReady {
 /** Forks bench/bff-server.ts over `databaseUrl` and waits until it listens. */
 export async function startBenchServer(databaseUrl: string, goals: number): Promise<BenchServer> {
   const child = fork(path.join(here, 'bff-server.ts'), [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    // The V8 flags `okr serve` runs with, so that memory and throughput are the product's.
+    execArgv: ['--import', 'tsx', '--expose-gc', ...nodeFlags],
     env: {
       ...process.env,
       TSX_TSCONFIG_PATH: path.join(here, 'tsconfig.json'),
@@ -47,10 +51,10 @@ export async function startBenchServer(databaseUrl: string, goals: number): Prom
       child.once('message', (message) => resolve(message as BenchServerReady));
       child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
     });
-    const ask = (question: string, field: string) =>
-      new Promise<number>((resolve) => {
+    const ask = <T = number>(question: string, field: string) =>
+      new Promise<T>((resolve) => {
         const answer = (message: unknown) => {
-          const value = (message as Record<string, number | undefined>)[field];
+          const value = (message as Record<string, T | undefined>)[field];
           if (value === undefined) return;
           child.off('message', answer);
           resolve(value);
@@ -71,6 +75,7 @@ export async function startBenchServer(databaseUrl: string, goals: number): Prom
         return Number(kb) * 1024;
       },
       heapAfterGc: () => ask('heap', 'heapUsed'),
+      memoryUsage: () => ask<NodeJS.MemoryUsage>('usage', 'usage'),
       statements: () => ask('statements', 'statements'),
       stop,
     };

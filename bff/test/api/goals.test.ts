@@ -77,14 +77,14 @@ for (const dialect of dialects()) {
         body: { title: 'After the edit' },
       });
       assert.equal(edited.status, 200, edited.text);
-      const after = await app.request('GET', path, {
+      const reread = await app.request('GET', path, {
         token: as.reader,
         headers: { 'if-none-match': etag },
       });
-      assert.equal(after.status, 200, 'the stale ETag must not earn a 304');
-      assert.equal(after.body.title, 'After the edit');
-      assert.notEqual(after.headers.get('etag'), etag);
-      assert.equal(after.headers.get('cache-control'), 'private, no-cache');
+      assert.equal(reread.status, 200, 'the stale ETag must not earn a 304');
+      assert.equal(reread.body.title, 'After the edit');
+      assert.notEqual(reread.headers.get('etag'), etag);
+      assert.equal(reread.headers.get('cache-control'), 'private, no-cache');
     });
 
     it('when the card has key results, parent and children, then one request carries them all', async () => {

@@ -45,6 +45,14 @@ describe('progress module', () => {
     );
   });
 
+  it('when the range is a few denormals wide, then a value past the target still reads as done', () => {
+    // Found by the property above: (current - start) / (target - start) overflows to Infinity.
+    const kr = { kind: 'increase' as const, start: -5e-324, target: 0 };
+    assert.equal(keyResultProgress({ ...kr, current: 0 }), 1);
+    assert.equal(keyResultProgress({ ...kr, current: 8.88e-16 }), 1);
+    assert.equal(keyResultProgress({ ...kr, current: -1 }), 0);
+  });
+
   it('when a decrease key result is mirrored into an increase, then both report the same progress', () => {
     fc.assert(
       fc.property(value, value, value, (start, target, current) => {

@@ -49,7 +49,9 @@ export interface GoalProgressExplanation {
 }
 
 function clamp01(value: number): number {
-  if (!Number.isFinite(value)) return 0;
+  // A range of a few denormals divides to ±Infinity, which clamps like any other overshoot;
+  // only NaN (no meaningful ratio at all) counts as no progress.
+  if (Number.isNaN(value)) return 0;
   return Math.min(1, Math.max(0, value));
 }
 

@@ -170,6 +170,24 @@ describe('progress module', () => {
     );
   });
 
+  it('when a goal underflows to 0 %, then its explanation shares nothing', () => {
+    // Found by the property below: a weighted sum of one denormal divides to exactly 0.
+    const explanation = explainGoalProgress({
+      source: 'key_results',
+      keyResults: [
+        { kind: 'increase', weight: 0.1, progress: 2.5e-323, id: 'a', title: 'A' },
+        { kind: 'increase', weight: 1.9, progress: 0, id: 'b', title: 'B' },
+      ],
+      children: [],
+      initiativesCount: false,
+    });
+    assert.equal(explanation.progress, 0);
+    assert.deepEqual(
+      explanation.contributions.map((c) => c.share),
+      [0, 0],
+    );
+  });
+
   it('when a number is explained, then the shares add up to 1 and rebuild the number', () => {
     fc.assert(
       fc.property(

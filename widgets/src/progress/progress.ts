@@ -111,8 +111,11 @@ export function explainGoalProgress(
 ): GoalProgressExplanation {
   const contributors = contributorsOf(input);
   const weightedSum = contributors.reduce((sum, c) => sum + c.weight * clamp01(c.item.progress), 0);
+  const goal = goalProgress(input);
+  // Shares explain the number; a goal at 0 (even one that underflowed to 0) has nothing to share.
+  const explained = goal > 0 && weightedSum > 0;
   return {
-    progress: goalProgress(input),
+    progress: goal,
     contributions: contributors.map((c) => {
       const progress = clamp01(c.item.progress);
       return {
@@ -121,7 +124,7 @@ export function explainGoalProgress(
         title: c.item.title,
         progress,
         weight: c.weight,
-        share: weightedSum > 0 ? (c.weight * progress) / weightedSum : 0,
+        share: explained ? (c.weight * progress) / weightedSum : 0,
       };
     }),
   };

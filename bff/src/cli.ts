@@ -22,7 +22,7 @@ Commands:
   token --org S --sub ID [--name N] [--email E] [--teams a,b] [--scope "okr:read okr:checkin"] [--ttl SECONDS]
                                             sign a development token with the org's active HS256 key
   seed-demo [--org S] [--goals N]           create a realistic demo organization (--goals 10000 for benchmarks)
-  serve [--demo]                            run the BFF (--demo: seed and serve the demo page too)
+  serve [--demo]                            run the BFF (--demo: seed two demo orgs, start their two sites)
 
 Every command takes --json to print JSON. Environment: DATABASE_URL, OKR_MASTER_KEY, PORT (see README).`;
 

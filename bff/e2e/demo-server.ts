@@ -1,9 +1,10 @@
 /**
- * Starts the real BFF in demo mode, as `npm start` does, on a free port with its own
- * SQLite file, and Debian's Chromium through playwright-core. End-to-end tests share these.
+ * Starts the real BFF in demo mode, as `npm start` does, on free ports with its own SQLite
+ * file, and Debian's Chromium through playwright-core. End-to-end tests share these.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,12 +28,32 @@ export interface DemoServer {
   /** The white-label partner page, on a third origin. */
   partnerUrl: string;
   output: () => string;
+  /** Stops the process (BFF and demo sites) and keeps its database: `start()` brings it back. */
+  halt: () => Promise<void>;
+  /** Starts it again on the same ports and database, after `halt()`. */
+  start: () => Promise<void>;
+  /** Stops it for good and removes its data. */
   stop: () => Promise<void>;
 }
 
-/** Runs `okr serve --demo` on free ports and resolves once it has printed the pages' URLs. */
-export async function startDemoServer(): Promise<DemoServer> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'okr-e2e-'));
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, () => probe.close(() => resolve(true)));
+  });
+
+/** A port P with P+1 and P+2 free too: the BFF and its two demo sites (PORT+1, PORT+2). */
+async function freePortTriple(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    if ((await portFree(base)) && (await portFree(base + 1)) && (await portFree(base + 2)))
+      return base;
+  }
+  throw new Error('no three consecutive free ports');
+}
+
+function spawnDemo(port: number, dataDir: string) {
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -47,7 +68,7 @@ export async function startDemoServer(): Promise<DemoServer> {
       cwd: repoRoot,
       env: {
         ...process.env,
-        PORT: '0',
+        PORT: String(port),
         DATABASE_URL: `sqlite:${path.join(dataDir, 'okr-embed.sqlite')}`,
         OKR_DATA_DIR: dataDir,
         LOG_LEVEL: 'warn',
@@ -56,41 +77,58 @@ export async function startDemoServer(): Promise<DemoServer> {
     },
   );
   let output = '';
-  const urls = await new Promise<{ bff: string; demo: string; partner: string }>(
-    (resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`demo server did not start:\n${output}`)),
-        60_000,
-      );
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const bff = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-        const demo = /Demo page: (http:\/\/\S+)/.exec(output)?.[1];
-        const partner = /Partner demo: (http:\/\/\S+)/.exec(output)?.[1];
-        if (bff && demo && partner) {
-          clearTimeout(timer);
-          resolve({ bff, demo, partner });
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      child.once('exit', (code) => {
+  const urls = new Promise<{ bff: string; demo: string; partner: string }>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`demo server did not start:\n${output}`)),
+      60_000,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const bff = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+      const demo = /Demo page: (http:\/\/\S+)/.exec(output)?.[1];
+      const partner = /Partner demo: (http:\/\/\S+)/.exec(output)?.[1];
+      if (bff && demo && partner) {
         clearTimeout(timer);
-        reject(new Error(`demo server exited with ${code}:\n${output}`));
-      });
-    },
-  );
+        resolve({ bff, demo, partner });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`demo server exited with ${code}:\n${output}`));
+    });
+  });
+  const halt = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { urls, output: () => output, halt };
+}
+
+/**
+ * Runs `okr serve --demo` as `npm start` does, on three free consecutive ports with a database
+ * of its own, and resolves once it has printed the pages' URLs.
+ */
+export async function startDemoServer(): Promise<DemoServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'okr-e2e-'));
+  const port = await freePortTriple();
+  let running = spawnDemo(port, dataDir);
+  const urls = await running.urls;
   return {
     baseUrl: urls.bff,
     demoUrl: urls.demo,
     partnerUrl: urls.partner,
-    output: () => output,
+    output: () => running.output(),
+    halt: () => running.halt(),
+    start: async () => {
+      running = spawnDemo(port, dataDir);
+      await running.urls;
+    },
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await running.halt();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -5,10 +5,9 @@ import type { CheckInRequest, Goal, KeyResult, ProgressStatus } from '../api/typ
 import { OkrApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
 import { emit } from '../events/events.js';
-import { formatKeyResultValue } from '../i18n/format.js';
 import { fill } from '../i18n/messages.js';
 import { keyResultProgress, suggestStatus } from '../progress/progress.js';
-import '../progress-bar/progress-bar.js';
+import { keyResultLine } from '../goal-card/key-result-line.js';
 import { OkrElement } from '../provider/okr-element.js';
 import { errorState, loadingState } from '../theme/states.js';
 import { themeStyles } from '../theme/theme.styles.js';
@@ -146,16 +145,7 @@ export class OkrCheckIn extends OkrElement {
       @submit=${this.submit}
     >
       <div part="key-result" class="key-result">
-        <span class="kr-title">${kr.title}</span>
-        <span class="kr-value">${formatKeyResultValue(kr, locale, words)}</span>
-        <okr-progress-bar
-          size="small"
-          .value=${kr.progress}
-          .status=${kr.status}
-          .label=${fill(words.progressOf, { title: kr.title })}
-          .locale=${locale}
-          .theme=${this.resolvedTheme}
-        ></okr-progress-bar>
+        ${keyResultLine(kr, locale, this.resolvedTheme, words)}
       </div>
       ${this.renderValueField(kr)}
       <div class="field">

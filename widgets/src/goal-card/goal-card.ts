@@ -4,12 +4,7 @@ import { customElement } from '../provider/define.js';
 import type { Goal, KeyResult } from '../api/types.js';
 import { ResourceController } from '../client/resource-controller.js';
 import { emit, type OkrEventMap } from '../events/events.js';
-import {
-  formatDate,
-  formatKeyResultValue,
-  formatPercent,
-  formatRelativeTime,
-} from '../i18n/format.js';
+import { formatDate, formatPercent, formatRelativeTime } from '../i18n/format.js';
 import { fill } from '../i18n/messages.js';
 import { explainGoalProgress } from '../progress/progress.js';
 import '../progress-bar/progress-bar.js';
@@ -18,6 +13,7 @@ import '../status-badge/status-badge.js';
 import { errorState, loadingState } from '../theme/states.js';
 import { statusStyles, themeStyles } from '../theme/theme.styles.js';
 import { goalCardStyles } from './goal-card.styles.js';
+import { keyResultLine } from './key-result-line.js';
 
 /**
  * One objective: title, owner, timeframe, status, progress and why it is that number, its key
@@ -211,16 +207,7 @@ export class OkrGoalCard extends OkrElement {
     const locale = this.resolvedLocale;
     const words = this.words;
     return html`<li part="key-result" class="key-result" data-kind=${kr.kind}>
-      <span class="kr-title">${kr.title}</span>
-      <span class="kr-value">${formatKeyResultValue(kr, locale, words)}</span>
-      <okr-progress-bar
-        size="small"
-        .value=${kr.progress}
-        .status=${kr.status}
-        .label=${fill(words.progressOf, { title: kr.title })}
-        .locale=${locale}
-        .theme=${this.resolvedTheme}
-      ></okr-progress-bar>
+      ${keyResultLine(kr, locale, this.resolvedTheme, words)}
     </li>`;
   }
 

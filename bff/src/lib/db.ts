@@ -138,17 +138,22 @@ const unavailableCodes = new Set([
   'ECONNRESET',
   'ETIMEDOUT',
   'PROTOCOL_CONNECTION_LOST',
+  'EPIPE',
+  'ER_SERVER_SHUTDOWN',
 ]);
 
 /** True when the database, not the request, is the problem: answer 503, not 500. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof ConnectionError) return true;
   if (!(error instanceof Error)) return false;
-  const code =
-    (error as { parent?: { code?: string }; code?: string }).parent?.code ??
-    (error as { code?: string }).code;
+  const cause = (error as { parent?: { code?: string; fatal?: boolean } }).parent;
+  const code = cause?.code ?? (error as { code?: string }).code;
+  // mysql2 marks errors that leave the connection unusable as fatal; some have no code, such as
+  // a pooled connection the server dropped being asked for one more query.
+  const fatal = cause?.fatal === true || (error as { fatal?: boolean }).fatal === true;
   return (
+    fatal ||
     (code !== undefined && unavailableCodes.has(code)) ||
-    /connection manager was closed|database is closed/i.test(error.message)
+    /connection manager was closed|database is closed|in closed state/i.test(error.message)
   );
 }

@@ -339,7 +339,10 @@ describe('[mariadb, private instance] reliability: database outage and SIGTERM u
     assert.deepEqual(
       unexpected,
       [],
-      'only 200, 201 and 503, and the BFF never dropped a connection',
+      `only 200, 201 and 503, and the BFF never dropped a connection; the BFF logged:\n${bffLog
+        .split('\n')
+        .filter((line) => line.includes('"level":50'))
+        .join('\n')}`,
     );
     assert.ok(
       outage.some((o) => o.kind !== 'readyz' && o.status === 503),

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import type { Scope } from '@okr-embed/api-types';
+import type { Scope } from '@okr-embed/contract';
 import { requireScope } from './auth.js';
 
 export interface Operation {

@@ -1,4 +1,4 @@
-import type { Goal, GoalSummary, Page } from '@okr-embed/api-types';
+import { dayOf, type Goal, type GoalSummary, type Page } from '@okr-embed/contract';
 import { hasScope, type AuthContext } from '../../lib/auth.js';
 import type { Database, Tx } from '../../lib/db.js';
 import type { ViewCache } from '../../lib/view-cache.js';
@@ -8,7 +8,6 @@ import { z } from 'zod';
 import type { CheckInsRepository } from '../check-ins/check-ins.repository.js';
 import type { KeyResultsRepository } from '../key-results/key-results.repository.js';
 import type { TimeframesRepository } from '../timeframes/timeframes.repository.js';
-import { today } from '../timeframes/timeframes.service.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import type { GoalChanges, GoalFilters, GoalRecord, GoalsRepository } from './goals.repository.js';
 import type { RollUp } from './goals.rollup.js';
@@ -126,7 +125,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         else filters.teamKey = query.team;
       }
       if (query.timeframe === 'current') {
-        const current = await timeframes.timeframeOn(auth.org.id, today());
+        const current = await timeframes.timeframeOn(auth.org.id, dayOf());
         if (!current) return { items: [], nextCursor: null };
         filters.timeframeId = current.id;
       } else if (query.timeframe) filters.timeframeId = query.timeframe;

@@ -1,4 +1,4 @@
-import type { Me } from '@okr-embed/api-types';
+import type { Me } from '@okr-embed/contract';
 import { authOf } from '../../lib/auth.js';
 import { sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { isDatabaseUnavailable } from './db.js';
-import type { z } from 'zod';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { HeaderDeclaration } from './openapi.js';
@@ -35,21 +34,6 @@ export function requestContext(logger: Logger): RequestHandler {
     });
     next();
   };
-}
-
-/** Validates one part of a request; failures are 400 with the failing fields. */
-export function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new AppError(
-    'validation_failed',
-    `The request ${where} is invalid`,
-    400,
-    result.error.issues.map((issue) => ({
-      field: [where, ...issue.path.map(String)].join('.'),
-      message: issue.message,
-    })),
-  );
 }
 
 /** A write request's body, when it has one, is JSON. */

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { Scope } from '@okr-embed/api-types';
 import { requireScope } from './auth.js';
 import { AppError } from './errors.js';
-import { parse } from './http.js';
 
 /** A request header an operation reads. A required one is a precondition: 428 when missing. */
 export interface HeaderDeclaration {
@@ -81,10 +80,25 @@ function assertDeclared(operation: Operation, known: Operation[]): void {
   }
 }
 
+/** Validates one part of a request; failures are 400 with the failing fields. */
+function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new AppError(
+    'validation_failed',
+    `The request ${where} is invalid`,
+    400,
+    result.error.issues.map((issue) => ({
+      field: [where, ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })),
+  );
+}
+
 /**
  * Parses each declared part in the order a client can fix them: which resource, how it is
- * asked for, the preconditions, then what is sent. Undeclared parts are not read at all, so a
- * handler cannot use what no schema checked.
+ * asked for, the preconditions, then what is sent (the order the handlers checked them in
+ * before). A part with no schema is `undefined` in the input: to use it, a route declares it.
  */
 function readInput<O extends Operation>(operation: O, req: Request): RouteInput<O> {
   const params = operation.params && parse(operation.params, req.params, 'path');

@@ -7,6 +7,7 @@ import { meView } from '../../lib/views.schema.js';
 export function meRoutes(api: ApiRouter) {
   api.add(
     {
+      operationId: 'getMe',
       method: 'get',
       path: '/me',
       summary: "The token's user, org, teams and scopes",

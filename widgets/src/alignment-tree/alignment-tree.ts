@@ -3,7 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Alignment, AlignmentNode } from '../api/types.js';
-import { OkrApiError, isAbortError } from '../client/errors.js';
+import { isAbortError, toApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
 import { emit, type OkrEventMap } from '../events/events.js';
 import { fill } from '../i18n/messages.js';
@@ -386,10 +386,7 @@ export class OkrAlignmentTree extends OkrElement {
       const next = new Set(this.expanded);
       next.delete(node.id);
       this.expanded = next;
-      const apiError =
-        error instanceof OkrApiError
-          ? error
-          : new OkrApiError({ status: 0, code: 'client', message: String(error) });
+      const apiError = toApiError(error);
       emit(this, 'okr-error', { error: apiError });
     } finally {
       const next = new Set(this.loadingChildren);

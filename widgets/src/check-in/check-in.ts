@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
 import type { CheckInRequest, Goal, KeyResult, ProgressStatus } from '../api/types.js';
-import { OkrApiError } from '../client/errors.js';
+import { OkrApiError, toApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
 import { emit } from '../events/events.js';
 import { fill } from '../i18n/messages.js';
@@ -301,10 +301,7 @@ export class OkrCheckIn extends OkrElement {
       emit(this, 'okr-check-in-submitted', result);
     } catch (error) {
       if (this.saveController.signal.aborted) return;
-      const apiError =
-        error instanceof OkrApiError
-          ? error
-          : new OkrApiError({ status: 0, code: 'client', message: String(error) });
+      const apiError = toApiError(error);
       this.shown = before;
       if (!isRetryable(apiError)) this.pendingSubmission = undefined;
       emit(this, 'okr-error', { error: apiError });

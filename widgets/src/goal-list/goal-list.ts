@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
 import type { GoalLevel, GoalSummary, Page, ProgressStatus } from '../api/types.js';
 import type { GoalQuery } from '../client/client.js';
-import { isAbortError, OkrApiError } from '../client/errors.js';
+import { isAbortError, toApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
 import { emit, type OkrEventMap } from '../events/events.js';
 import { fill } from '../i18n/messages.js';
@@ -141,10 +141,7 @@ export class OkrGoalList extends OkrElement {
     } catch (error) {
       if (!isAbortError(error)) {
         emit(this, 'okr-error', {
-          error:
-            error instanceof OkrApiError
-              ? error
-              : new OkrApiError({ status: 0, code: 'client', message: String(error) }),
+          error: toApiError(error),
         });
       }
     } finally {

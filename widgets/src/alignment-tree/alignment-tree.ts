@@ -10,7 +10,8 @@ import { fill } from '../i18n/messages.js';
 import '../progress-bar/progress-bar.js';
 import { OkrElement } from '../provider/okr-element.js';
 import '../status-badge/status-badge.js';
-import { errorState, loadingState } from '../theme/states.js';
+import { emptyState, pendingState } from '../theme/states.js';
+import { stateStyles } from '../theme/states.styles.js';
 import { themeStyles } from '../theme/theme.styles.js';
 import { alignmentTreeStyles } from './alignment-tree.styles.js';
 import { treeKeyAction, typeAheadMatch } from './tree-keyboard.js';
@@ -51,7 +52,7 @@ export type ChildLoader = (goalId: string, signal: AbortSignal) => Promise<Align
  */
 @customElement('okr-alignment-tree')
 export class OkrAlignmentTree extends OkrElement {
-  static override styles = [themeStyles, alignmentTreeStyles];
+  static override styles = [themeStyles, stateStyles, alignmentTreeStyles];
 
   /** Timeframe id to load the tree for. */
   @property() timeframe?: string;
@@ -147,21 +148,13 @@ export class OkrAlignmentTree extends OkrElement {
 
   protected override render() {
     const words = this.words;
-    const state = this.resource.state;
     let body;
-    if (this.model) {
-      body =
-        this.model.size === 0
-          ? html`<div class="state"><p part="empty" class="empty">${words.emptyTree}</p></div>`
-          : this.renderTree(this.rows!);
-    } else if (state.status === 'error') {
-      body = html`<div class="state">
-        ${errorState(words, state.error, () => this.resource.retry())}
-      </div>`;
-    } else {
-      body = html`<div class="state">
-        ${loadingState(words, ['row-line', 'row-line', 'row-line'])}
-      </div>`;
+    if (this.model && this.model.size > 0) body = this.renderTree(this.rows!);
+    else {
+      const state = this.model
+        ? emptyState(words.emptyTree)
+        : pendingState(words, this.resource, ['row-line', 'row-line', 'row-line']);
+      body = html`<div class="state">${state}</div>`;
     }
     return html`<div part="base" class="base">${body}</div>`;
   }

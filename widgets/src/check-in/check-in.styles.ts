@@ -75,8 +75,7 @@ export const checkInStyles = css`
     color: var(--_okr-text-muted);
     font-size: 0.75rem;
   }
-  .submit,
-  .retry {
+  .submit {
     justify-self: start;
     padding: 0.4rem 1rem;
     border: 1px solid transparent;
@@ -86,10 +85,10 @@ export const checkInStyles = css`
     font-weight: 600;
     cursor: pointer;
   }
+  /* The shared retry button (states.styles.ts), as large as the save button it stands in for. */
   .retry {
-    background: transparent;
-    color: inherit;
-    border-color: var(--_okr-border);
+    padding: 0.4rem 1rem;
+    font-weight: 600;
   }
   .submit[disabled] {
     opacity: 0.6;
@@ -101,11 +100,6 @@ export const checkInStyles = css`
   }
   .message[data-tone='error'] {
     color: var(--_okr-danger);
-  }
-  .empty,
-  .error {
-    margin: 0;
-    color: var(--_okr-text-muted);
   }
   .skeleton.line {
     inline-size: 60%;

@@ -9,7 +9,8 @@ import { fill } from '../i18n/messages.js';
 import { keyResultProgress, suggestStatus } from '../progress/progress.js';
 import { keyResultLine } from '../goal-card/key-result-line.js';
 import { OkrElement } from '../provider/okr-element.js';
-import { errorState, loadingState } from '../theme/states.js';
+import { emptyState, pendingState } from '../theme/states.js';
+import { stateStyles } from '../theme/states.styles.js';
 import { themeStyles } from '../theme/theme.styles.js';
 import { checkInStyles } from './check-in.styles.js';
 
@@ -51,6 +52,7 @@ function isRetryable(error: OkrApiError): boolean {
  * @csspart comment - The comment textarea.
  * @csspart submit - The save button.
  * @csspart message - The live region announcing success or failure.
+ * @csspart empty - Says there is no key result to check in.
  * @csspart skeleton - The loading placeholder.
  * @csspart error - The error message with its retry button.
  * @csspart retry - The retry button.
@@ -60,7 +62,7 @@ function isRetryable(error: OkrApiError): boolean {
  */
 @customElement('okr-check-in')
 export class OkrCheckIn extends OkrElement {
-  static override styles = [themeStyles, checkInStyles];
+  static override styles = [themeStyles, stateStyles, checkInStyles];
 
   /** The goal to load the key result from (with `key-result-id`). */
   @property({ attribute: 'goal-id', reflect: true }) goalId?: string;
@@ -122,17 +124,13 @@ export class OkrCheckIn extends OkrElement {
 
   protected override render() {
     const words = this.words;
-    const state = this.resource.state;
     if (this.shown) return this.renderForm(this.shown);
-    if (state.status === 'error') {
-      return html`<div class="state">
-        ${errorState(words, state.error, () => this.resource.retry())}
-      </div>`;
-    }
-    if (state.status === 'loaded' || (!this.goalId && !this.keyResult)) {
-      return html`<div class="state"><p class="empty">${words.noKeyResult}</p></div>`;
-    }
-    return html`<div class="state">${loadingState(words, ['line', 'field', 'field'])}</div>`;
+    // Nothing to load (no goal named) reads like a goal without that key result.
+    const nothingToShow =
+      this.resource.state.status === 'loaded' || (!this.goalId && !this.keyResult);
+    return html`<div class="state">
+      ${nothingToShow ? emptyState(words.noKeyResult) : pendingState(words, this.resource, ['line', 'field', 'field'])}
+    </div>`;
   }
 
   private renderForm(kr: KeyResult) {

@@ -96,19 +96,6 @@ export const goalCardStyles = css`
     font-variant-numeric: tabular-nums;
     text-align: end;
   }
-  .empty,
-  .error {
-    margin: 0;
-    color: var(--_okr-text-muted);
-  }
-  .retry {
-    justify-self: start;
-    padding: 0.25rem 0.75rem;
-    border: 1px solid var(--_okr-border);
-    border-radius: calc(var(--_okr-radius) / 2);
-    background: transparent;
-    cursor: pointer;
-  }
   .skeleton.title-line {
     inline-size: 70%;
     block-size: 1.2em;

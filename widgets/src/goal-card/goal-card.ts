@@ -10,7 +10,8 @@ import { explainGoalProgress } from '../progress/progress.js';
 import '../progress-bar/progress-bar.js';
 import { OkrElement } from '../provider/okr-element.js';
 import '../status-badge/status-badge.js';
-import { errorState, loadingState } from '../theme/states.js';
+import { pendingState } from '../theme/states.js';
+import { stateStyles } from '../theme/states.styles.js';
 import { statusStyles, themeStyles } from '../theme/theme.styles.js';
 import { goalCardStyles } from './goal-card.styles.js';
 import { keyResultLine } from './key-result-line.js';
@@ -42,7 +43,7 @@ import { keyResultLine } from './key-result-line.js';
  */
 @customElement('okr-goal-card')
 export class OkrGoalCard extends OkrElement {
-  static override styles = [themeStyles, statusStyles, goalCardStyles];
+  static override styles = [themeStyles, statusStyles, stateStyles, goalCardStyles];
 
   /** Loads this goal through the configured client (ignored when `.goal` is set). */
   @property({ attribute: 'goal-id', reflect: true }) goalId?: string;
@@ -97,15 +98,9 @@ export class OkrGoalCard extends OkrElement {
 
   protected override render() {
     const words = this.words;
-    const state = this.resource.state;
     const goal = this.currentGoal;
-    let body;
-    if (goal) body = this.renderGoal(goal);
-    else if (state.status === 'error')
-      body = errorState(words, state.error, () => this.resource.retry());
-    else body = loadingState(words, ['title-line', 'line', 'bar']);
     return html`<article part="card" class="card" aria-label=${goal ? goal.title : words.objective}>
-      ${body}
+      ${goal ? this.renderGoal(goal) : pendingState(words, this.resource, ['title-line', 'line', 'bar'])}
     </article>`;
   }
 

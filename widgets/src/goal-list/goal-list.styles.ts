@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { secondaryButton } from '../theme/states.styles.js';
 
 export const goalListStyles = css`
   :host {
@@ -57,23 +58,8 @@ export const goalListStyles = css`
   okr-progress-bar {
     grid-column: 1 / -1;
   }
-  .empty,
-  .error {
-    margin: 0;
-    color: var(--_okr-text-muted);
-  }
-  .retry,
   .more {
-    justify-self: start;
-    padding: 0.25rem 0.75rem;
-    border: 1px solid var(--_okr-border);
-    border-radius: calc(var(--_okr-radius) / 2);
-    background: transparent;
-    cursor: pointer;
-  }
-  .skeleton-state {
-    display: grid;
-    gap: var(--_okr-space);
+    ${secondaryButton}
   }
   .skeleton.row {
     block-size: 2.5rem;

@@ -10,7 +10,8 @@ import { fill } from '../i18n/messages.js';
 import '../progress-bar/progress-bar.js';
 import { OkrElement } from '../provider/okr-element.js';
 import '../status-badge/status-badge.js';
-import { errorState, loadingState } from '../theme/states.js';
+import { emptyState, pendingState } from '../theme/states.js';
+import { stateStyles } from '../theme/states.styles.js';
 import { themeStyles } from '../theme/theme.styles.js';
 import { goalListStyles } from './goal-list.styles.js';
 
@@ -36,7 +37,7 @@ import { goalListStyles } from './goal-list.styles.js';
  */
 @customElement('okr-goal-list')
 export class OkrGoalList extends OkrElement {
-  static override styles = [themeStyles, goalListStyles];
+  static override styles = [themeStyles, stateStyles, goalListStyles];
 
   /** A user id, or `me` for the token's user. */
   @property() owner?: string;
@@ -152,16 +153,10 @@ export class OkrGoalList extends OkrElement {
   protected override render() {
     const words = this.words;
     const items = this.items;
-    const state = this.resource.state;
     let body;
-    if (items)
-      body =
-        items.length === 0
-          ? html`<p part="empty" class="empty">${words.emptyGoals}</p>`
-          : this.renderItems(items);
-    else if (state.status === 'error')
-      body = errorState(words, state.error, () => this.resource.retry());
-    else body = loadingState(words, ['row', 'row', 'row']);
+    if (!items) body = pendingState(words, this.resource, ['row', 'row', 'row']);
+    else if (items.length === 0) body = emptyState(words.emptyGoals);
+    else body = this.renderItems(items);
     // Not a landmark: several lists on one page would repeat the same region name.
     return html`<div class="list-root">${body}</div>`;
   }

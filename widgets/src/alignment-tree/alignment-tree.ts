@@ -6,10 +6,9 @@ import type { Alignment, AlignmentNode } from '../api/types.js';
 import { isAbortError, toApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
 import { emit, type OkrEventMap } from '../events/events.js';
-import { fill } from '../i18n/messages.js';
-import '../progress-bar/progress-bar.js';
+import { progressOf } from '../progress-bar/progress-of.js';
 import { OkrElement } from '../provider/okr-element.js';
-import '../status-badge/status-badge.js';
+import { statusBadge } from '../status-badge/status-badge.js';
 import { emptyState, pendingState } from '../theme/states.js';
 import { stateStyles } from '../theme/states.styles.js';
 import { themeStyles } from '../theme/theme.styles.js';
@@ -180,9 +179,8 @@ export class OkrAlignmentTree extends OkrElement {
   }
 
   private renderTree(rows: VisibleRows) {
-    const words = this.words;
-    const locale = this.resolvedLocale;
-    const theme = this.resolvedTheme;
+    const look = this.presentation;
+    const words = look.words;
     return html`<div
       part="tree"
       class="viewport"
@@ -218,21 +216,8 @@ export class OkrAlignmentTree extends OkrElement {
               >
               <span part="title" class="title">${node.title}</span>
               ${loading ? html`<span class="children-loading">${words.loadingChildren}</span>` : nothing}
-              <okr-status-badge
-                .status=${node.status}
-                .locale=${locale}
-                .theme=${theme}
-                .wording=${this.wording}
-              ></okr-status-badge>
-              <okr-progress-bar
-                size="small"
-                show-value
-                .value=${node.progress}
-                .status=${node.status}
-                .label=${fill(words.progressOf, { title: node.title })}
-                .locale=${locale}
-                .theme=${theme}
-              ></okr-progress-bar>
+              ${statusBadge(node.status, look)}
+              ${progressOf(node, look, { small: true, showValue: true })}
             </div>`;
           },
         )}

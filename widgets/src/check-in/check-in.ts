@@ -135,16 +135,13 @@ export class OkrCheckIn extends OkrElement {
 
   private renderForm(kr: KeyResult) {
     const words = this.words;
-    const locale = this.resolvedLocale;
     return html`<form
       part="form"
       novalidate
       aria-label=${`${words.checkIn}: ${kr.title}`}
       @submit=${this.submit}
     >
-      <div part="key-result" class="key-result">
-        ${keyResultLine(kr, locale, this.resolvedTheme, words)}
-      </div>
+      <div part="key-result" class="key-result">${keyResultLine(kr, this.presentation)}</div>
       ${this.renderValueField(kr)}
       <div class="field">
         <label for="status">${words.statusLabel}</label>

@@ -7,9 +7,9 @@ import { emit, type OkrEventMap } from '../events/events.js';
 import { formatDate, formatPercent, formatRelativeTime } from '../i18n/format.js';
 import { fill } from '../i18n/messages.js';
 import { explainGoalProgress } from '../progress/progress.js';
-import '../progress-bar/progress-bar.js';
+import { progressOf } from '../progress-bar/progress-of.js';
 import { OkrElement } from '../provider/okr-element.js';
-import '../status-badge/status-badge.js';
+import { statusBadge } from '../status-badge/status-badge.js';
 import { pendingState } from '../theme/states.js';
 import { stateStyles } from '../theme/states.styles.js';
 import { statusStyles, themeStyles } from '../theme/theme.styles.js';
@@ -105,10 +105,9 @@ export class OkrGoalCard extends OkrElement {
   }
 
   private renderGoal(goal: Goal) {
-    const words = this.words;
-    const locale = this.resolvedLocale;
+    const look = this.presentation;
+    const { words, locale } = look;
     const full = this.variant === 'full';
-    const theme = this.resolvedTheme;
     return html`
       <div class="header">
         <div class="heading" role="heading" aria-level=${this.headingLevel}>
@@ -121,12 +120,7 @@ export class OkrGoalCard extends OkrElement {
             ${goal.title}
           </button>
         </div>
-        <okr-status-badge
-          .status=${goal.status}
-          .locale=${locale}
-          .theme=${theme}
-          .wording=${this.wording}
-        ></okr-status-badge>
+        ${statusBadge(goal.status, look)}
       </div>
       <p part="meta" class="meta">
         ${goal.owner ? html`<span>${words.owner}: ${goal.owner.name}</span>` : nothing}
@@ -137,15 +131,7 @@ export class OkrGoalCard extends OkrElement {
         >
       </p>
       ${full && goal.description ? html`<p part="description" class="description">${goal.description}</p>` : nothing}
-      <okr-progress-bar
-        part="progress"
-        show-value
-        .value=${goal.progress}
-        .status=${goal.status}
-        .label=${fill(words.progressOf, { title: goal.title })}
-        .locale=${locale}
-        .theme=${theme}
-      ></okr-progress-bar>
+      ${progressOf(goal, look, { part: 'progress', showValue: true })}
       ${full ? this.renderWhy(goal) : nothing} ${full ? this.renderKeyResults(goal) : nothing}
       ${full ? this.renderUpdated(goal) : nothing}
     `;
@@ -199,10 +185,8 @@ export class OkrGoalCard extends OkrElement {
   }
 
   private renderKeyResult(kr: KeyResult) {
-    const locale = this.resolvedLocale;
-    const words = this.words;
     return html`<li part="key-result" class="key-result" data-kind=${kr.kind}>
-      ${keyResultLine(kr, locale, this.resolvedTheme, words)}
+      ${keyResultLine(kr, this.presentation)}
     </li>`;
   }
 

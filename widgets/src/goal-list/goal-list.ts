@@ -6,10 +6,9 @@ import type { GoalQuery } from '../client/client.js';
 import { isAbortError, toApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
 import { emit, type OkrEventMap } from '../events/events.js';
-import { fill } from '../i18n/messages.js';
-import '../progress-bar/progress-bar.js';
+import { progressOf } from '../progress-bar/progress-of.js';
 import { OkrElement } from '../provider/okr-element.js';
-import '../status-badge/status-badge.js';
+import { statusBadge } from '../status-badge/status-badge.js';
 import { emptyState, pendingState } from '../theme/states.js';
 import { stateStyles } from '../theme/states.styles.js';
 import { themeStyles } from '../theme/theme.styles.js';
@@ -162,9 +161,8 @@ export class OkrGoalList extends OkrElement {
   }
 
   private renderItems(items: GoalSummary[]) {
-    const words = this.words;
-    const locale = this.resolvedLocale;
-    const theme = this.resolvedTheme;
+    const look = this.presentation;
+    const words = look.words;
     return html`<ul part="list" aria-label=${this.label ?? words.objectives}>
         ${items.map(
           (goal) =>
@@ -177,22 +175,8 @@ export class OkrGoalList extends OkrElement {
               >
                 ${goal.title}
               </button>
-              <okr-status-badge
-                .status=${goal.status}
-                .locale=${locale}
-                .theme=${theme}
-                .wording=${this.wording}
-              ></okr-status-badge>
-              <okr-progress-bar
-                part="progress"
-                size="small"
-                show-value
-                .value=${goal.progress}
-                .status=${goal.status}
-                .label=${fill(words.progressOf, { title: goal.title })}
-                .locale=${locale}
-                .theme=${theme}
-              ></okr-progress-bar>
+              ${statusBadge(goal.status, look)}
+              ${progressOf(goal, look, { part: 'progress', small: true, showValue: true })}
               <p part="meta" class="meta">
                 ${goal.owner ? html`<span>${goal.owner.name}</span>` : nothing}
                 ${goal.team ? html`<span>${goal.team.name}</span>` : nothing}

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { ownDirection } from '../theme/theme.styles.js';
 
 export const alignmentTreeStyles = css`
   :host {
@@ -58,9 +59,7 @@ export const alignmentTreeStyles = css`
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
-    unicode-bidi: plaintext;
-    /* Text keeps its own direction but lines up with the page (theme.styles.ts). */
-    text-align: var(--_okr-align-start);
+    ${ownDirection}
   }
   .children-loading {
     color: var(--_okr-text-muted);

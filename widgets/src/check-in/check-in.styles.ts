@@ -13,24 +13,9 @@ export const checkInStyles = css`
     border: 1px solid var(--_okr-border);
     border-radius: var(--_okr-radius);
   }
-  .key-result {
-    display: grid;
-    grid-template-columns: minmax(0, 1fr) auto;
-    gap: 0.25rem var(--_okr-space);
-  }
-  .key-result okr-progress-bar {
-    grid-column: 1 / -1;
-  }
   .kr-title {
     font-weight: 600;
     overflow-wrap: anywhere;
-    unicode-bidi: plaintext;
-    /* Text keeps its own direction but lines up with the page (theme.styles.ts). */
-    text-align: var(--_okr-align-start);
-  }
-  .kr-value {
-    color: var(--_okr-text-muted);
-    font-variant-numeric: tabular-nums;
   }
   .field {
     display: grid;

@@ -8,6 +8,7 @@ import { emit } from '../events/events.js';
 import { fill } from '../i18n/messages.js';
 import { keyResultProgress, suggestStatus } from '../progress/progress.js';
 import { keyResultLine } from '../goal-card/key-result-line.js';
+import { keyResultLineStyles } from '../goal-card/key-result-line.styles.js';
 import { OkrElement } from '../provider/okr-element.js';
 import { emptyState, pendingState } from '../theme/states.js';
 import { stateStyles } from '../theme/states.styles.js';
@@ -62,7 +63,7 @@ function isRetryable(error: OkrApiError): boolean {
  */
 @customElement('okr-check-in')
 export class OkrCheckIn extends OkrElement {
-  static override styles = [themeStyles, stateStyles, checkInStyles];
+  static override styles = [themeStyles, stateStyles, keyResultLineStyles, checkInStyles];
 
   /** The goal to load the key result from (with `key-result-id`). */
   @property({ attribute: 'goal-id', reflect: true }) goalId?: string;

@@ -14,7 +14,9 @@ import { pendingState } from '../theme/states.js';
 import { stateStyles } from '../theme/states.styles.js';
 import { statusStyles, themeStyles } from '../theme/theme.styles.js';
 import { goalCardStyles } from './goal-card.styles.js';
+import { goalSummaryStyles } from './goal-summary.styles.js';
 import { keyResultLine } from './key-result-line.js';
+import { keyResultLineStyles } from './key-result-line.styles.js';
 
 /**
  * One objective: title, owner, timeframe, status, progress and why it is that number, its key
@@ -43,7 +45,14 @@ import { keyResultLine } from './key-result-line.js';
  */
 @customElement('okr-goal-card')
 export class OkrGoalCard extends OkrElement {
-  static override styles = [themeStyles, statusStyles, stateStyles, goalCardStyles];
+  static override styles = [
+    themeStyles,
+    statusStyles,
+    stateStyles,
+    goalSummaryStyles,
+    keyResultLineStyles,
+    goalCardStyles,
+  ];
 
   /** Loads this goal through the configured client (ignored when `.goal` is set). */
   @property({ attribute: 'goal-id', reflect: true }) goalId?: string;
@@ -193,9 +202,9 @@ export class OkrGoalCard extends OkrElement {
   private renderUpdated(goal: Goal) {
     const words = this.words;
     const checkIn = goal.lastCheckIn;
-    if (!checkIn) return html`<p part="updated" class="updated">${words.noUpdates}</p>`;
+    if (!checkIn) return html`<p part="updated" class="meta">${words.noUpdates}</p>`;
     const time = formatRelativeTime(checkIn.createdAt, this.resolvedLocale);
-    return html`<p part="updated" class="updated">
+    return html`<p part="updated" class="meta">
       <span>${fill(words.updated, { time })} · ${checkIn.author.name}</span>
       ${checkIn.comment ? html`<span class="comment">${checkIn.comment}</span>` : nothing}
     </p>`;

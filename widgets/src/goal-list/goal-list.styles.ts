@@ -31,29 +31,11 @@ export const goalListStyles = css`
     border-block-end: none;
   }
   .title {
-    all: unset;
-    cursor: pointer;
     font-weight: 600;
     overflow-wrap: anywhere;
-    unicode-bidi: plaintext;
-    /* Text keeps its own direction but lines up with the page (theme.styles.ts). */
-    text-align: var(--_okr-align-start);
-    border-radius: 2px;
-  }
-  .title:hover {
-    text-decoration: underline;
-  }
-  .title:focus-visible {
-    outline: 2px solid var(--_okr-focus);
-    outline-offset: 2px;
   }
   .meta {
     grid-column: 1 / -1;
-    margin: 0;
-    color: var(--_okr-text-muted);
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0 calc(var(--_okr-space) * 1.5);
   }
   okr-progress-bar {
     grid-column: 1 / -1;

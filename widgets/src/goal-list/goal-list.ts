@@ -6,6 +6,7 @@ import type { GoalQuery } from '../client/client.js';
 import { isAbortError, toApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
 import { emit, type OkrEventMap } from '../events/events.js';
+import { goalSummaryStyles } from '../goal-card/goal-summary.styles.js';
 import { progressOf } from '../progress-bar/progress-of.js';
 import { OkrElement } from '../provider/okr-element.js';
 import { statusBadge } from '../status-badge/status-badge.js';
@@ -36,7 +37,7 @@ import { goalListStyles } from './goal-list.styles.js';
  */
 @customElement('okr-goal-list')
 export class OkrGoalList extends OkrElement {
-  static override styles = [themeStyles, stateStyles, goalListStyles];
+  static override styles = [themeStyles, stateStyles, goalSummaryStyles, goalListStyles];
 
   /** A user id, or `me` for the token's user. */
   @property() owner?: string;

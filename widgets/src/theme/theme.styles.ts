@@ -129,3 +129,12 @@ export const statusStyles = css`
     --_okr-status: var(--_okr-accomplished);
   }
 `;
+
+/**
+ * Declarations for text that users write (titles, descriptions): it keeps its own direction,
+ * so a Hebrew title reads right on an English page, yet lines up with the page's start.
+ */
+export const ownDirection = css`
+  unicode-bidi: plaintext;
+  text-align: var(--_okr-align-start);
+`;

@@ -5,7 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { Alignment, AlignmentNode } from '../api/types.js';
 import { isAbortError, toApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
-import { emit, type OkrEventMap } from '../events/events.js';
+import { emit, listenOnPage, type OkrEventMap } from '../events/events.js';
 import { progressOf } from '../progress-bar/progress-of.js';
 import { OkrElement } from '../provider/okr-element.js';
 import { statusBadge } from '../status-badge/status-badge.js';
@@ -99,14 +99,13 @@ export class OkrAlignmentTree extends OkrElement {
     }
   };
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('okr-check-in-submitted', this.onCheckIn);
+  constructor() {
+    super();
+    listenOnPage(this, 'okr-check-in-submitted', this.onCheckIn);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    document.removeEventListener('okr-check-in-submitted', this.onCheckIn);
     this.resizeObserver?.disconnect();
     this.resizeObserver = undefined;
     clearTimeout(this.typeaheadTimer);

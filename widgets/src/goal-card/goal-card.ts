@@ -3,7 +3,7 @@ import { property } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
 import type { Goal, KeyResult } from '../api/types.js';
 import { ResourceController } from '../client/resource-controller.js';
-import { emit, type OkrEventMap } from '../events/events.js';
+import { emit, listenOnPage, type OkrEventMap } from '../events/events.js';
 import { formatDate, formatPercent, formatRelativeTime } from '../i18n/format.js';
 import { fill } from '../i18n/messages.js';
 import { explainGoalProgress } from '../progress/progress.js';
@@ -74,14 +74,9 @@ export class OkrGoalCard extends OkrElement {
     if (!this.goal && this.currentGoal?.id === updated.id) this.resource.set(updated);
   };
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('okr-check-in-submitted', this.onCheckIn);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('okr-check-in-submitted', this.onCheckIn);
+  constructor() {
+    super();
+    listenOnPage(this, 'okr-check-in-submitted', this.onCheckIn);
   }
 
   /** The goal shown: passed in, or loaded. */

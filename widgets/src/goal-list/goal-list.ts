@@ -5,7 +5,7 @@ import type { GoalLevel, GoalSummary, Page, ProgressStatus } from '../api/types.
 import type { GoalQuery } from '../client/client.js';
 import { isAbortError, toApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
-import { emit, type OkrEventMap } from '../events/events.js';
+import { emit, listenOnPage, type OkrEventMap } from '../events/events.js';
 import { goalSummaryStyles } from '../goal-card/goal-summary.styles.js';
 import { progressOf } from '../progress-bar/progress-of.js';
 import { OkrElement } from '../provider/okr-element.js';
@@ -81,9 +81,9 @@ export class OkrGoalList extends OkrElement {
     this.more = this.more.map(refresh);
   };
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('okr-check-in-submitted', this.onCheckIn);
+  constructor() {
+    super();
+    listenOnPage(this, 'okr-check-in-submitted', this.onCheckIn);
   }
 
   private get query(): GoalQuery {
@@ -117,7 +117,6 @@ export class OkrGoalList extends OkrElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    document.removeEventListener('okr-check-in-submitted', this.onCheckIn);
     this.moreController?.abort();
   }
 

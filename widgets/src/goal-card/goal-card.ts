@@ -3,7 +3,7 @@ import { property } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
 import type { Goal, KeyResult } from '../api/types.js';
 import { ResourceController } from '../client/resource-controller.js';
-import { emit, listenOnPage, type OkrEventMap } from '../events/events.js';
+import { listenOnPage, type OkrEventMap } from '../events/events.js';
 import { formatDate, formatPercent, formatRelativeTime } from '../i18n/format.js';
 import { fill } from '../i18n/messages.js';
 import { explainGoalProgress } from '../progress/progress.js';
@@ -14,6 +14,7 @@ import { pendingState } from '../theme/states.js';
 import { stateStyles } from '../theme/states.styles.js';
 import { statusStyles, themeStyles } from '../theme/theme.styles.js';
 import { goalCardStyles } from './goal-card.styles.js';
+import { goalTitle } from './goal-summary.js';
 import { goalSummaryStyles } from './goal-summary.styles.js';
 import { keyResultLine } from './key-result-line.js';
 import { keyResultLineStyles } from './key-result-line.styles.js';
@@ -115,14 +116,7 @@ export class OkrGoalCard extends OkrElement {
     return html`
       <div class="header">
         <div class="heading" role="heading" aria-level=${this.headingLevel}>
-          <button
-            part="title"
-            class="title"
-            type="button"
-            @click=${() => emit(this, 'okr-goal-select', { goalId: goal.id })}
-          >
-            ${goal.title}
-          </button>
+          ${goalTitle(this, goal)}
         </div>
         ${statusBadge(goal.status, look)}
       </div>

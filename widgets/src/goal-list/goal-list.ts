@@ -6,6 +6,7 @@ import type { GoalQuery } from '../client/client.js';
 import { isAbortError, toApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
 import { emit, listenOnPage, type OkrEventMap } from '../events/events.js';
+import { goalTitle } from '../goal-card/goal-summary.js';
 import { goalSummaryStyles } from '../goal-card/goal-summary.styles.js';
 import { progressOf } from '../progress-bar/progress-of.js';
 import { OkrElement } from '../provider/okr-element.js';
@@ -167,15 +168,7 @@ export class OkrGoalList extends OkrElement {
         ${items.map(
           (goal) =>
             html`<li part="item" class="item">
-              <button
-                part="title"
-                class="title"
-                type="button"
-                @click=${() => emit(this, 'okr-goal-select', { goalId: goal.id })}
-              >
-                ${goal.title}
-              </button>
-              ${statusBadge(goal.status, look)}
+              ${goalTitle(this, goal)} ${statusBadge(goal.status, look)}
               ${progressOf(goal, look, { part: 'progress', small: true, showValue: true })}
               <p part="meta" class="meta">
                 ${goal.owner ? html`<span>${goal.owner.name}</span>` : nothing}

@@ -271,7 +271,7 @@ describe('<okr-check-in>', () => {
     await expect(el).to.be.accessible();
     expect(part(el, 'skeleton').getAttribute('aria-busy')).to.equal('true');
     const empty = await fixture<OkrCheckIn>(html`<okr-check-in></okr-check-in>`);
-    expect(empty.shadowRoot!.textContent).to.contain('No key result to check in.');
+    expect(part(empty, 'empty').textContent).to.equal('No key result to check in.');
   });
 
   it('speaks German and takes wording overrides', async () => {

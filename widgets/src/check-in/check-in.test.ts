@@ -116,6 +116,27 @@ describe('<okr-check-in>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('counts a comment near the limit in the contract, and stops counting when it is short again', async () => {
+    const { el } = await mount(() => json(result(1)));
+    const comment = part<HTMLTextAreaElement>(el, 'comment');
+    const type = async (text: string) => {
+      comment.value = text;
+      comment.dispatchEvent(new Event('input'));
+      await el.updateComplete;
+    };
+    await type('x'.repeat(Math.floor(LIMITS.checkInComment * 0.9) - 1));
+    expect(el.shadowRoot!.querySelector('[part="comment-count"]')).to.equal(null);
+    const near = LIMITS.checkInComment - 3;
+    await type('x'.repeat(near));
+    const counter = el.shadowRoot!.querySelector('[part="comment-count"]')!;
+    const en = (n: number) => n.toLocaleString('en');
+    expect(counter.textContent).to.equal(`${en(near)} / ${en(LIMITS.checkInComment)}`);
+    expect(comment.getAttribute('aria-describedby')).to.equal('comment-count');
+    await type('short');
+    expect(el.shadowRoot!.querySelector('[part="comment-count"]')).to.equal(null);
+    expect(comment.hasAttribute('aria-describedby')).to.equal(false);
+  });
+
   it('refuses a comment over the limit in the contract', async () => {
     const { el, bff } = await mount(() => json(result(1)));
     const comment = part<HTMLTextAreaElement>(el, 'comment');

@@ -54,6 +54,7 @@ function isRetryable(error: OkrApiError): boolean {
  * @csspart value - The value input (number or checkbox).
  * @csspart status - The status select.
  * @csspart comment - The comment textarea.
+ * @csspart comment-count - "3,650 / 4,000": shown once a comment nears the limit.
  * @csspart submit - The save button.
  * @csspart message - The live region announcing success or failure.
  * @csspart empty - Says there is no key result to check in.
@@ -81,6 +82,8 @@ export class OkrCheckIn extends OkrElement {
   @state() private submitting = false;
   @state() private valueError?: string;
   @state() private commentError?: string;
+  /** Characters typed in the comment, for the counter near the limit. */
+  @state() private commentLength = 0;
   @state() private message?: { text: string; tone: 'success' | 'error' };
   @state() private status?: ProgressStatus;
   /** What the value input holds: set from stored values only, so a failed save keeps the user's entry. */
@@ -139,6 +142,12 @@ export class OkrCheckIn extends OkrElement {
 
   private renderForm(kr: KeyResult) {
     const words = this.words;
+    // The counter appears once a comment has used 90 % of what the BFF accepts.
+    const counted = this.commentLength >= LIMITS.checkInComment * 0.9;
+    const count = (n: number) => new Intl.NumberFormat(this.resolvedLocale).format(n);
+    const describedBy = [counted && 'comment-count', this.commentError && 'comment-error']
+      .filter(Boolean)
+      .join(' ');
     return html`<form
       part="form"
       novalidate
@@ -159,8 +168,10 @@ export class OkrCheckIn extends OkrElement {
           id="comment"
           part="comment"
           aria-invalid=${this.commentError ? 'true' : 'false'}
-          aria-describedby=${this.commentError ? 'comment-error' : nothing}
+          aria-describedby=${describedBy || nothing}
+          @input=${this.onCommentInput}
         ></textarea>
+        ${counted ? html`<p id="comment-count" part="comment-count" class="hint">${count(this.commentLength)} / ${count(LIMITS.checkInComment)}</p>` : nothing}
         ${this.commentError ? html`<p id="comment-error" class="field-error">${this.commentError}</p>` : nothing}
       </div>
       <button part="submit" class="submit" type="submit" ?disabled=${this.submitting}>
@@ -233,6 +244,10 @@ export class OkrCheckIn extends OkrElement {
     });
   }
 
+  private onCommentInput(): void {
+    this.commentLength = this.commentInput.value.trim().length;
+  }
+
   /** Reads and checks the form; undefined (with the errors shown) when it is not valid. */
   private readForm(kr: KeyResult): CheckInRequest | undefined {
     const words = this.words;
@@ -292,6 +307,7 @@ export class OkrCheckIn extends OkrElement {
       this.pendingSubmission = undefined;
       this.shown = result.keyResult;
       this.commentInput.value = '';
+      this.commentLength = 0;
       this.message = { text: this.words.saved, tone: 'success' };
       if (!this.keyResult && this.resource.state.status === 'loaded')
         this.resource.set(result.goal);

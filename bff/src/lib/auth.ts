@@ -8,7 +8,11 @@ import type { Logger } from './logger.js';
 import { TtlCache } from './ttl-cache.js';
 import type { OrgRecord, OrgsRepository } from '../components/orgs/orgs.repository.js';
 import { AUDIENCE, type OrgsService } from '../components/orgs/orgs.service.js';
-import type { UserRecord, UsersRepository } from '../components/users/users.repository.js';
+import type {
+  UserClaims,
+  UserRecord,
+  UsersRepository,
+} from '../components/users/users.repository.js';
 
 export interface AuthContext {
   org: Omit<OrgRecord, 'allowedOrigins'>;
@@ -27,14 +31,6 @@ const MAX_TOKEN_LENGTH = 8_192;
 const knownScopes: readonly Scope[] = ['okr:read', 'okr:checkin', 'okr:write', 'okr:admin'];
 /** Verified tokens remembered at once; a flood of distinct tokens evicts the oldest. */
 const MAX_VERIFIED_TOKENS = 5_000;
-
-interface UserClaims {
-  sub: string;
-  name: string;
-  email: string | null;
-  avatarUrl: string | null;
-  teams: string[] | undefined;
-}
 
 /** What a token proved once its signature and claims checked out; nothing here can change. */
 interface VerifiedToken {

@@ -26,7 +26,7 @@ import {
 } from './components/check-ins/check-ins.service.js';
 import { createGoalsRepository } from './components/goals/goals.repository.js';
 import { goalsRoutes } from './components/goals/goals.routes.js';
-import { createRollUp } from './components/goals/goals.rollup.js';
+import { createProgressPropagation } from './components/goals/goals.propagation.js';
 import { createGoalsService } from './components/goals/goals.service.js';
 import { createKeyResultsRepository } from './components/key-results/key-results.repository.js';
 import { keyResultsRoutes } from './components/key-results/key-results.routes.js';
@@ -57,7 +57,7 @@ export function createApp({ config, db, logger, checkInHooks }: AppDeps): Expres
   const keyResults = createKeyResultsRepository(db);
   const checkIns = createCheckInsRepository(db);
   const timeframes = createTimeframesRepository(db);
-  const rollUp = createRollUp(goals, keyResults);
+  const propagateProgress = createProgressPropagation(goals, keyResults);
   const views = new ViewCache(VIEW_TTL_MS);
 
   const orgsService = createOrgsService(orgs, config.masterKey);
@@ -68,7 +68,7 @@ export function createApp({ config, db, logger, checkInHooks }: AppDeps): Expres
     checkIns,
     timeframes,
     users,
-    rollUp,
+    propagateProgress,
     views,
   });
   const keyResultsService = createKeyResultsService({
@@ -76,7 +76,7 @@ export function createApp({ config, db, logger, checkInHooks }: AppDeps): Expres
     goals,
     keyResults,
     users,
-    rollUp,
+    propagateProgress,
     views,
   });
   const checkInsService = createCheckInsService({
@@ -86,7 +86,7 @@ export function createApp({ config, db, logger, checkInHooks }: AppDeps): Expres
     goals,
     goalsService,
     keyResultsService,
-    rollUp,
+    propagateProgress,
     hooks: checkInHooks,
     views,
   });

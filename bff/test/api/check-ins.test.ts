@@ -195,7 +195,7 @@ for (const dialect of dialects()) {
       assert.equal(goal.progress, stored[0] / 40);
     });
 
-    it('when a check-in fails midway, then no check-in, key result change or roll-up is left behind', async () => {
+    it('when a check-in fails midway, then no check-in, key result change or propagated progress is left behind', async () => {
       const { kr, personal, company } = await chain();
       assert.equal((await checkIn(kr.id, { value: 4 })).status, 201);
       const before = await card(personal.id);

@@ -8,7 +8,7 @@ import type { ViewCache } from '../../lib/view-cache.js';
 import { conflict, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, toStoredDecimal } from '../../lib/schemas.js';
 import type { GoalsRepository } from '../goals/goals.repository.js';
-import type { RollUp } from '../goals/goals.rollup.js';
+import type { PropagateProgress } from '../goals/goals.propagation.js';
 import type { GoalsService } from '../goals/goals.service.js';
 import type { KeyResultsRepository } from '../key-results/key-results.repository.js';
 import { publicKeyResult, type KeyResultsService } from '../key-results/key-results.service.js';
@@ -30,7 +30,7 @@ export interface CheckInsServiceDeps {
   goals: GoalsRepository;
   goalsService: GoalsService;
   keyResultsService: KeyResultsService;
-  rollUp: RollUp;
+  propagateProgress: PropagateProgress;
   hooks?: CheckInHooks;
   views: ViewCache;
 }
@@ -45,8 +45,17 @@ export interface StoredResponse {
 const endOfDay = (day: string) => new Date(`${day}T23:59:59.999Z`);
 
 export function createCheckInsService(deps: CheckInsServiceDeps) {
-  const { db, checkIns, keyResults, goals, goalsService, keyResultsService, rollUp, hooks, views } =
-    deps;
+  const {
+    db,
+    checkIns,
+    keyResults,
+    goals,
+    goalsService,
+    keyResultsService,
+    propagateProgress,
+    hooks,
+    views,
+  } = deps;
 
   async function replay(
     auth: AuthContext,
@@ -145,7 +154,7 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
             tx,
           );
           await hooks?.afterKeyResultUpdated?.();
-          await rollUp(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
+          await propagateProgress(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
           const [checkIn, updated, card] = await Promise.all([
             checkIns.findCheckIn(checkInId, tx),
             keyResults.findKeyResult(auth.org.id, keyResultId, tx),

@@ -11,7 +11,7 @@ import type { TimeframesRepository } from '../timeframes/timeframes.repository.j
 import { today } from '../timeframes/timeframes.service.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import type { GoalChanges, GoalFilters, GoalRecord, GoalsRepository } from './goals.repository.js';
-import type { RollUp } from './goals.rollup.js';
+import type { PropagateProgress } from './goals.propagation.js';
 import type { CreateGoalBody, ListGoalsQuery, UpdateGoalBody } from './goals.schema.js';
 
 const goalCursor = z.tuple([z.number().int(), z.string().max(36)]);
@@ -23,7 +23,7 @@ export interface GoalsServiceDeps {
   checkIns: CheckInsRepository;
   timeframes: TimeframesRepository;
   users: UsersRepository;
-  rollUp: RollUp;
+  propagateProgress: PropagateProgress;
   views: ViewCache;
 }
 
@@ -62,7 +62,7 @@ function toSummary(goal: GoalRecord): GoalSummary {
 }
 
 export function createGoalsService(deps: GoalsServiceDeps) {
-  const { db, goals, keyResults, checkIns, timeframes, users, rollUp, views } = deps;
+  const { db, goals, keyResults, checkIns, timeframes, users, propagateProgress, views } = deps;
 
   async function goalCard(auth: AuthContext, id: string, tx?: Tx): Promise<Goal> {
     const goal = await goals.findGoal(auth.org.id, id, tx);
@@ -168,7 +168,12 @@ export function createGoalsService(deps: GoalsServiceDeps) {
           tx,
         );
         if (body.parentId)
-          await rollUp(auth.org.id, body.parentId, auth.org.settings.initiativesCount, tx);
+          await propagateProgress(
+            auth.org.id,
+            body.parentId,
+            auth.org.settings.initiativesCount,
+            tx,
+          );
         return newId;
       });
       views.invalidate(auth.org.id);
@@ -208,10 +213,13 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         ) as GoalChanges;
         await goals.updateGoal(auth.org.id, id, changes, tx);
         const initiativesCount = auth.org.settings.initiativesCount;
-        if (body.progressSource !== undefined) await rollUp(auth.org.id, id, initiativesCount, tx);
+        if (body.progressSource !== undefined)
+          await propagateProgress(auth.org.id, id, initiativesCount, tx);
         if (body.parentId !== undefined && body.parentId !== goal.parentId) {
-          if (goal.parentId) await rollUp(auth.org.id, goal.parentId, initiativesCount, tx);
-          if (body.parentId) await rollUp(auth.org.id, body.parentId, initiativesCount, tx);
+          if (goal.parentId)
+            await propagateProgress(auth.org.id, goal.parentId, initiativesCount, tx);
+          if (body.parentId)
+            await propagateProgress(auth.org.id, body.parentId, initiativesCount, tx);
         }
       });
       views.invalidate(auth.org.id);
@@ -234,7 +242,12 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         }
         await goals.softDelete(auth.org.id, id, tx);
         if (goal.parentId)
-          await rollUp(auth.org.id, goal.parentId, auth.org.settings.initiativesCount, tx);
+          await propagateProgress(
+            auth.org.id,
+            goal.parentId,
+            auth.org.settings.initiativesCount,
+            tx,
+          );
       });
       views.invalidate(auth.org.id);
     },

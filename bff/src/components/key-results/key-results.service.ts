@@ -6,7 +6,7 @@ import type { ViewCache } from '../../lib/view-cache.js';
 import { forbidden, notFound } from '../../lib/errors.js';
 import { toStoredDecimal } from '../../lib/schemas.js';
 import type { GoalsRepository } from '../goals/goals.repository.js';
-import type { RollUp } from '../goals/goals.rollup.js';
+import type { PropagateProgress } from '../goals/goals.propagation.js';
 import { ownsGoal, requireVersion } from '../goals/goals.service.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import type {
@@ -21,7 +21,7 @@ export interface KeyResultsServiceDeps {
   goals: GoalsRepository;
   keyResults: KeyResultsRepository;
   users: UsersRepository;
-  rollUp: RollUp;
+  propagateProgress: PropagateProgress;
   views: ViewCache;
 }
 
@@ -33,7 +33,7 @@ export function createKeyResultsService({
   goals,
   keyResults,
   users,
-  rollUp,
+  propagateProgress,
   views,
 }: KeyResultsServiceDeps) {
   /** A key result's owner, or whoever may edit its goal, may edit it or check in on it. */
@@ -80,7 +80,7 @@ export function createKeyResultsService({
           },
           tx,
         );
-        await rollUp(auth.org.id, goalId, auth.org.settings.initiativesCount, tx);
+        await propagateProgress(auth.org.id, goalId, auth.org.settings.initiativesCount, tx);
         return newId;
       });
       views.invalidate(auth.org.id);
@@ -116,7 +116,7 @@ export function createKeyResultsService({
           current: kr.current,
         });
         await keyResults.updateKeyResult(id, changes, tx);
-        await rollUp(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
+        await propagateProgress(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
       });
       views.invalidate(auth.org.id);
       const updated = await keyResults.findKeyResult(auth.org.id, id);
@@ -132,7 +132,7 @@ export function createKeyResultsService({
           throw forbidden('You may delete key results you or your teams own');
         requireVersion(version, kr.version);
         await keyResults.softDelete(id, tx);
-        await rollUp(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
+        await propagateProgress(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
       });
       views.invalidate(auth.org.id);
     },

@@ -25,6 +25,7 @@ import {
   type CheckInHooks,
 } from './components/check-ins/check-ins.service.js';
 import { createGoalsRepository } from './components/goals/goals.repository.js';
+import { createGoalCard } from './components/goals/goal-card.js';
 import { goalsRoutes } from './components/goals/goals.routes.js';
 import { createProgressPropagation } from './components/goals/goals.propagation.js';
 import { createGoalsService } from './components/goals/goals.service.js';
@@ -61,13 +62,13 @@ export function createApp({ config, db, logger, checkInHooks }: AppDeps): Expres
   const views = new ViewCache(VIEW_TTL_MS);
 
   const orgsService = createOrgsService(orgs, config.masterKey);
+  const goalCard = createGoalCard({ goals, keyResults, checkIns });
   const goalsService = createGoalsService({
     db,
     goals,
-    keyResults,
-    checkIns,
     timeframes,
     users,
+    goalCard,
     propagateProgress,
     views,
   });
@@ -84,8 +85,7 @@ export function createApp({ config, db, logger, checkInHooks }: AppDeps): Expres
     checkIns,
     keyResults,
     goals,
-    goalsService,
-    keyResultsService,
+    goalCard,
     propagateProgress,
     hooks: checkInHooks,
     views,

@@ -2,7 +2,7 @@ import type { Alignment, AlignmentNode } from '@okr-embed/api-types';
 import type { AuthContext } from '../../lib/auth.js';
 import { notFound } from '../../lib/errors.js';
 import type { TimeframesRepository } from '../timeframes/timeframes.repository.js';
-import { today } from '../timeframes/timeframes.service.js';
+import { today } from '../timeframes/timeframe-dates.js';
 import type { AlignmentRepository } from './alignment.repository.js';
 import type { AlignmentQuery } from './alignment.schema.js';
 

@@ -9,9 +9,9 @@ import { conflict, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, toStoredDecimal } from '../../lib/schemas.js';
 import type { GoalsRepository } from '../goals/goals.repository.js';
 import type { PropagateProgress } from '../goals/goals.propagation.js';
-import type { GoalsService } from '../goals/goals.service.js';
+import { publicKeyResult, type GoalCard } from '../goals/goal-card.js';
+import { ownsKeyResult } from '../goals/goal-rules.js';
 import type { KeyResultsRepository } from '../key-results/key-results.repository.js';
-import { publicKeyResult, type KeyResultsService } from '../key-results/key-results.service.js';
 import type { CheckInsRepository } from './check-ins.repository.js';
 import type { CreateCheckInBody, ListCheckInsQuery } from './check-ins.schema.js';
 
@@ -28,8 +28,7 @@ export interface CheckInsServiceDeps {
   checkIns: CheckInsRepository;
   keyResults: KeyResultsRepository;
   goals: GoalsRepository;
-  goalsService: GoalsService;
-  keyResultsService: KeyResultsService;
+  goalCard: GoalCard;
   propagateProgress: PropagateProgress;
   hooks?: CheckInHooks;
   views: ViewCache;
@@ -45,17 +44,7 @@ export interface StoredResponse {
 const endOfDay = (day: string) => new Date(`${day}T23:59:59.999Z`);
 
 export function createCheckInsService(deps: CheckInsServiceDeps) {
-  const {
-    db,
-    checkIns,
-    keyResults,
-    goals,
-    goalsService,
-    keyResultsService,
-    propagateProgress,
-    hooks,
-    views,
-  } = deps;
+  const { db, checkIns, keyResults, goals, goalCard, propagateProgress, hooks, views } = deps;
 
   async function replay(
     auth: AuthContext,
@@ -114,7 +103,7 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
         const result = await db.transaction(async (tx): Promise<CheckInResult> => {
           const kr = await keyResults.lockKeyResult(auth.org.id, keyResultId, tx);
           if (!kr) throw notFound('Key result');
-          if (!(await keyResultsService.ownsKeyResult(auth, kr, tx))) {
+          if (!(await ownsKeyResult(auth, kr, goals, tx))) {
             throw forbidden('You may check in on key results you, or goals you or your teams, own');
           }
           const goal = await goals.findGoal(auth.org.id, kr.goalId, tx);
@@ -158,7 +147,7 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
           const [checkIn, updated, card] = await Promise.all([
             checkIns.findCheckIn(checkInId, tx),
             keyResults.findKeyResult(auth.org.id, keyResultId, tx),
-            goalsService.goalCard(auth, kr.goalId, tx),
+            goalCard(auth, kr.goalId, tx),
           ]);
           if (!checkIn || !updated) throw new Error('check-in vanished inside its own transaction');
           const answer = { checkIn, keyResult: publicKeyResult(updated), goal: card };

@@ -7,13 +7,10 @@ import { forbidden, notFound } from '../../lib/errors.js';
 import { toStoredDecimal } from '../../lib/schemas.js';
 import type { GoalsRepository } from '../goals/goals.repository.js';
 import type { PropagateProgress } from '../goals/goals.propagation.js';
-import { ownsGoal, requireVersion } from '../goals/goals.service.js';
+import { publicKeyResult } from '../goals/goal-card.js';
+import { ownsGoal, ownsKeyResult, requireVersion } from '../goals/goal-rules.js';
 import type { UsersRepository } from '../users/users.repository.js';
-import type {
-  KeyResultChanges,
-  KeyResultRecord,
-  KeyResultsRepository,
-} from './key-results.repository.js';
+import type { KeyResultChanges, KeyResultsRepository } from './key-results.repository.js';
 import type { CreateKeyResultBody, UpdateKeyResultBody } from './key-results.schema.js';
 
 export interface KeyResultsServiceDeps {
@@ -25,9 +22,6 @@ export interface KeyResultsServiceDeps {
   views: ViewCache;
 }
 
-export const publicKeyResult = ({ orgId: _o, ownerId: _w, ...kr }: KeyResultRecord): KeyResult =>
-  kr;
-
 export function createKeyResultsService({
   db,
   goals,
@@ -36,20 +30,11 @@ export function createKeyResultsService({
   propagateProgress,
   views,
 }: KeyResultsServiceDeps) {
-  /** A key result's owner, or whoever may edit its goal, may edit it or check in on it. */
-  async function ownsKeyResult(auth: AuthContext, kr: KeyResultRecord, tx: Tx): Promise<boolean> {
-    if (kr.ownerId === auth.user.id) return true;
-    const goal = await goals.findGoal(auth.org.id, kr.goalId, tx);
-    return goal !== null && ownsGoal(auth, goal);
-  }
-
   async function checkOwner(auth: AuthContext, ownerId: string | null | undefined, tx: Tx) {
     if (ownerId && !(await users.userExists(auth.org.id, ownerId, tx))) throw notFound('Owner');
   }
 
   return {
-    ownsKeyResult,
-
     async createKeyResult(
       auth: AuthContext,
       goalId: string,
@@ -98,7 +83,7 @@ export function createKeyResultsService({
       await db.transaction(async (tx) => {
         const kr = await keyResults.lockKeyResult(auth.org.id, id, tx);
         if (!kr) throw notFound('Key result');
-        if (!(await ownsKeyResult(auth, kr, tx)))
+        if (!(await ownsKeyResult(auth, kr, goals, tx)))
           throw forbidden('You may edit key results you or your teams own');
         requireVersion(version, kr.version);
         await checkOwner(auth, body.ownerId, tx);
@@ -128,7 +113,7 @@ export function createKeyResultsService({
       await db.transaction(async (tx) => {
         const kr = await keyResults.lockKeyResult(auth.org.id, id, tx);
         if (!kr) throw notFound('Key result');
-        if (!(await ownsKeyResult(auth, kr, tx)))
+        if (!(await ownsKeyResult(auth, kr, goals, tx)))
           throw forbidden('You may delete key results you or your teams own');
         requireVersion(version, kr.version);
         await keyResults.softDelete(id, tx);

@@ -2,9 +2,8 @@ import type { Timeframe, TimeframeSummary } from '@okr-embed/api-types';
 import type { AuthContext } from '../../lib/auth.js';
 import type { ViewCache } from '../../lib/view-cache.js';
 import type { CreateTimeframeBody } from './timeframes.schema.js';
+import { today } from './timeframe-dates.js';
 import type { TimeframesRepository } from './timeframes.repository.js';
-
-export const today = (now = new Date()) => now.toISOString().slice(0, 10);
 
 export function createTimeframesService(repo: TimeframesRepository, views: ViewCache) {
   return {

@@ -20,10 +20,7 @@ import { alignmentRoutes } from './components/alignment/alignment.routes.js';
 import { createAlignmentService } from './components/alignment/alignment.service.js';
 import { createCheckInsRepository } from './components/check-ins/check-ins.repository.js';
 import { checkInsRoutes } from './components/check-ins/check-ins.routes.js';
-import {
-  createCheckInsService,
-  type CheckInHooks,
-} from './components/check-ins/check-ins.service.js';
+import { createCheckInsService } from './components/check-ins/check-ins.service.js';
 import { createGoalsRepository } from './components/goals/goals.repository.js';
 import { createGoalCard } from './components/goals/goal-card.js';
 import { goalsRoutes } from './components/goals/goals.routes.js';
@@ -47,11 +44,10 @@ export interface AppDeps {
   config: Config;
   db: Database;
   logger: Logger;
-  checkInHooks?: CheckInHooks;
 }
 
 /** Builds the whole BFF around its dependencies; `server.ts` listens, tests use port 0. */
-export function createApp({ config, db, logger, checkInHooks }: AppDeps): Express {
+export function createApp({ config, db, logger }: AppDeps): Express {
   const orgs = createOrgsRepository(db);
   const users = createUsersRepository(db);
   const goals = createGoalsRepository(db);
@@ -87,7 +83,6 @@ export function createApp({ config, db, logger, checkInHooks }: AppDeps): Expres
     goals,
     goalCard,
     propagateProgress,
-    hooks: checkInHooks,
     views,
   });
 

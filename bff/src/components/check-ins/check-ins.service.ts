@@ -18,11 +18,6 @@ import type { CreateCheckInBody, ListCheckInsQuery } from './check-ins.schema.js
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const historyCursor = z.tuple([z.number().int().min(1)]);
 
-export interface CheckInHooks {
-  /** Called after the check-in row and key result are written, before the roll-up: tests inject failures here. */
-  afterKeyResultUpdated?: () => Promise<void> | void;
-}
-
 export interface CheckInsServiceDeps {
   db: Database;
   checkIns: CheckInsRepository;
@@ -30,7 +25,6 @@ export interface CheckInsServiceDeps {
   goals: GoalsRepository;
   goalCard: GoalCard;
   propagateProgress: PropagateProgress;
-  hooks?: CheckInHooks;
   views: ViewCache;
 }
 
@@ -44,7 +38,7 @@ export interface StoredResponse {
 const endOfDay = (day: string) => new Date(`${day}T23:59:59.999Z`);
 
 export function createCheckInsService(deps: CheckInsServiceDeps) {
-  const { db, checkIns, keyResults, goals, goalCard, propagateProgress, hooks, views } = deps;
+  const { db, checkIns, keyResults, goals, goalCard, propagateProgress, views } = deps;
 
   async function replay(
     auth: AuthContext,
@@ -142,7 +136,6 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
             { current: value, status, progress, version },
             tx,
           );
-          await hooks?.afterKeyResultUpdated?.();
           await propagateProgress(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
           const [checkIn, updated, card] = await Promise.all([
             checkIns.findCheckIn(checkInId, tx),

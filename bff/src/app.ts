@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { createAuthenticator } from './lib/auth.js';
+import { createCaches, type Caches } from './lib/caches.js';
 import type { Config } from './lib/config.js';
 import { createCors } from './lib/cors.js';
 import type { Database } from './lib/db.js';
@@ -13,7 +14,6 @@ import {
 } from './lib/http.js';
 import type { Logger } from './lib/logger.js';
 import { ApiRouter, openApiDocument } from './lib/openapi.js';
-import { ViewCache } from './lib/view-cache.js';
 import { createRateLimiter } from './lib/rate-limit.js';
 import { createAlignmentRepository } from './components/alignment/alignment.repository.js';
 import { alignmentRoutes } from './components/alignment/alignment.routes.js';
@@ -37,25 +37,27 @@ import { createTimeframesService } from './components/timeframes/timeframes.serv
 import { createUsersRepository } from './components/users/users.repository.js';
 import { meRoutes } from './components/users/users.routes.js';
 
-/** How long another process's writes may take to show in cached goal cards. */
-const VIEW_TTL_MS = 2_000;
-
 export interface AppDeps {
   config: Config;
   db: Database;
   logger: Logger;
+  /**
+   * A fresh set unless given: code that writes keys next to the app in the same process (the
+   * tests' harness) shares the app's set, so a key it retires is forgotten at once.
+   */
+  caches?: Caches;
 }
 
 /** Builds the whole BFF around its dependencies; `server.ts` listens, tests use port 0. */
-export function createApp({ config, db, logger }: AppDeps): Express {
-  const orgs = createOrgsRepository(db);
+export function createApp({ config, db, logger, caches = createCaches() }: AppDeps): Express {
+  const { views } = caches;
+  const orgs = createOrgsRepository(db, caches.activeKeys);
   const users = createUsersRepository(db);
   const goals = createGoalsRepository(db);
   const keyResults = createKeyResultsRepository(db);
   const checkIns = createCheckInsRepository(db);
   const timeframes = createTimeframesRepository(db);
   const propagateProgress = createProgressPropagation(goals, keyResults);
-  const views = new ViewCache(VIEW_TTL_MS);
 
   const orgsService = createOrgsService(orgs, config.masterKey);
   const goalCard = createGoalCard({ goals, keyResults, checkIns });
@@ -96,7 +98,7 @@ export function createApp({ config, db, logger }: AppDeps): Express {
   const openApi = openApiDocument(api.operations);
 
   const cors = createCors(orgs);
-  const authenticate = createAuthenticator({ orgs, orgsService, users, logger });
+  const authenticate = createAuthenticator({ orgs, orgsService, users, logger, caches });
   const rateLimit = createRateLimiter(config.rateLimitPerMinute);
   const privateCaching: RequestHandler = (req, res, next) => {
     res.set('Cache-Control', req.method === 'GET' ? 'private, no-cache' : 'no-store');

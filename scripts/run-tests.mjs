@@ -19,6 +19,7 @@ const steps = [
   { name: 'format', command: 'npx prettier --check --log-level warn .' },
   { name: 'build', command: 'npm run --silent build' },
   { name: 'bundle size', command: 'node --test bench/bundle-size.test.mjs' },
+  { name: 'contract', command: 'npm run --silent test:contract' },
   { name: 'widgets', command: 'npm run --silent test:widgets' },
   { name: 'bff', command: 'npm run --silent test:bff' },
   { name: 'storybook build', command: 'npm run --silent build-storybook -- --quiet' },

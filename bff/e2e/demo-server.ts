@@ -56,14 +56,8 @@ async function freePortTriple(): Promise<number> {
 function spawnDemo(port: number, dataDir: string) {
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
-      '--tsconfig',
-      path.join(repoRoot, 'bff/tsconfig.json'),
-      path.join(repoRoot, 'bff/src/cli.ts'),
-      'serve',
-      '--demo',
-    ],
+    // What `npm start` runs: the built CLI through its bin (npm test builds before this suite).
+    [path.join(repoRoot, 'bff/bin/okr.mjs'), 'serve', '--demo'],
     {
       cwd: repoRoot,
       env: {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator } from 'playwright-core';
-import type { Goal } from '@okr-embed/api-types';
+import type { Goal } from '@okr-embed/contract';
 import {
   hostToken,
   launchChromium,

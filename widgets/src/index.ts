@@ -19,7 +19,7 @@ export type {
   ErrorDetail,
 } from './events/events.js';
 export { en, de, type Wording, type WordingOverrides } from './i18n/messages.js';
-export type * from './api/types.js';
+export type * from '@okr-embed/contract';
 export { OkrProgressBar } from './progress-bar/progress-bar.js';
 export { OkrStatusBadge } from './status-badge/status-badge.js';
 export { OkrGoalCard } from './goal-card/goal-card.js';

@@ -2,7 +2,7 @@ import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
-import type { Scope, TeamSummary } from '@okr-embed/api-types';
+import { SCOPES, type Scope, type TeamSummary } from '@okr-embed/contract';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Caches } from './caches.js';
@@ -28,7 +28,6 @@ const CLOCK_SKEW_SECONDS = 30;
  * bigger one is refused before it is decoded, hashed or looked up.
  */
 const MAX_TOKEN_LENGTH = 8_192;
-const knownScopes: readonly Scope[] = ['okr:read', 'okr:checkin', 'okr:write', 'okr:admin'];
 /** The longest a token can verify: its greatest age plus the skew. */
 export const MAX_TOKEN_LIFETIME_MS = (MAX_TOKEN_AGE_SECONDS + CLOCK_SKEW_SECONDS) * 1000;
 
@@ -188,7 +187,7 @@ export function createAuthenticator({ orgs, orgsService, users, logger, caches }
       issuer: org.issuer,
       userClaims,
       claimsKey: JSON.stringify([org.id, userClaims]),
-      scopes: new Set(knownScopes.filter((scope) => requested.includes(scope))),
+      scopes: new Set(SCOPES.filter((scope) => requested.includes(scope))),
       expiresAtMs: (Math.min(exp, iat + MAX_TOKEN_AGE_SECONDS) + CLOCK_SKEW_SECONDS) * 1000,
     };
     contexts.set(req, await contextOf(fresh, org));

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { TeamSummary } from '@okr-embed/api-types';
+import type { TeamSummary } from '@okr-embed/contract';
 import { MAX_TOKEN_LIFETIME_MS, type VerifiedToken } from './auth.js';
 import { TtlCache } from './ttl-cache.js';
 import { ViewCache } from './view-cache.js';

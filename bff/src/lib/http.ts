@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { isDatabaseUnavailable } from './db.js';
-import type { z } from 'zod';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
+import type { HeaderDeclaration } from './openapi.js';
+import { ifMatchHeader } from './schemas.js';
 
 const requestIds = new WeakMap<Request, string>();
 
@@ -33,21 +34,6 @@ export function requestContext(logger: Logger): RequestHandler {
     });
     next();
   };
-}
-
-/** Validates one part of a request; failures are 400 with the failing fields. */
-export function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new AppError(
-    'validation_failed',
-    `The request ${where} is invalid`,
-    400,
-    result.error.issues.map((issue) => ({
-      field: [where, ...issue.path.map(String)].join('.'),
-      message: issue.message,
-    })),
-  );
 }
 
 /** A write request's body, when it has one, is JSON. */
@@ -142,14 +128,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-/** The version a PATCH or DELETE expects; without If-Match an edit could silently undo another. */
-export function expectedVersion(req: Request, schema: z.ZodType<number>): number {
-  const header = req.get('if-match');
-  if (header === undefined) {
-    throw new AppError('precondition_required', 'Send If-Match with the version you last saw', 428);
-  }
-  return parse(schema, header, 'header If-Match');
-}
+/**
+ * The version a PATCH or DELETE expects, declared once for every route that edits a versioned
+ * row: without If-Match an edit could silently undo another, so it is required (428).
+ */
+export const ifMatch = {
+  'If-Match': {
+    schema: ifMatchHeader,
+    required: true,
+    description: 'the version you last saw, e.g. "3"',
+  },
+} as const satisfies Record<string, HeaderDeclaration>;
 
 interface ViewBody {
   json: string;

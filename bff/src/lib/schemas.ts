@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  GOAL_LEVELS,
+  KEY_RESULT_KINDS,
+  LIMITS,
+  PROGRESS_SOURCES,
+  PROGRESS_STATUSES,
+} from '@okr-embed/contract';
 import { badRequest } from './errors.js';
 
 /** Request pieces shared by several components. */
@@ -7,35 +14,29 @@ export const uuid = z.uuid({ version: 'v4' });
 
 export const idParams = z.object({ id: uuid }).strict();
 
-export const goalLevel = z.enum(['company', 'team', 'personal']);
-export const progressStatus = z.enum([
-  'not_started',
-  'on_track',
-  'needs_attention',
-  'off_track',
-  'accomplished',
-]);
-export const keyResultKind = z.enum([
-  'increase',
-  'decrease',
-  'stay_above',
-  'stay_below',
-  'boolean',
-  'initiative',
-]);
-export const progressSource = z.enum(['key_results', 'aligned_goals', 'both']);
+export const goalLevel = z.enum(GOAL_LEVELS);
+export const progressStatus = z.enum(PROGRESS_STATUSES);
+export const keyResultKind = z.enum(KEY_RESULT_KINDS);
+export const progressSource = z.enum(PROGRESS_SOURCES);
 
 /** What fits DECIMAL(18,4) with room to spare; bigger numbers are refused, never truncated. */
-export const decimalValue = z.number().finite().min(-1e13).max(1e13);
+export const decimalValue = z
+  .number()
+  .finite()
+  .min(-LIMITS.decimalMagnitude)
+  .max(LIMITS.decimalMagnitude);
 
-/** Page size: asking for more than 100 gets 100 (the cap), not an error. */
+/** Text of at most `max` characters, trimmed, not blank: titles and names. */
+export const title = (max: number) => z.string().trim().min(1).max(max);
+
+/** Page size: asking for more than the cap gets the cap, not an error. */
 export const limit = z.coerce
   .number()
   .int()
   .min(1)
   .max(1_000_000)
-  .default(20)
-  .transform((value) => Math.min(value, 100));
+  .default(LIMITS.pageSizeDefault)
+  .transform((value) => Math.min(value, LIMITS.pageSizeMax));
 
 /** An opaque cursor: base64url text; its content is checked where it is decoded. */
 export const cursor = z

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type * as Api from '@okr-embed/api-types';
+import { SCOPES } from '@okr-embed/contract';
+import type * as Api from '@okr-embed/contract';
 import { goalLevel, keyResultKind, progressSource, progressStatus } from './schemas.js';
 
 /**
@@ -106,7 +107,7 @@ export const meView = z.strictObject({
   user: userSummaryView.extend({ externalId: z.string(), email: z.string().nullable() }),
   org: z.strictObject({ id: z.uuid(), slug: z.string(), name: z.string() }),
   teams: z.array(teamSummaryView),
-  scopes: z.array(z.enum(['okr:read', 'okr:checkin', 'okr:write', 'okr:admin'])),
+  scopes: z.array(z.enum(SCOPES)),
 });
 
 export const checkInResultView = z.strictObject({

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { KEY_RESULT_KINDS } from '@okr-embed/contract';
 import { seedDemo } from '../../src/components/demo/demo.seed.js';
 import { createOrgsRepository } from '../../src/components/orgs/orgs.repository.js';
 import { createOrgsService } from '../../src/components/orgs/orgs.service.js';
@@ -119,14 +120,7 @@ for (const dialect of dialects()) {
           checkIns += history.body.items.length;
         }
       }
-      assert.deepEqual([...kinds].sort(), [
-        'boolean',
-        'decrease',
-        'increase',
-        'initiative',
-        'stay_above',
-        'stay_below',
-      ]);
+      assert.deepEqual([...kinds].sort(), [...KEY_RESULT_KINDS].sort());
       assert.ok(checkIns >= 10);
     });
 

@@ -9,11 +9,11 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SignJWT } from 'jose';
 import { Sequelize } from 'sequelize';
+import { nodeFlags } from '../../bin/node-flags.mjs';
 import { createOrgsRepository } from '../../src/components/orgs/orgs.repository.js';
 import { createOrgsService } from '../../src/components/orgs/orgs.service.js';
 import { createTimeframesRepository } from '../../src/components/timeframes/timeframes.repository.js';
@@ -205,11 +205,12 @@ describe('[mariadb, private instance] reliability: database outage and SIGTERM u
     await admin.close();
 
     port = await freePort();
-    bff = spawn(process.execPath, ['--import', 'tsx', 'bff/src/cli.ts', 'serve'], {
+    // The built server with the flags `okr serve` gives it (`npm run test:reliability` builds
+    // first); started without the bin's wrapper process so that SIGTERM and SIGKILL reach it.
+    bff = spawn(process.execPath, [...nodeFlags, 'bff/dist/cli.js', 'serve'], {
       cwd: repoRoot,
       env: {
         ...process.env,
-        TSX_TSCONFIG_PATH: path.join(repoRoot, 'bff/tsconfig.json'),
         DATABASE_URL: mariadb.url('okr'),
         PORT: String(port),
         HOST: '127.0.0.1',

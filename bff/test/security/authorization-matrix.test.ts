@@ -3,6 +3,7 @@
  * The routes come from the app's own route table (the OpenAPI document ApiRouter generates from
  * the list it mounts), so a route added without a row here fails the coverage test.
  */
+import { SCOPES } from '@okr-embed/contract';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -144,7 +145,6 @@ const matrix: Record<string, RouteRow> = {
 };
 
 const keyOf = (op: RouteOperation) => `${op.method.toUpperCase()} ${op.path}`;
-const allScopes = ['okr:read', 'okr:checkin', 'okr:write', 'okr:admin'];
 
 for (const dialect of dialects()) {
   describe(`[${dialect.name}] security: authorization matrix`, () => {
@@ -208,7 +208,7 @@ for (const dialect of dialects()) {
           return row.actor === 'admin' ? a.writer : a.stranger;
         case 'noScope': {
           // The rightful actor, holding every scope but the one the route needs.
-          const scope = allScopes.filter((s) => s !== op.scope && s !== 'okr:admin').join(' ');
+          const scope = SCOPES.filter((s) => s !== op.scope && s !== 'okr:admin').join(' ');
           return orgA.token({
             sub: row.actor,
             name: row.actor === 'writer' ? 'Writer' : 'Admin',

@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components';
 import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import type { AlignmentNode } from '../api/types.js';
+import type { AlignmentNode } from '@okr-embed/contract';
 import { json } from '../fixtures/fake-fetch.js';
 import { alignmentTree, longTitle, rtlTitle } from '../fixtures/goals.js';
 import {

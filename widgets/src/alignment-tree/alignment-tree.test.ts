@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { AlignmentNode } from '../api/types.js';
+import type { AlignmentNode } from '@okr-embed/contract';
 import { apiError, fakeFetch, json, testToken } from '../fixtures/fake-fetch.js';
 import { emit } from '../events/events.js';
 import { alignmentTree, checkIn, goal, xss } from '../fixtures/goals.js';

@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Alignment, AlignmentNode } from '../api/types.js';
+import type { Alignment, AlignmentNode } from '@okr-embed/contract';
 import { OkrApiError, isAbortError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
 import { emit, type OkrEventMap } from '../events/events.js';

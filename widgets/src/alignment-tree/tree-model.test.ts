@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import type { AlignmentNode } from '../api/types.js';
+import type { AlignmentNode } from '@okr-embed/contract';
 import { alignmentTree } from '../fixtures/goals.js';
 import { TreeModel, type TreeRow, type VisibleRows } from './tree-model.js';
 

@@ -1,4 +1,4 @@
-import type { AlignmentNode } from '../api/types.js';
+import type { AlignmentNode } from '@okr-embed/contract';
 
 /** One visible row of the tree, with what ARIA needs to describe its place. */
 export interface TreeRow {

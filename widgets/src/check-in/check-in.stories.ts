@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components';
 import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import type { KeyResult } from '../api/types.js';
+import type { KeyResult } from '@okr-embed/contract';
 import { apiError, json } from '../fixtures/fake-fetch.js';
 import { checkIn, goal, keyResultsByKind, longTitle, rtlTitle } from '../fixtures/goals.js';
 import {

@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { CheckInResult, KeyResult } from '../api/types.js';
+import type { CheckInResult, KeyResult } from '@okr-embed/contract';
 import {
   apiError,
   fakeFetch,

@@ -1,12 +1,19 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
-import type { CheckInRequest, Goal, KeyResult, ProgressStatus } from '../api/types.js';
+import {
+  LIMITS,
+  keyResultProgress,
+  suggestStatus,
+  type CheckInRequest,
+  type Goal,
+  type KeyResult,
+  type ProgressStatus,
+} from '@okr-embed/contract';
 import { OkrApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
 import { emit } from '../events/events.js';
 import { fill } from '../i18n/messages.js';
-import { keyResultProgress, suggestStatus } from '../progress/progress.js';
 import { keyResultLine } from '../goal-card/key-result-line.js';
 import { OkrElement } from '../provider/okr-element.js';
 import { errorState, loadingState } from '../theme/states.js';
@@ -20,9 +27,6 @@ const statusOrder: ProgressStatus[] = [
   'accomplished',
   'not_started',
 ];
-
-/** The BFF's limit for a check-in comment. */
-export const COMMENT_MAX = 4000;
 
 function newIdempotencyKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
@@ -227,11 +231,9 @@ export class OkrCheckIn extends OkrElement {
       kr.kind === 'boolean' ? (this.valueInput.checked ? 1 : 0) : Number(this.valueInput.value);
     if (this.valueInput.value.trim() === '' || !Number.isFinite(raw)) return;
     const current = kr.kind === 'initiative' ? raw / 100 : raw;
-    const { startDate, endDate } = state.value.timeframe;
     this.status = suggestStatus({
       progress: keyResultProgress({ ...kr, current }),
-      startDate,
-      endDate,
+      timeframe: state.value.timeframe,
       now: Date.now(),
     });
   }
@@ -251,9 +253,9 @@ export class OkrCheckIn extends OkrElement {
       value = kr.kind === 'initiative' ? parsed / 100 : parsed;
     }
     const comment = this.commentInput.value.trim();
-    if (comment.length > COMMENT_MAX) {
+    if (comment.length > LIMITS.checkInComment) {
       this.commentError = fill(words.commentTooLong, {
-        max: new Intl.NumberFormat(this.resolvedLocale).format(COMMENT_MAX),
+        max: new Intl.NumberFormat(this.resolvedLocale).format(LIMITS.checkInComment),
       });
     }
     if (this.valueError || this.commentError) {

@@ -10,7 +10,7 @@ import type {
   Page,
   ProgressStatus,
   Timeframe,
-} from '../api/types.js';
+} from '@okr-embed/contract';
 import { OkrApiError, abortError, errorFromResponse, isAbortError } from './errors.js';
 import { TokenCache } from './token.js';
 

@@ -1,4 +1,4 @@
-import type { ApiErrorBody } from '../api/types.js';
+import type { ApiErrorBody } from '@okr-embed/contract';
 
 /**
  * A failed request, in the BFF's error shape. Network failures and answers that are not the

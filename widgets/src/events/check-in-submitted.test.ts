@@ -3,7 +3,7 @@
  * `okr-check-in-submitted` and take the goal it carries, so the page agrees without reloading.
  */
 import { expect, fixture, html } from '@open-wc/testing';
-import type { AlignmentNode, CheckInResult, KeyResult } from '../api/types.js';
+import type { AlignmentNode, CheckInResult, KeyResult } from '@okr-embed/contract';
 import '../alignment-tree/alignment-tree.js';
 import '../check-in/check-in.js';
 import { fakeFetch, json, testToken } from '../fixtures/fake-fetch.js';

@@ -1,4 +1,4 @@
-import type { CheckIn, Goal, KeyResult } from '../api/types.js';
+import type { CheckIn, Goal, KeyResult } from '@okr-embed/contract';
 import type { OkrApiError } from '../client/errors.js';
 
 /** `detail` of `okr-goal-select`: a goal was chosen in a card, list or tree. */

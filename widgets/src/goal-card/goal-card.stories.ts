@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components';
 import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import type { Goal } from '../api/types.js';
+import type { Goal } from '@okr-embed/contract';
 import { json } from '../fixtures/fake-fetch.js';
 import {
   goal,

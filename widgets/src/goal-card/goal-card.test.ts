@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import type { Goal } from '../api/types.js';
+import type { Goal } from '@okr-embed/contract';
 import { apiError, fakeFetch, json, pending, testToken } from '../fixtures/fake-fetch.js';
 import { emit } from '../events/events.js';
 import { checkIn, goal, hostileGoal, keyResultsByKind } from '../fixtures/goals.js';

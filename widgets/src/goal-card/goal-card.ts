@@ -1,12 +1,11 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
-import type { Goal, KeyResult } from '../api/types.js';
+import { explainGoalProgress, type Goal, type KeyResult } from '@okr-embed/contract';
 import { ResourceController } from '../client/resource-controller.js';
 import { emit, type OkrEventMap } from '../events/events.js';
 import { formatDate, formatPercent, formatRelativeTime } from '../i18n/format.js';
 import { fill } from '../i18n/messages.js';
-import { explainGoalProgress } from '../progress/progress.js';
 import '../progress-bar/progress-bar.js';
 import { OkrElement } from '../provider/okr-element.js';
 import '../status-badge/status-badge.js';

@@ -1,5 +1,5 @@
 import { html } from 'lit';
-import type { KeyResult } from '../api/types.js';
+import type { KeyResult } from '@okr-embed/contract';
 import { formatKeyResultValue } from '../i18n/format.js';
 import { fill, type Wording } from '../i18n/messages.js';
 import '../progress-bar/progress-bar.js';

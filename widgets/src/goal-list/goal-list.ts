@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
-import type { GoalLevel, GoalSummary, Page, ProgressStatus } from '../api/types.js';
+import type { GoalLevel, GoalSummary, Page, ProgressStatus } from '@okr-embed/contract';
 import type { GoalQuery } from '../client/client.js';
 import { isAbortError, OkrApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';

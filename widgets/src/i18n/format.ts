@@ -1,4 +1,4 @@
-import type { KeyResult } from '../api/types.js';
+import type { KeyResult } from '@okr-embed/contract';
 import { fill, type Wording } from './messages.js';
 
 /** Formats a 0..1 share as a whole percent in the locale ("47 %" in German). */

@@ -1,4 +1,4 @@
-import type { ProgressStatus } from '../api/types.js';
+import type { ProgressStatus } from '@okr-embed/contract';
 
 /**
  * Every word the widgets show. A partner overrides any of them through `configure({wording})`,

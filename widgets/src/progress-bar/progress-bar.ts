@@ -2,7 +2,7 @@ import { ContextEvent } from '@lit/context';
 import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
-import type { ProgressStatus } from '../api/types.js';
+import type { ProgressStatus } from '@okr-embed/contract';
 import {
   getGlobalSettings,
   okrSettingsContext,

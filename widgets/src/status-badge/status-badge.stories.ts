@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components';
 import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import type { ProgressStatus } from '../api/types.js';
+import type { ProgressStatus } from '@okr-embed/contract';
 import { statuses } from '../fixtures/goals.js';
 import { brandWording, branded } from '../fixtures/story-providers.js';
 import './status-badge.js';

@@ -1,7 +1,7 @@
 import { html } from 'lit';
 import { property } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
-import type { ProgressStatus } from '../api/types.js';
+import type { ProgressStatus } from '@okr-embed/contract';
 import { OkrElement } from '../provider/okr-element.js';
 import { statusStyles, themeStyles } from '../theme/theme.styles.js';
 import { statusBadgeStyles } from './status-badge.styles.js';

@@ -1,4 +1,4 @@
-import type { AlignmentNode, GoalLevel, ProgressStatus } from '@okr-embed/api-types';
+import type { AlignmentNode, GoalLevel, ProgressStatus } from '@okr-embed/contract';
 import type { Database } from '../../lib/db.js';
 
 export interface AlignmentScope {

@@ -1,5 +1,5 @@
 import { authOf } from '../../lib/auth.js';
-import { parse, sendView } from '../../lib/http.js';
+import { sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
 import { alignmentView } from '../../lib/views.schema.js';
 import { alignmentQuery } from './alignment.schema.js';
@@ -8,6 +8,7 @@ import type { AlignmentService } from './alignment.service.js';
 export function alignmentRoutes(api: ApiRouter, alignment: AlignmentService) {
   api.add(
     {
+      operationId: 'getAlignment',
       method: 'get',
       path: '/alignment',
       summary: "A timeframe's alignment tree, or a subtree, as a flat list in tree order",
@@ -16,12 +17,8 @@ export function alignmentRoutes(api: ApiRouter, alignment: AlignmentService) {
       query: alignmentQuery,
       responses: { 200: 'The nodes', 400: 'Bad query', 404: 'No such root or timeframe' },
     },
-    async (req, res) => {
-      sendView(
-        req,
-        res,
-        await alignment.alignment(authOf(req), parse(alignmentQuery, req.query, 'query')),
-      );
+    async (req, res, { query }) => {
+      sendView(req, res, await alignment.alignment(authOf(req), query));
     },
   );
 }

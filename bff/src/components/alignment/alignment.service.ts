@@ -1,8 +1,7 @@
-import type { Alignment, AlignmentNode } from '@okr-embed/api-types';
+import { dayOf, type Alignment, type AlignmentNode } from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
 import { notFound } from '../../lib/errors.js';
 import type { TimeframesRepository } from '../timeframes/timeframes.repository.js';
-import { today } from '../timeframes/timeframe-dates.js';
 import type { AlignmentRepository } from './alignment.repository.js';
 import type { AlignmentQuery } from './alignment.schema.js';
 
@@ -43,7 +42,7 @@ export function createAlignmentService(
       }
       let timeframeId = query.timeframe;
       if (timeframeId === 'current') {
-        const current = await timeframes.timeframeOn(orgId, today());
+        const current = await timeframes.timeframeOn(orgId, dayOf());
         if (!current) return { nodes: [] };
         timeframeId = current.id;
       } else if (timeframeId && !(await timeframes.findTimeframe(orgId, timeframeId))) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CheckIn, ProgressStatus } from '@okr-embed/api-types';
+import type { CheckIn, ProgressStatus } from '@okr-embed/contract';
 import type { Database, Tx } from '../../lib/db.js';
 
 export interface NewCheckIn {

@@ -1,5 +1,5 @@
 import { authOf } from '../../lib/auth.js';
-import { parse, sendView } from '../../lib/http.js';
+import { sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
 import { checkInResultView, checkInView, pageView } from '../../lib/views.schema.js';
 import { idParams } from '../../lib/schemas.js';
@@ -9,6 +9,7 @@ import type { CheckInsService } from './check-ins.service.js';
 export function checkInsRoutes(api: ApiRouter, checkIns: CheckInsService) {
   api.add(
     {
+      operationId: 'listCheckIns',
       method: 'get',
       path: '/key-results/:id/check-ins',
       summary: 'Check-in history, newest first',
@@ -18,18 +19,14 @@ export function checkInsRoutes(api: ApiRouter, checkIns: CheckInsService) {
       query: listCheckInsQuery,
       responses: { 200: 'A page of check-ins', 400: 'Bad query', 404: 'No such key result' },
     },
-    async (req, res) => {
-      const { id } = parse(idParams, req.params, 'path');
-      sendView(
-        req,
-        res,
-        await checkIns.listCheckIns(authOf(req), id, parse(listCheckInsQuery, req.query, 'query')),
-      );
+    async (req, res, { params, query }) => {
+      sendView(req, res, await checkIns.listCheckIns(authOf(req), params.id, query));
     },
   );
 
   api.add(
     {
+      operationId: 'createCheckIn',
       method: 'post',
       path: '/key-results/:id/check-ins',
       summary: 'Check in a new value; answers the check-in, key result and goal card',
@@ -53,13 +50,13 @@ export function checkInsRoutes(api: ApiRouter, checkIns: CheckInsService) {
         415: 'Not JSON',
       },
     },
-    async (req, res) => {
-      const { id } = parse(idParams, req.params, 'path');
-      const key = req.get('idempotency-key');
-      const idempotencyKey =
-        key === undefined ? undefined : parse(idempotencyKeyHeader, key, 'header Idempotency-Key');
-      const body = parse(createCheckInBody, req.body, 'body');
-      const stored = await checkIns.checkIn(authOf(req), id, body, idempotencyKey);
+    async (req, res, { params, headers, body }) => {
+      const stored = await checkIns.checkIn(
+        authOf(req),
+        params.id,
+        body,
+        headers['Idempotency-Key'],
+      );
       if (stored.replayed) res.set('Idempotent-Replayed', 'true');
       res.status(stored.status).json(stored.body);
     },

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { LIMITS } from '@okr-embed/contract';
 import { cursor, decimalValue, limit, progressStatus } from '../../lib/schemas.js';
 
 export const createCheckInBody = z
   .object({
     value: decimalValue,
     status: progressStatus.optional(),
-    comment: z.string().max(4000).optional(),
+    comment: z.string().max(LIMITS.checkInComment).optional(),
   })
   .strict();
 

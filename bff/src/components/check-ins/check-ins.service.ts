@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { CheckIn, CheckInResult, Page } from '@okr-embed/api-types';
-import { keyResultProgress, suggestStatus } from '@okr-embed/progress';
+import {
+  keyResultProgress,
+  suggestStatus,
+  type CheckIn,
+  type CheckInResult,
+  type Page,
+} from '@okr-embed/contract';
 import { z } from 'zod';
 import type { AuthContext } from '../../lib/auth.js';
 import { isUniqueViolation, type Database } from '../../lib/db.js';
@@ -35,7 +40,6 @@ export interface StoredResponse {
 }
 
 /** The end of the timeframe's last day, so a goal is not behind before its final day is over. */
-const endOfDay = (day: string) => new Date(`${day}T23:59:59.999Z`);
 
 export function createCheckInsService(deps: CheckInsServiceDeps) {
   const { db, checkIns, keyResults, goals, goalCard, propagateProgress, views } = deps;
@@ -113,9 +117,8 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
             body.status ??
             suggestStatus({
               progress,
-              startDate: goal.timeframe.startDate,
-              endDate: endOfDay(goal.timeframe.endDate),
-              now: new Date(),
+              timeframe: goal.timeframe,
+              now: Date.now(),
             });
           const version = kr.version + 1;
           const checkInId = await checkIns.insertCheckIn(

@@ -1,4 +1,9 @@
-import type { GoalLevel, KeyResultKind, ProgressSource } from '@okr-embed/api-types';
+import {
+  KEY_RESULT_KINDS,
+  type GoalLevel,
+  type KeyResultKind,
+  type ProgressSource,
+} from '@okr-embed/contract';
 
 /**
  * What the demo organization contains: people, teams, a hand-written goal tree over four levels
@@ -302,19 +307,11 @@ export function generatedGoals(count: number): SeedGoal[] {
   const owners = Object.keys(demoUsers);
   const levels: GoalLevel[] = ['company', 'team', 'team', 'personal'];
   const result: SeedGoal[] = [];
-  const kinds: KeyResultKind[] = [
-    'increase',
-    'decrease',
-    'stay_above',
-    'stay_below',
-    'boolean',
-    'initiative',
-  ];
   for (let i = 0; i < count; i++) {
     // A balanced tree, five children per goal, numbered breadth-first.
     const parentIndex = i === 0 ? -1 : Math.floor((i - 1) / 5);
     const depth = parentIndex < 0 ? 0 : Math.floor(Math.log(4 * i + 1) / Math.log(5));
-    const kind = kinds[i % kinds.length] ?? 'increase';
+    const kind = KEY_RESULT_KINDS[i % KEY_RESULT_KINDS.length] ?? 'increase';
     const owner = owners[i % owners.length] ?? 'alex';
     result.push({
       key: `g${i}`,

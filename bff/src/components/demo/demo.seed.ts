@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { KeyResultKind, ProgressStatus } from '@okr-embed/api-types';
-import { goalProgress, goalStatus, keyResultProgress, suggestStatus } from '@okr-embed/progress';
+import {
+  dayOf,
+  goalSummary,
+  keyResultProgress,
+  suggestStatus,
+  type KeyResultKind,
+  type ProgressStatus,
+} from '@okr-embed/contract';
 import type { Database } from '../../lib/db.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { demoGoals, demoTeams, demoUsers, generatedGoals } from './demo.data.js';
@@ -24,8 +30,6 @@ function quarterOf(date: Date): { start: Date; end: Date; name: string } {
   const end = new Date(Date.UTC(date.getUTCFullYear(), quarter * 3 + 3, 0));
   return { start, end, name: `Q${quarter + 1} ${date.getUTCFullYear()}` };
 }
-
-const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
 /** Creates a realistic demo org (users, teams, two timeframes, goals four levels deep, history). */
 export async function seedDemo(db: Database, orgsService: OrgsService, options: SeedOptions) {
@@ -62,8 +66,8 @@ export async function seedDemo(db: Database, orgsService: OrgsService, options: 
         id: t.id,
         org_id: org.id,
         name: t.name,
-        start_date: isoDay(t.start),
-        end_date: isoDay(t.end),
+        start_date: dayOf(t.start),
+        end_date: dayOf(t.end),
         created_at: now,
       })),
       tx,
@@ -141,8 +145,7 @@ export async function seedDemo(db: Database, orgsService: OrgsService, options: 
         const statusAt = (value: number, at: number) =>
           suggestStatus({
             progress: keyResultProgress({ ...kr, current: value }),
-            startDate: timeframe.start,
-            endDate: timeframe.end.getTime() + DAY - 1,
+            timeframe: { startDate: dayOf(timeframe.start), endDate: dayOf(timeframe.end) },
             now: at,
           });
         const status: ProgressStatus =
@@ -202,18 +205,10 @@ export async function seedDemo(db: Database, orgsService: OrgsService, options: 
       const children = (childrenOf.get(goal.key) ?? []).map(
         (k) => computed.get(k) ?? { progress: 0, status: 'not_started' as const },
       );
-      own.progress = goalProgress({
-        source,
-        keyResults: own.krs,
-        children,
-        initiativesCount: false,
-      });
-      own.status = goalStatus([
-        ...(source === 'aligned_goals'
-          ? []
-          : own.krs.filter((kr) => kr.kind !== 'initiative').map((kr) => kr.status)),
-        ...(source === 'key_results' ? [] : children.map((c) => c.status)),
-      ]);
+      Object.assign(
+        own,
+        goalSummary({ source, keyResults: own.krs, children, initiativesCount: false }),
+      );
     }
     goals.forEach((goal, index) => {
       const own = computed.get(goal.key);

@@ -1,4 +1,4 @@
-import type { Goal, GoalSummary, KeyResult } from '@okr-embed/api-types';
+import type { Goal, GoalSummary, KeyResult } from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
 import type { Tx } from '../../lib/db.js';
 import { notFound } from '../../lib/errors.js';

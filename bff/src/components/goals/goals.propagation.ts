@@ -1,5 +1,4 @@
-import { goalProgress, goalStatus } from '@okr-embed/progress';
-import type { ProgressStatus } from '@okr-embed/api-types';
+import { goalSummary } from '@okr-embed/contract';
 import type { Tx } from '../../lib/db.js';
 import type { GoalsRepository } from './goals.repository.js';
 import type { KeyResultsRepository } from '../key-results/key-results.repository.js';
@@ -30,17 +29,12 @@ export function createProgressPropagation(
         goal.progressSource === 'aligned_goals' ? [] : await keyResults.listForGoal(orgId, id, tx);
       const children =
         goal.progressSource === 'key_results' ? [] : await goals.childRefs(orgId, id, tx);
-      const progress = goalProgress({
+      const { progress, status } = goalSummary({
         source: goal.progressSource,
         keyResults: krs,
         children,
         initiativesCount,
       });
-      const statuses: ProgressStatus[] = [
-        ...krs.filter((kr) => kr.kind !== 'initiative' || initiativesCount).map((kr) => kr.status),
-        ...children.map((child) => child.status),
-      ];
-      const status = goalStatus(statuses);
       if (progress === current.progress && status === current.status) return;
       await goals.setProgress(id, progress, status, tx);
       if (!goal.parentId) return;

@@ -5,7 +5,7 @@ import type {
   GoalSummary,
   ProgressSource,
   ProgressStatus,
-} from '@okr-embed/api-types';
+} from '@okr-embed/contract';
 import type { Database, Tx } from '../../lib/db.js';
 
 /** A goal as stored, with the summaries a card and a list row show. */

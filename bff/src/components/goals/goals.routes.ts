@@ -1,22 +1,15 @@
 import { authOf } from '../../lib/auth.js';
-import { expectedVersion, parse, sendView } from '../../lib/http.js';
+import { ifMatch, sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
 import { goalSummaryView, goalView, pageView } from '../../lib/views.schema.js';
-import { idParams, ifMatchHeader } from '../../lib/schemas.js';
+import { idParams } from '../../lib/schemas.js';
 import { createGoalBody, listGoalsQuery, updateGoalBody } from './goals.schema.js';
 import type { GoalsService } from './goals.service.js';
-
-const ifMatch = {
-  'If-Match': {
-    schema: ifMatchHeader,
-    required: true,
-    description: 'The version you last saw, e.g. "3"',
-  },
-};
 
 export function goalsRoutes(api: ApiRouter, goals: GoalsService) {
   api.add(
     {
+      operationId: 'listGoals',
       method: 'get',
       path: '/goals',
       summary: 'Goal list (owner=me works), cursor paging',
@@ -30,17 +23,14 @@ export function goalsRoutes(api: ApiRouter, goals: GoalsService) {
         403: 'Missing scope',
       },
     },
-    async (req, res) => {
-      sendView(
-        req,
-        res,
-        await goals.listGoals(authOf(req), parse(listGoalsQuery, req.query, 'query')),
-      );
+    async (req, res, { query }) => {
+      sendView(req, res, await goals.listGoals(authOf(req), query));
     },
   );
 
   api.add(
     {
+      operationId: 'getGoal',
       method: 'get',
       path: '/goals/:id',
       summary: 'Goal card view',
@@ -55,14 +45,14 @@ export function goalsRoutes(api: ApiRouter, goals: GoalsService) {
         404: 'No such goal',
       },
     },
-    async (req, res) => {
-      const { id } = parse(idParams, req.params, 'path');
-      sendView(req, res, await goals.cachedGoalCard(authOf(req), id));
+    async (req, res, { params }) => {
+      sendView(req, res, await goals.cachedGoalCard(authOf(req), params.id));
     },
   );
 
   api.add(
     {
+      operationId: 'createGoal',
       method: 'post',
       path: '/goals',
       summary: 'Create a goal',
@@ -77,14 +67,15 @@ export function goalsRoutes(api: ApiRouter, goals: GoalsService) {
         415: 'Not JSON',
       },
     },
-    async (req, res) => {
-      const goal = await goals.createGoal(authOf(req), parse(createGoalBody, req.body, 'body'));
+    async (req, res, { body }) => {
+      const goal = await goals.createGoal(authOf(req), body);
       res.status(201).location(`${req.baseUrl}/goals/${goal.id}`).json(goal);
     },
   );
 
   api.add(
     {
+      operationId: 'updateGoal',
       method: 'patch',
       path: '/goals/:id',
       summary: 'Edit a goal',
@@ -102,17 +93,14 @@ export function goalsRoutes(api: ApiRouter, goals: GoalsService) {
         428: 'If-Match missing',
       },
     },
-    async (req, res) => {
-      const { id } = parse(idParams, req.params, 'path');
-      const version = expectedVersion(req, ifMatchHeader);
-      res.json(
-        await goals.updateGoal(authOf(req), id, version, parse(updateGoalBody, req.body, 'body')),
-      );
+    async (req, res, { params, headers, body }) => {
+      res.json(await goals.updateGoal(authOf(req), params.id, headers['If-Match'], body));
     },
   );
 
   api.add(
     {
+      operationId: 'deleteGoal',
       method: 'delete',
       path: '/goals/:id',
       summary: 'Delete a goal without aligned goals',
@@ -127,9 +115,8 @@ export function goalsRoutes(api: ApiRouter, goals: GoalsService) {
         428: 'If-Match missing',
       },
     },
-    async (req, res) => {
-      const { id } = parse(idParams, req.params, 'path');
-      await goals.deleteGoal(authOf(req), id, expectedVersion(req, ifMatchHeader));
+    async (req, res, { params, headers }) => {
+      await goals.deleteGoal(authOf(req), params.id, headers['If-Match']);
       res.status(204).end();
     },
   );

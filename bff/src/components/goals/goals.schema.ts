@@ -1,29 +1,31 @@
 import { z } from 'zod';
+import { LIMITS } from '@okr-embed/contract';
 import {
   cursor,
   goalLevel,
   limit,
   progressSource,
   progressStatus,
+  title as titleOf,
   uuid,
 } from '../../lib/schemas.js';
 
 export const listGoalsQuery = z
   .object({
     owner: z.union([z.literal('me'), uuid]).optional(),
-    team: z.string().min(1).max(64).optional(),
+    team: z.string().min(1).max(LIMITS.teamKey).optional(),
     timeframe: z.union([z.literal('current'), uuid]).optional(),
     level: goalLevel.optional(),
     status: progressStatus.optional(),
     parent: z.union([z.literal('none'), uuid]).optional(),
-    q: z.string().trim().min(1).max(200).optional(),
+    q: z.string().trim().min(1).max(LIMITS.searchQuery).optional(),
     limit,
     cursor: cursor.optional(),
   })
   .strict();
 
-const title = z.string().trim().min(1).max(200);
-const description = z.string().max(10_000).nullable();
+const title = titleOf(LIMITS.goalTitle);
+const description = z.string().max(LIMITS.goalDescription).nullable();
 
 export const createGoalBody = z
   .object({

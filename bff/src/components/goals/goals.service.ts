@@ -1,4 +1,4 @@
-import type { Goal, GoalSummary, Page } from '@okr-embed/api-types';
+import { dayOf, type Goal, type GoalSummary, type Page } from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
 import type { Database, Tx } from '../../lib/db.js';
 import type { ViewCache } from '../../lib/view-cache.js';
@@ -6,7 +6,6 @@ import { AppError, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/schemas.js';
 import { z } from 'zod';
 import type { TimeframesRepository } from '../timeframes/timeframes.repository.js';
-import { today } from '../timeframes/timeframe-dates.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { goalSummary, type GoalCard } from './goal-card.js';
 import { ownsGoal, requireVersion } from './goal-rules.js';
@@ -59,7 +58,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         else filters.teamKey = query.team;
       }
       if (query.timeframe === 'current') {
-        const current = await timeframes.timeframeOn(auth.org.id, today());
+        const current = await timeframes.timeframeOn(auth.org.id, dayOf());
         if (!current) return { items: [], nextCursor: null };
         filters.timeframeId = current.id;
       } else if (query.timeframe) filters.timeframeId = query.timeframe;

@@ -1,22 +1,15 @@
 import { authOf } from '../../lib/auth.js';
-import { expectedVersion, parse } from '../../lib/http.js';
+import { ifMatch } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
 import { keyResultView } from '../../lib/views.schema.js';
-import { idParams, ifMatchHeader } from '../../lib/schemas.js';
+import { idParams } from '../../lib/schemas.js';
 import { createKeyResultBody, updateKeyResultBody } from './key-results.schema.js';
 import type { KeyResultsService } from './key-results.service.js';
-
-const ifMatch = {
-  'If-Match': {
-    schema: ifMatchHeader,
-    required: true,
-    description: 'The version you last saw, e.g. "3"',
-  },
-};
 
 export function keyResultsRoutes(api: ApiRouter, keyResults: KeyResultsService) {
   api.add(
     {
+      operationId: 'createKeyResult',
       method: 'post',
       path: '/goals/:id/key-results',
       summary: 'Add a key result to a goal',
@@ -32,15 +25,14 @@ export function keyResultsRoutes(api: ApiRouter, keyResults: KeyResultsService) 
         415: 'Not JSON',
       },
     },
-    async (req, res) => {
-      const { id } = parse(idParams, req.params, 'path');
-      const body = parse(createKeyResultBody, req.body, 'body');
-      res.status(201).json(await keyResults.createKeyResult(authOf(req), id, body));
+    async (req, res, { params, body }) => {
+      res.status(201).json(await keyResults.createKeyResult(authOf(req), params.id, body));
     },
   );
 
   api.add(
     {
+      operationId: 'updateKeyResult',
       method: 'patch',
       path: '/key-results/:id',
       summary: 'Edit a key result (its value changes through check-ins)',
@@ -58,16 +50,14 @@ export function keyResultsRoutes(api: ApiRouter, keyResults: KeyResultsService) 
         428: 'If-Match missing',
       },
     },
-    async (req, res) => {
-      const { id } = parse(idParams, req.params, 'path');
-      const version = expectedVersion(req, ifMatchHeader);
-      const body = parse(updateKeyResultBody, req.body, 'body');
-      res.json(await keyResults.updateKeyResult(authOf(req), id, version, body));
+    async (req, res, { params, headers, body }) => {
+      res.json(await keyResults.updateKeyResult(authOf(req), params.id, headers['If-Match'], body));
     },
   );
 
   api.add(
     {
+      operationId: 'deleteKeyResult',
       method: 'delete',
       path: '/key-results/:id',
       summary: 'Delete a key result (its check-ins stay on record)',
@@ -82,9 +72,8 @@ export function keyResultsRoutes(api: ApiRouter, keyResults: KeyResultsService) 
         428: 'If-Match missing',
       },
     },
-    async (req, res) => {
-      const { id } = parse(idParams, req.params, 'path');
-      await keyResults.deleteKeyResult(authOf(req), id, expectedVersion(req, ifMatchHeader));
+    async (req, res, { params, headers }) => {
+      await keyResults.deleteKeyResult(authOf(req), params.id, headers['If-Match']);
       res.status(204).end();
     },
   );

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { decimalValue, keyResultKind, uuid } from '../../lib/schemas.js';
+import { LIMITS } from '@okr-embed/contract';
+import { decimalValue, keyResultKind, title as titleOf, uuid } from '../../lib/schemas.js';
 
-const title = z.string().trim().min(1).max(200);
-const unit = z.string().trim().max(32).nullable();
-const weight = z.number().finite().min(0).max(1000);
+const title = titleOf(LIMITS.keyResultTitle);
+const unit = z.string().trim().max(LIMITS.keyResultUnit).nullable();
+const weight = z.number().finite().min(0).max(LIMITS.keyResultWeightMax);
 
 export const createKeyResultBody = z
   .object({

@@ -1,5 +1,4 @@
-import type { KeyResult } from '@okr-embed/api-types';
-import { keyResultProgress } from '@okr-embed/progress';
+import { keyResultProgress, type KeyResult } from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
 import type { Database, Tx } from '../../lib/db.js';
 import type { ViewCache } from '../../lib/view-cache.js';

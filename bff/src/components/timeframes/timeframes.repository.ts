@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TimeframeSummary } from '@okr-embed/api-types';
+import type { TimeframeSummary } from '@okr-embed/contract';
 import type { Database, Tx } from '../../lib/db.js';
 
 interface TimeframeRow {

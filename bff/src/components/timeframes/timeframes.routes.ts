@@ -1,5 +1,5 @@
 import { authOf } from '../../lib/auth.js';
-import { parse, sendView } from '../../lib/http.js';
+import { sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
 import { timeframeSummaryView, timeframesView } from '../../lib/views.schema.js';
 import { createTimeframeBody } from './timeframes.schema.js';
@@ -8,6 +8,7 @@ import type { TimeframesService } from './timeframes.service.js';
 export function timeframesRoutes(api: ApiRouter, timeframes: TimeframesService) {
   api.add(
     {
+      operationId: 'listTimeframes',
       method: 'get',
       path: '/timeframes',
       summary: 'Timeframes, the current one marked',
@@ -22,6 +23,7 @@ export function timeframesRoutes(api: ApiRouter, timeframes: TimeframesService) 
 
   api.add(
     {
+      operationId: 'createTimeframe',
       method: 'post',
       path: '/timeframes',
       summary: 'Create a timeframe (admins)',
@@ -30,8 +32,7 @@ export function timeframesRoutes(api: ApiRouter, timeframes: TimeframesService) 
       body: createTimeframeBody,
       responses: { 201: 'The new timeframe', 400: 'Invalid body', 403: 'Not an admin' },
     },
-    async (req, res) => {
-      const body = parse(createTimeframeBody, req.body, 'body');
+    async (req, res, { body }) => {
       res.status(201).json(await timeframes.createTimeframe(authOf(req), body));
     },
   );

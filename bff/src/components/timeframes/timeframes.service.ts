@@ -1,15 +1,14 @@
-import type { Timeframe, TimeframeSummary } from '@okr-embed/api-types';
+import { dayOf, type Timeframe, type TimeframeSummary } from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
 import type { ViewCache } from '../../lib/view-cache.js';
 import type { CreateTimeframeBody } from './timeframes.schema.js';
-import { today } from './timeframe-dates.js';
 import type { TimeframesRepository } from './timeframes.repository.js';
 
 export function createTimeframesService(repo: TimeframesRepository, views: ViewCache) {
   return {
     async listTimeframes(auth: AuthContext, now = new Date()): Promise<Timeframe[]> {
       const timeframes = await repo.listTimeframes(auth.org.id);
-      const current = await repo.timeframeOn(auth.org.id, today(now));
+      const current = await repo.timeframeOn(auth.org.id, dayOf(now));
       return timeframes.map((t) => ({ ...t, current: t.id === current?.id }));
     },
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TeamSummary } from '@okr-embed/api-types';
+import type { TeamSummary } from '@okr-embed/contract';
 import { isUniqueViolation, type Database, type Tx } from '../../lib/db.js';
 
 export interface UserRecord {

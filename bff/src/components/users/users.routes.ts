@@ -1,4 +1,4 @@
-import type { Me } from '@okr-embed/api-types';
+import type { Me } from '@okr-embed/contract';
 import { authOf } from '../../lib/auth.js';
 import { sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
@@ -7,6 +7,7 @@ import { meView } from '../../lib/views.schema.js';
 export function meRoutes(api: ApiRouter) {
   api.add(
     {
+      operationId: 'getMe',
       method: 'get',
       path: '/me',
       summary: "The token's user, org, teams and scopes",

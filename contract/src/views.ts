@@ -1,19 +1,12 @@
 /**
- * The JSON the BFF answers with, shaped for the widgets' views. This file is the contract
- * between `bff/` (which imports it as `@okr-embed/api-types`) and the widgets: change both
- * sides together.
+ * The JSON the BFF answers with, shaped for the widgets' views. The BFF's response schemas
+ * (`bff/src/lib/views.schema.ts`) are checked against these types at compile time.
  *
  * Dates are ISO 8601 strings: `YYYY-MM-DD` for timeframe bounds, full timestamps elsewhere.
  * Numbers from DECIMAL columns arrive as JSON numbers.
  */
 
-export type GoalLevel = 'company' | 'team' | 'personal';
-export type ProgressStatus =
-  'not_started' | 'on_track' | 'needs_attention' | 'off_track' | 'accomplished';
-export type KeyResultKind =
-  'increase' | 'decrease' | 'stay_above' | 'stay_below' | 'boolean' | 'initiative';
-export type ProgressSource = 'key_results' | 'aligned_goals' | 'both';
-export type Scope = 'okr:read' | 'okr:checkin' | 'okr:write' | 'okr:admin';
+import type { GoalLevel, KeyResultKind, ProgressSource, ProgressStatus, Scope } from './enums.js';
 
 export interface UserSummary {
   id: string;

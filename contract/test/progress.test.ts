@@ -1,25 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { KeyResultKind } from '@okr-embed/api-types';
 import {
+  KEY_RESULT_KINDS,
   explainGoalProgress,
   goalProgress,
   goalStatus,
+  goalSummary,
   keyResultProgress,
   suggestStatus,
-} from '@okr-embed/progress';
+  timeframeSpan,
+} from '../src/index.js';
 
-const kinds: KeyResultKind[] = [
-  'increase',
-  'decrease',
-  'stay_above',
-  'stay_below',
-  'boolean',
-  'initiative',
-];
 const value = fc.double({ min: -1e9, max: 1e9, noNaN: true });
-const kind = fc.constantFrom(...kinds);
+const kind = fc.constantFrom(...KEY_RESULT_KINDS);
 const unit = fc.double({ min: 0, max: 1, noNaN: true });
 
 describe('progress module', () => {
@@ -232,16 +226,65 @@ describe('progress module', () => {
   });
 
   it('when pace is judged half-way through a timeframe, then 70 % and 50 % of the expected progress are the thresholds', () => {
+    // Ten whole days, 1 to 10 January: the 6th at midnight is half-way.
     const frame = {
-      startDate: '2027-01-01T00:00:00Z',
-      endDate: '2027-01-11T00:00:00Z',
-      now: '2027-01-06T00:00:00Z',
+      timeframe: { startDate: '2027-01-01', endDate: '2027-01-10' },
+      now: Date.parse('2027-01-06T00:00:00Z'),
     };
-    assert.equal(suggestStatus({ ...frame, progress: 0.35 }), 'on_track');
-    assert.equal(suggestStatus({ ...frame, progress: 0.34 }), 'needs_attention');
-    assert.equal(suggestStatus({ ...frame, progress: 0.25 }), 'needs_attention');
-    assert.equal(suggestStatus({ ...frame, progress: 0.24 }), 'off_track');
+    assert.equal(suggestStatus({ ...frame, progress: 0.351 }), 'on_track');
+    assert.equal(suggestStatus({ ...frame, progress: 0.349 }), 'needs_attention');
+    assert.equal(suggestStatus({ ...frame, progress: 0.251 }), 'needs_attention');
+    assert.equal(suggestStatus({ ...frame, progress: 0.249 }), 'off_track');
     assert.equal(suggestStatus({ ...frame, progress: 1 }), 'accomplished');
-    assert.equal(suggestStatus({ ...frame, now: '2026-12-01T00:00:00Z', progress: 0 }), 'on_track');
+    const before = Date.parse('2026-12-01T00:00:00Z');
+    assert.equal(suggestStatus({ ...frame, now: before, progress: 0 }), 'on_track');
+  });
+
+  it('when a timeframe ends on a day, then it runs until the last millisecond of that day', () => {
+    const span = timeframeSpan({ startDate: '2027-01-01', endDate: '2027-03-31' });
+    assert.equal(span.start, Date.parse('2027-01-01T00:00:00.000Z'));
+    assert.equal(span.end, Date.parse('2027-03-31T23:59:59.999Z'));
+    // At noon on the last day half a day of the 90 is still ahead: 99.44 % is expected, so
+    // 69.7 % is on pace (it would not be if the quarter had ended at midnight before).
+    const timeframe = { startDate: '2027-01-01', endDate: '2027-03-31' };
+    const lastNoon = Date.parse('2027-03-31T12:00:00Z');
+    assert.equal(suggestStatus({ timeframe, now: lastNoon, progress: 0.697 }), 'on_track');
+    assert.equal(suggestStatus({ timeframe, now: lastNoon, progress: 0.695 }), 'needs_attention');
+    // ...and a day that does not parse suggests nothing worse than on track.
+    const broken = { startDate: 'soon', endDate: '2027-03-31' };
+    assert.equal(suggestStatus({ timeframe: broken, now: lastNoon, progress: 0 }), 'on_track');
+  });
+
+  it('when a goal is summarised, then only what counts toward its progress counts toward its status', () => {
+    const initiative = {
+      kind: 'initiative' as const,
+      weight: 1,
+      progress: 0,
+      status: 'off_track' as const,
+    };
+    const metric = {
+      kind: 'increase' as const,
+      weight: 1,
+      progress: 0.5,
+      status: 'on_track' as const,
+    };
+    const child = { progress: 1, status: 'accomplished' as const };
+    const base = { keyResults: [initiative, metric], children: [child] };
+    assert.deepEqual(goalSummary({ ...base, source: 'key_results', initiativesCount: false }), {
+      progress: 0.5,
+      status: 'on_track',
+    });
+    assert.deepEqual(goalSummary({ ...base, source: 'key_results', initiativesCount: true }), {
+      progress: 0.25,
+      status: 'off_track',
+    });
+    assert.deepEqual(goalSummary({ ...base, source: 'aligned_goals', initiativesCount: true }), {
+      progress: 1,
+      status: 'accomplished',
+    });
+    assert.deepEqual(goalSummary({ ...base, source: 'both', initiativesCount: false }), {
+      progress: 0.75,
+      status: 'on_track',
+    });
   });
 });

@@ -3,7 +3,8 @@
  * APIs: the BFF stores what these compute, and the widgets use the same code to explain it
  * ("why 47 %?") and to show an optimistic value before the BFF answers.
  */
-import type { KeyResultKind, ProgressSource, ProgressStatus } from '../api/types.js';
+import { timeframeSpan, type TimeframeDays } from './dates.js';
+import type { KeyResultKind, ProgressSource, ProgressStatus } from './enums.js';
 
 export interface KeyResultValues {
   kind: KeyResultKind;
@@ -74,6 +75,11 @@ export function keyResultProgress({ kind, start, target, current }: KeyResultVal
   }
 }
 
+/** Whether a key result counts toward its goal at all: initiatives only where the org says so. */
+export function countsTowardGoal(kind: KeyResultKind, initiativesCount: boolean): boolean {
+  return kind !== 'initiative' || initiativesCount;
+}
+
 /** The weighted contributors of a goal, in the order they are listed. */
 function contributorsOf<K extends KeyResultContribution, C extends ChildContribution>(
   input: GoalProgressInput<K, C>,
@@ -84,7 +90,7 @@ function contributorsOf<K extends KeyResultContribution, C extends ChildContribu
     input.source === 'aligned_goals'
       ? []
       : input.keyResults
-          .filter((kr) => kr.kind !== 'initiative' || input.initiativesCount)
+          .filter((kr) => countsTowardGoal(kr.kind, input.initiativesCount))
           .filter((kr) => Number.isFinite(kr.weight) && kr.weight > 0)
           .map((item) => ({ type: 'key_result' as const, item, weight: item.weight }));
   // An aligned goal counts once, as much as a key result of the default weight 1.
@@ -148,27 +154,41 @@ export function goalStatus(keyResultStatuses: readonly ProgressStatus[]): Progre
   return weakest ?? 'not_started';
 }
 
-export interface PaceInput {
-  progress: number;
-  startDate: string | number | Date;
-  endDate: string | number | Date;
-  now: string | number | Date;
+/**
+ * A goal's stored number and status from what it is computed from: the key results and
+ * aligned goals that count toward its progress are the ones whose statuses count too.
+ */
+export function goalSummary(
+  input: GoalProgressInput<
+    KeyResultContribution & { status: ProgressStatus },
+    ChildContribution & { status: ProgressStatus }
+  >,
+): { progress: number; status: ProgressStatus } {
+  const statuses = [
+    ...(input.source === 'aligned_goals' ? [] : input.keyResults)
+      .filter((kr) => countsTowardGoal(kr.kind, input.initiativesCount))
+      .map((kr) => kr.status),
+    ...(input.source === 'key_results' ? [] : input.children).map((child) => child.status),
+  ];
+  return { progress: goalProgress(input), status: goalStatus(statuses) };
 }
 
-function timeOf(value: string | number | Date): number {
-  return value instanceof Date ? value.getTime() : new Date(value).getTime();
+export interface PaceInput {
+  progress: number;
+  /** The timeframe's days; its end is the last millisecond of `endDate` (see dates.ts). */
+  timeframe: TimeframeDays;
+  now: number | Date;
 }
 
 /**
  * Compares progress with the elapsed share of the timeframe: at ≥ 70 % of the expected pace a
  * goal is on track, at ≥ 50 % it needs attention, below that it is off track.
  */
-export function suggestStatus({ progress, startDate, endDate, now }: PaceInput): ProgressStatus {
+export function suggestStatus({ progress, timeframe, now }: PaceInput): ProgressStatus {
   const value = clamp01(progress);
   if (value >= 1) return 'accomplished';
-  const start = timeOf(startDate);
-  const end = timeOf(endDate);
-  const at = timeOf(now);
+  const { start, end } = timeframeSpan(timeframe);
+  const at = now instanceof Date ? now.getTime() : now;
   if (![start, end, at].every(Number.isFinite) || end <= start) return 'on_track';
   const expected = clamp01((at - start) / (end - start));
   // Nothing is expected before the timeframe starts, so nobody is behind yet.

@@ -1,0 +1,27 @@
+// Builds what production runs: every `src/**/*.ts` transpiled one-to-one into `dist/` (imports
+// already name `.js` files), plus the demo sites' HTML and CSS next to the code that serves
+// them. Types are checked by `npm run typecheck`, not here, so a build takes well under a second.
+import { cpSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const bffRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const src = path.join(bffRoot, 'src');
+const dist = path.join(bffRoot, 'dist');
+
+const files = readdirSync(src, { recursive: true, encoding: 'utf8' });
+rmSync(dist, { recursive: true, force: true });
+await build({
+  entryPoints: files.filter((file) => file.endsWith('.ts')).map((file) => path.join(src, file)),
+  outdir: dist,
+  outbase: src,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+for (const file of files.filter((name) => /\.(html|css|svg|png)$/.test(name))) {
+  cpSync(path.join(src, file), path.join(dist, file));
+}

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { LIMITS } from '@okr-embed/contract';
 import { dialects, startTestApp, type TestApp, type TestOrg } from '../support/harness.js';
 
 const partner = 'https://intranet.partner.example';
@@ -155,7 +156,7 @@ for (const dialect of dialects()) {
       assert.deepEqual(checkIn.requestBody.content['application/json'].schema.required, ['value']);
       assert.equal(
         checkIn.requestBody.content['application/json'].schema.properties.comment.maxLength,
-        4000,
+        LIMITS.checkInComment,
       );
     });
 

@@ -5,19 +5,19 @@ import type { AlignmentNode } from '@okr-embed/contract';
 import { json } from '../fixtures/fake-fetch.js';
 import { alignmentTree, longTitle, rtlTitle } from '../fixtures/goals.js';
 import {
-  brandWording,
   branded,
+  brandWording,
   failingBff,
   loadingBff,
+  type ThemeAndLocaleArgs,
+  themeAndLocaleArgTypes,
   withFakeBff,
 } from '../fixtures/story-providers.js';
 import './alignment-tree.js';
 
-interface Args {
+interface Args extends ThemeAndLocaleArgs {
   nodes: AlignmentNode[];
   expandedDepth: number;
-  theme?: 'light' | 'dark' | 'auto';
-  locale?: string;
 }
 
 const small = alignmentTree(84);
@@ -26,10 +26,7 @@ const meta: Meta<Args> = {
   title: 'Widgets/Alignment tree',
   component: 'okr-alignment-tree',
   args: { nodes: small, expandedDepth: 1 },
-  argTypes: {
-    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
-    locale: { control: 'inline-radio', options: ['en', 'de'] },
-  },
+  argTypes: themeAndLocaleArgTypes,
   render: (args) =>
     html`<okr-alignment-tree
       .nodes=${args.nodes}

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { ownDirection } from '../theme/theme.styles.js';
 
 export const alignmentTreeStyles = css`
   :host {
@@ -58,9 +59,7 @@ export const alignmentTreeStyles = css`
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
-    unicode-bidi: plaintext;
-    /* Text keeps its own direction but lines up with the page (theme.styles.ts). */
-    text-align: var(--_okr-align-start);
+    ${ownDirection}
   }
   .children-loading {
     color: var(--_okr-text-muted);
@@ -70,27 +69,10 @@ export const alignmentTreeStyles = css`
     flex: none;
     inline-size: var(--okr-alignment-tree-bar-width, 7rem);
   }
-  .empty,
-  .error {
-    margin: 0;
-    color: var(--_okr-text-muted);
-  }
   .state {
     display: grid;
     gap: var(--_okr-space);
     padding: calc(var(--_okr-space) * 2);
-  }
-  .retry {
-    justify-self: start;
-    padding: 0.25rem 0.75rem;
-    border: 1px solid var(--_okr-border);
-    border-radius: calc(var(--_okr-radius) / 2);
-    background: transparent;
-    cursor: pointer;
-  }
-  .skeleton-state {
-    display: grid;
-    gap: var(--_okr-space);
   }
   .skeleton.row-line {
     block-size: 1.5rem;

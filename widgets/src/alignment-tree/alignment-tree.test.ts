@@ -224,12 +224,17 @@ describe('<okr-alignment-tree>', () => {
         .loadChildren=${loadChildren}
       ></okr-alignment-tree>`,
     );
-    const errors: Event[] = [];
+    const errors: DocumentEventMap['okr-error'][] = [];
     el.addEventListener('okr-error', (event) => errors.push(event));
     await focusFirst(el);
     await sendKeys({ press: 'ArrowDown' });
     await sendKeys({ press: 'ArrowRight' });
     await until(el, () => errors.length === 1);
+    // The loader's own Error reaches the page as the one error type widgets report.
+    expect([errors[0]!.detail.error.code, errors[0]!.detail.error.message]).to.deep.equal([
+      'client',
+      'Error: offline',
+    ]);
     expect(focused(el).getAttribute('aria-expanded')).to.equal('false');
     fail = false;
     await sendKeys({ press: 'ArrowRight' });

@@ -3,14 +3,14 @@ import { property, query, state } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Alignment, AlignmentNode } from '@okr-embed/contract';
-import { OkrApiError, isAbortError } from '../client/errors.js';
+import { isAbortError, toApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
-import { emit, type OkrEventMap } from '../events/events.js';
-import { fill } from '../i18n/messages.js';
-import '../progress-bar/progress-bar.js';
+import { emit, listenOnPage, type OkrEventMap } from '../events/events.js';
+import { progressOf } from '../progress-bar/progress-of.js';
 import { OkrElement } from '../provider/okr-element.js';
-import '../status-badge/status-badge.js';
-import { errorState, loadingState } from '../theme/states.js';
+import { statusBadge } from '../status-badge/status-badge.js';
+import { emptyState, pendingState } from '../theme/states.js';
+import { stateStyles } from '../theme/states.styles.js';
 import { themeStyles } from '../theme/theme.styles.js';
 import { alignmentTreeStyles } from './alignment-tree.styles.js';
 import { treeKeyAction, typeAheadMatch } from './tree-keyboard.js';
@@ -51,7 +51,7 @@ export type ChildLoader = (goalId: string, signal: AbortSignal) => Promise<Align
  */
 @customElement('okr-alignment-tree')
 export class OkrAlignmentTree extends OkrElement {
-  static override styles = [themeStyles, alignmentTreeStyles];
+  static override styles = [themeStyles, stateStyles, alignmentTreeStyles];
 
   /** Timeframe id to load the tree for. */
   @property() timeframe?: string;
@@ -99,14 +99,13 @@ export class OkrAlignmentTree extends OkrElement {
     }
   };
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('okr-check-in-submitted', this.onCheckIn);
+  constructor() {
+    super();
+    listenOnPage(this, 'okr-check-in-submitted', this.onCheckIn);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    document.removeEventListener('okr-check-in-submitted', this.onCheckIn);
     this.resizeObserver?.disconnect();
     this.resizeObserver = undefined;
     clearTimeout(this.typeaheadTimer);
@@ -147,21 +146,13 @@ export class OkrAlignmentTree extends OkrElement {
 
   protected override render() {
     const words = this.words;
-    const state = this.resource.state;
     let body;
-    if (this.model) {
-      body =
-        this.model.size === 0
-          ? html`<div class="state"><p part="empty" class="empty">${words.emptyTree}</p></div>`
-          : this.renderTree(this.rows!);
-    } else if (state.status === 'error') {
-      body = html`<div class="state">
-        ${errorState(words, state.error, () => this.resource.retry())}
-      </div>`;
-    } else {
-      body = html`<div class="state">
-        ${loadingState(words, ['row-line', 'row-line', 'row-line'])}
-      </div>`;
+    if (this.model && this.model.size > 0) body = this.renderTree(this.rows!);
+    else {
+      const state = this.model
+        ? emptyState(words.emptyTree)
+        : pendingState(words, this.resource, ['row-line', 'row-line', 'row-line']);
+      body = html`<div class="state">${state}</div>`;
     }
     return html`<div part="base" class="base">${body}</div>`;
   }
@@ -187,9 +178,8 @@ export class OkrAlignmentTree extends OkrElement {
   }
 
   private renderTree(rows: VisibleRows) {
-    const words = this.words;
-    const locale = this.resolvedLocale;
-    const theme = this.resolvedTheme;
+    const look = this.presentation;
+    const words = look.words;
     return html`<div
       part="tree"
       class="viewport"
@@ -225,21 +215,8 @@ export class OkrAlignmentTree extends OkrElement {
               >
               <span part="title" class="title">${node.title}</span>
               ${loading ? html`<span class="children-loading">${words.loadingChildren}</span>` : nothing}
-              <okr-status-badge
-                .status=${node.status}
-                .locale=${locale}
-                .theme=${theme}
-                .wording=${this.wording}
-              ></okr-status-badge>
-              <okr-progress-bar
-                size="small"
-                show-value
-                .value=${node.progress}
-                .status=${node.status}
-                .label=${fill(words.progressOf, { title: node.title })}
-                .locale=${locale}
-                .theme=${theme}
-              ></okr-progress-bar>
+              ${statusBadge(node.status, look)}
+              ${progressOf(node, look, { small: true, showValue: true })}
             </div>`;
           },
         )}
@@ -386,10 +363,7 @@ export class OkrAlignmentTree extends OkrElement {
       const next = new Set(this.expanded);
       next.delete(node.id);
       this.expanded = next;
-      const apiError =
-        error instanceof OkrApiError
-          ? error
-          : new OkrApiError({ status: 0, code: 'client', message: String(error) });
+      const apiError = toApiError(error);
       emit(this, 'okr-error', { error: apiError });
     } finally {
       const next = new Set(this.loadingChildren);

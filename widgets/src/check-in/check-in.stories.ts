@@ -5,18 +5,18 @@ import type { KeyResult } from '@okr-embed/contract';
 import { apiError, json } from '../fixtures/fake-fetch.js';
 import { checkIn, goal, keyResultsByKind, longTitle, rtlTitle } from '../fixtures/goals.js';
 import {
-  brandWording,
   branded,
+  brandWording,
   failingBff,
   loadingBff,
+  type ThemeAndLocaleArgs,
+  themeAndLocaleArgTypes,
   withFakeBff,
 } from '../fixtures/story-providers.js';
 import './check-in.js';
 
-interface Args {
+interface Args extends ThemeAndLocaleArgs {
   keyResult: KeyResult;
-  theme?: 'light' | 'dark' | 'auto';
-  locale?: string;
 }
 
 const meta: Meta<Args> = {
@@ -29,8 +29,7 @@ const meta: Meta<Args> = {
       options: Object.keys(keyResultsByKind),
       mapping: keyResultsByKind,
     },
-    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
-    locale: { control: 'inline-radio', options: ['en', 'de'] },
+    ...themeAndLocaleArgTypes,
   },
   render: (args) =>
     html`<okr-check-in

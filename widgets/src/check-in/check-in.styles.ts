@@ -13,24 +13,9 @@ export const checkInStyles = css`
     border: 1px solid var(--_okr-border);
     border-radius: var(--_okr-radius);
   }
-  .key-result {
-    display: grid;
-    grid-template-columns: minmax(0, 1fr) auto;
-    gap: 0.25rem var(--_okr-space);
-  }
-  .key-result okr-progress-bar {
-    grid-column: 1 / -1;
-  }
   .kr-title {
     font-weight: 600;
     overflow-wrap: anywhere;
-    unicode-bidi: plaintext;
-    /* Text keeps its own direction but lines up with the page (theme.styles.ts). */
-    text-align: var(--_okr-align-start);
-  }
-  .kr-value {
-    color: var(--_okr-text-muted);
-    font-variant-numeric: tabular-nums;
   }
   .field {
     display: grid;
@@ -75,8 +60,7 @@ export const checkInStyles = css`
     color: var(--_okr-text-muted);
     font-size: 0.75rem;
   }
-  .submit,
-  .retry {
+  .submit {
     justify-self: start;
     padding: 0.4rem 1rem;
     border: 1px solid transparent;
@@ -86,10 +70,10 @@ export const checkInStyles = css`
     font-weight: 600;
     cursor: pointer;
   }
+  /* The shared retry button (states.styles.ts), as large as the save button it stands in for. */
   .retry {
-    background: transparent;
-    color: inherit;
-    border-color: var(--_okr-border);
+    padding: 0.4rem 1rem;
+    font-weight: 600;
   }
   .submit[disabled] {
     opacity: 0.6;
@@ -101,11 +85,6 @@ export const checkInStyles = css`
   }
   .message[data-tone='error'] {
     color: var(--_okr-danger);
-  }
-  .empty,
-  .error {
-    margin: 0;
-    color: var(--_okr-text-muted);
   }
   .skeleton.line {
     inline-size: 60%;

@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { CheckInResult, KeyResult } from '@okr-embed/contract';
+import { LIMITS, type CheckInResult, type KeyResult } from '@okr-embed/contract';
 import {
   apiError,
   fakeFetch,
@@ -116,16 +116,16 @@ describe('<okr-check-in>', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('refuses a comment over 4 000 characters', async () => {
+  it('refuses a comment over the limit in the contract', async () => {
     const { el, bff } = await mount(() => json(result(1)));
     const comment = part<HTMLTextAreaElement>(el, 'comment');
-    comment.value = 'x'.repeat(4001);
+    comment.value = 'x'.repeat(LIMITS.checkInComment + 1);
     part<HTMLButtonElement>(el, 'submit').click();
     await el.updateComplete;
     await el.updateComplete;
     expect(comment.getAttribute('aria-invalid')).to.equal('true');
     expect(el.shadowRoot!.getElementById('comment-error')!.textContent).to.equal(
-      'Use at most 4,000 characters.',
+      `Use at most ${LIMITS.checkInComment.toLocaleString('en')} characters.`,
     );
     expect(el.shadowRoot!.activeElement).to.equal(comment);
     expect(bff.requests).to.have.length(0);
@@ -271,7 +271,7 @@ describe('<okr-check-in>', () => {
     await expect(el).to.be.accessible();
     expect(part(el, 'skeleton').getAttribute('aria-busy')).to.equal('true');
     const empty = await fixture<OkrCheckIn>(html`<okr-check-in></okr-check-in>`);
-    expect(empty.shadowRoot!.textContent).to.contain('No key result to check in.');
+    expect(part(empty, 'empty').textContent).to.equal('No key result to check in.');
   });
 
   it('speaks German and takes wording overrides', async () => {

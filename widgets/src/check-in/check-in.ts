@@ -3,6 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
 import {
   LIMITS,
+  PROGRESS_STATUSES,
   keyResultProgress,
   suggestStatus,
   type CheckInRequest,
@@ -10,21 +11,21 @@ import {
   type KeyResult,
   type ProgressStatus,
 } from '@okr-embed/contract';
-import { OkrApiError } from '../client/errors.js';
+import { OkrApiError, toApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
 import { emit } from '../events/events.js';
 import { fill } from '../i18n/messages.js';
 import { keyResultLine } from '../goal-card/key-result-line.js';
+import { keyResultLineStyles } from '../goal-card/key-result-line.styles.js';
 import { OkrElement } from '../provider/okr-element.js';
-import { errorState, loadingState } from '../theme/states.js';
+import { emptyState, pendingState } from '../theme/states.js';
+import { stateStyles } from '../theme/states.styles.js';
 import { themeStyles } from '../theme/theme.styles.js';
 import { checkInStyles } from './check-in.styles.js';
 
-const statusOrder: ProgressStatus[] = [
-  'on_track',
-  'needs_attention',
-  'off_track',
-  'accomplished',
+/** The status picker's options: the ones a check-in usually picks first, "not started" last. */
+const statusOrder: readonly ProgressStatus[] = [
+  ...PROGRESS_STATUSES.filter((status) => status !== 'not_started'),
   'not_started',
 ];
 
@@ -55,6 +56,7 @@ function isRetryable(error: OkrApiError): boolean {
  * @csspart comment - The comment textarea.
  * @csspart submit - The save button.
  * @csspart message - The live region announcing success or failure.
+ * @csspart empty - Says there is no key result to check in.
  * @csspart skeleton - The loading placeholder.
  * @csspart error - The error message with its retry button.
  * @csspart retry - The retry button.
@@ -64,7 +66,7 @@ function isRetryable(error: OkrApiError): boolean {
  */
 @customElement('okr-check-in')
 export class OkrCheckIn extends OkrElement {
-  static override styles = [themeStyles, checkInStyles];
+  static override styles = [themeStyles, stateStyles, keyResultLineStyles, checkInStyles];
 
   /** The goal to load the key result from (with `key-result-id`). */
   @property({ attribute: 'goal-id', reflect: true }) goalId?: string;
@@ -126,31 +128,24 @@ export class OkrCheckIn extends OkrElement {
 
   protected override render() {
     const words = this.words;
-    const state = this.resource.state;
     if (this.shown) return this.renderForm(this.shown);
-    if (state.status === 'error') {
-      return html`<div class="state">
-        ${errorState(words, state.error, () => this.resource.retry())}
-      </div>`;
-    }
-    if (state.status === 'loaded' || (!this.goalId && !this.keyResult)) {
-      return html`<div class="state"><p class="empty">${words.noKeyResult}</p></div>`;
-    }
-    return html`<div class="state">${loadingState(words, ['line', 'field', 'field'])}</div>`;
+    // Nothing to load (no goal named) reads like a goal without that key result.
+    const nothingToShow =
+      this.resource.state.status === 'loaded' || (!this.goalId && !this.keyResult);
+    return html`<div class="state">
+      ${nothingToShow ? emptyState(words.noKeyResult) : pendingState(words, this.resource, ['line', 'field', 'field'])}
+    </div>`;
   }
 
   private renderForm(kr: KeyResult) {
     const words = this.words;
-    const locale = this.resolvedLocale;
     return html`<form
       part="form"
       novalidate
       aria-label=${`${words.checkIn}: ${kr.title}`}
       @submit=${this.submit}
     >
-      <div part="key-result" class="key-result">
-        ${keyResultLine(kr, locale, this.resolvedTheme, words)}
-      </div>
+      <div part="key-result" class="key-result">${keyResultLine(kr, this.presentation)}</div>
       ${this.renderValueField(kr)}
       <div class="field">
         <label for="status">${words.statusLabel}</label>
@@ -303,10 +298,7 @@ export class OkrCheckIn extends OkrElement {
       emit(this, 'okr-check-in-submitted', result);
     } catch (error) {
       if (this.saveController.signal.aborted) return;
-      const apiError =
-        error instanceof OkrApiError
-          ? error
-          : new OkrApiError({ status: 0, code: 'client', message: String(error) });
+      const apiError = toApiError(error);
       this.shown = before;
       if (!isRetryable(apiError)) this.pendingSubmission = undefined;
       emit(this, 'okr-error', { error: apiError });

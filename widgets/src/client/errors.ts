@@ -82,6 +82,13 @@ export async function errorFromResponse(
   });
 }
 
+/** Any failure as an `OkrApiError`, so that widgets report one type; a stray throw is `client`. */
+export function toApiError(error: unknown): OkrApiError {
+  return error instanceof OkrApiError
+    ? error
+    : new OkrApiError({ status: 0, code: 'client', message: String(error) });
+}
+
 export function isAbortError(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { emit } from '../events/events.js';
-import { OkrApiError, isAbortError } from './errors.js';
+import { isAbortError, toApiError, type OkrApiError } from './errors.js';
 
 export type ResourceState<T> =
   | { status: 'idle' }
@@ -80,10 +80,7 @@ export class ResourceController<T> implements ReactiveController {
       this.state = { status: 'loaded', value };
     } catch (error) {
       if (abortController.signal.aborted || isAbortError(error)) return;
-      const apiError =
-        error instanceof OkrApiError
-          ? error
-          : new OkrApiError({ status: 0, code: 'client', message: String(error) });
+      const apiError = toApiError(error);
       this.state = { status: 'error', error: apiError };
       emit(this.host, 'okr-error', { error: apiError });
     }

@@ -1,3 +1,4 @@
+import type { ReactiveControllerHost } from 'lit';
 import type { CheckIn, Goal, KeyResult } from '@okr-embed/contract';
 import type { OkrApiError } from '../client/errors.js';
 
@@ -35,6 +36,21 @@ export function emit<K extends keyof OkrEventMap>(
   detail: DetailOf<K>,
 ): boolean {
   return target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+}
+
+/**
+ * Hears a widget event from anywhere on the page while `host` is connected, and lets go when it
+ * leaves, so that the document does not keep a removed widget alive.
+ */
+export function listenOnPage<K extends keyof OkrEventMap>(
+  host: ReactiveControllerHost,
+  type: K,
+  listener: (event: OkrEventMap[K]) => void,
+): void {
+  host.addController({
+    hostConnected: () => document.addEventListener(type, listener),
+    hostDisconnected: () => document.removeEventListener(type, listener),
+  });
 }
 
 declare global {

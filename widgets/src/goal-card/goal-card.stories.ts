@@ -12,19 +12,19 @@ import {
   statuses,
 } from '../fixtures/goals.js';
 import {
-  brandWording,
   branded,
+  brandWording,
   failingBff,
   loadingBff,
+  type ThemeAndLocaleArgs,
+  themeAndLocaleArgTypes,
   withFakeBff,
 } from '../fixtures/story-providers.js';
 import './goal-card.js';
 
-interface Args {
+interface Args extends ThemeAndLocaleArgs {
   goal: Goal;
   variant: 'compact' | 'full';
-  theme?: 'light' | 'dark' | 'auto';
-  locale?: string;
 }
 
 const meta: Meta<Args> = {
@@ -33,8 +33,7 @@ const meta: Meta<Args> = {
   args: { goal: goal(), variant: 'full' },
   argTypes: {
     variant: { control: 'inline-radio', options: ['compact', 'full'] },
-    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
-    locale: { control: 'inline-radio', options: ['en', 'de'] },
+    ...themeAndLocaleArgTypes,
   },
   render: (args) =>
     html`<okr-goal-card

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { ownDirection } from '../theme/theme.styles.js';
 
 export const goalCardStyles = css`
   :host {
@@ -25,34 +26,9 @@ export const goalCardStyles = css`
     font-weight: 600;
     line-height: 1.35;
   }
-  .title {
-    all: unset;
-    cursor: pointer;
-    border-radius: 2px;
-    unicode-bidi: plaintext;
-    /* Text keeps its own direction but lines up with the page (theme.styles.ts). */
-    text-align: var(--_okr-align-start);
-  }
-  .title:hover {
-    text-decoration: underline;
-  }
-  .title:focus-visible {
-    outline: 2px solid var(--_okr-focus);
-    outline-offset: 2px;
-  }
-  .meta,
-  .updated {
-    margin: 0;
-    color: var(--_okr-text-muted);
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0 calc(var(--_okr-space) * 1.5);
-  }
   .description {
     margin: 0;
-    unicode-bidi: plaintext;
-    /* Text keeps its own direction but lines up with the page (theme.styles.ts). */
-    text-align: var(--_okr-align-start);
+    ${ownDirection}
   }
   details summary {
     cursor: pointer;
@@ -78,36 +54,10 @@ export const goalCardStyles = css`
     color: var(--_okr-text-muted);
   }
   .key-result {
-    display: grid;
-    grid-template-columns: 1fr auto;
-    gap: 0.25rem var(--_okr-space);
     align-items: center;
   }
-  .key-result okr-progress-bar {
-    grid-column: 1 / -1;
-  }
-  .kr-title {
-    unicode-bidi: plaintext;
-    /* Text keeps its own direction but lines up with the page (theme.styles.ts). */
-    text-align: var(--_okr-align-start);
-  }
   .kr-value {
-    color: var(--_okr-text-muted);
-    font-variant-numeric: tabular-nums;
     text-align: end;
-  }
-  .empty,
-  .error {
-    margin: 0;
-    color: var(--_okr-text-muted);
-  }
-  .retry {
-    justify-self: start;
-    padding: 0.25rem 0.75rem;
-    border: 1px solid var(--_okr-border);
-    border-radius: calc(var(--_okr-radius) / 2);
-    background: transparent;
-    cursor: pointer;
   }
   .skeleton.title-line {
     inline-size: 70%;

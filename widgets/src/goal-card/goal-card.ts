@@ -3,16 +3,20 @@ import { property } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
 import { explainGoalProgress, type Goal, type KeyResult } from '@okr-embed/contract';
 import { ResourceController } from '../client/resource-controller.js';
-import { emit, type OkrEventMap } from '../events/events.js';
+import { listenOnPage, type OkrEventMap } from '../events/events.js';
 import { formatDate, formatPercent, formatRelativeTime } from '../i18n/format.js';
 import { fill } from '../i18n/messages.js';
-import '../progress-bar/progress-bar.js';
+import { progressOf } from '../progress-bar/progress-of.js';
 import { OkrElement } from '../provider/okr-element.js';
-import '../status-badge/status-badge.js';
-import { errorState, loadingState } from '../theme/states.js';
+import { statusBadge } from '../status-badge/status-badge.js';
+import { pendingState } from '../theme/states.js';
+import { stateStyles } from '../theme/states.styles.js';
 import { statusStyles, themeStyles } from '../theme/theme.styles.js';
 import { goalCardStyles } from './goal-card.styles.js';
+import { goalTitle } from './goal-summary.js';
+import { goalSummaryStyles } from './goal-summary.styles.js';
 import { keyResultLine } from './key-result-line.js';
+import { keyResultLineStyles } from './key-result-line.styles.js';
 
 /**
  * One objective: title, owner, timeframe, status, progress and why it is that number, its key
@@ -41,7 +45,14 @@ import { keyResultLine } from './key-result-line.js';
  */
 @customElement('okr-goal-card')
 export class OkrGoalCard extends OkrElement {
-  static override styles = [themeStyles, statusStyles, goalCardStyles];
+  static override styles = [
+    themeStyles,
+    statusStyles,
+    stateStyles,
+    goalSummaryStyles,
+    keyResultLineStyles,
+    goalCardStyles,
+  ];
 
   /** Loads this goal through the configured client (ignored when `.goal` is set). */
   @property({ attribute: 'goal-id', reflect: true }) goalId?: string;
@@ -63,14 +74,9 @@ export class OkrGoalCard extends OkrElement {
     if (!this.goal && this.currentGoal?.id === updated.id) this.resource.set(updated);
   };
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('okr-check-in-submitted', this.onCheckIn);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('okr-check-in-submitted', this.onCheckIn);
+  constructor() {
+    super();
+    listenOnPage(this, 'okr-check-in-submitted', this.onCheckIn);
   }
 
   /** The goal shown: passed in, or loaded. */
@@ -96,41 +102,22 @@ export class OkrGoalCard extends OkrElement {
 
   protected override render() {
     const words = this.words;
-    const state = this.resource.state;
     const goal = this.currentGoal;
-    let body;
-    if (goal) body = this.renderGoal(goal);
-    else if (state.status === 'error')
-      body = errorState(words, state.error, () => this.resource.retry());
-    else body = loadingState(words, ['title-line', 'line', 'bar']);
     return html`<article part="card" class="card" aria-label=${goal ? goal.title : words.objective}>
-      ${body}
+      ${goal ? this.renderGoal(goal) : pendingState(words, this.resource, ['title-line', 'line', 'bar'])}
     </article>`;
   }
 
   private renderGoal(goal: Goal) {
-    const words = this.words;
-    const locale = this.resolvedLocale;
+    const look = this.presentation;
+    const { words, locale } = look;
     const full = this.variant === 'full';
-    const theme = this.resolvedTheme;
     return html`
       <div class="header">
         <div class="heading" role="heading" aria-level=${this.headingLevel}>
-          <button
-            part="title"
-            class="title"
-            type="button"
-            @click=${() => emit(this, 'okr-goal-select', { goalId: goal.id })}
-          >
-            ${goal.title}
-          </button>
+          ${goalTitle(this, goal)}
         </div>
-        <okr-status-badge
-          .status=${goal.status}
-          .locale=${locale}
-          .theme=${theme}
-          .wording=${this.wording}
-        ></okr-status-badge>
+        ${statusBadge(goal.status, look)}
       </div>
       <p part="meta" class="meta">
         ${goal.owner ? html`<span>${words.owner}: ${goal.owner.name}</span>` : nothing}
@@ -141,15 +128,7 @@ export class OkrGoalCard extends OkrElement {
         >
       </p>
       ${full && goal.description ? html`<p part="description" class="description">${goal.description}</p>` : nothing}
-      <okr-progress-bar
-        part="progress"
-        show-value
-        .value=${goal.progress}
-        .status=${goal.status}
-        .label=${fill(words.progressOf, { title: goal.title })}
-        .locale=${locale}
-        .theme=${theme}
-      ></okr-progress-bar>
+      ${progressOf(goal, look, { part: 'progress', showValue: true })}
       ${full ? this.renderWhy(goal) : nothing} ${full ? this.renderKeyResults(goal) : nothing}
       ${full ? this.renderUpdated(goal) : nothing}
     `;
@@ -203,19 +182,17 @@ export class OkrGoalCard extends OkrElement {
   }
 
   private renderKeyResult(kr: KeyResult) {
-    const locale = this.resolvedLocale;
-    const words = this.words;
     return html`<li part="key-result" class="key-result" data-kind=${kr.kind}>
-      ${keyResultLine(kr, locale, this.resolvedTheme, words)}
+      ${keyResultLine(kr, this.presentation)}
     </li>`;
   }
 
   private renderUpdated(goal: Goal) {
     const words = this.words;
     const checkIn = goal.lastCheckIn;
-    if (!checkIn) return html`<p part="updated" class="updated">${words.noUpdates}</p>`;
+    if (!checkIn) return html`<p part="updated" class="meta">${words.noUpdates}</p>`;
     const time = formatRelativeTime(checkIn.createdAt, this.resolvedLocale);
-    return html`<p part="updated" class="updated">
+    return html`<p part="updated" class="meta">
       <span>${fill(words.updated, { time })} · ${checkIn.author.name}</span>
       ${checkIn.comment ? html`<span class="comment">${checkIn.comment}</span>` : nothing}
     </p>`;

@@ -1,23 +1,15 @@
 import { html } from 'lit';
 import type { KeyResult } from '@okr-embed/contract';
 import { formatKeyResultValue } from '../i18n/format.js';
-import { fill, type Wording } from '../i18n/messages.js';
-import '../progress-bar/progress-bar.js';
-import type { OkrTheme } from '../provider/settings.js';
+import { progressOf } from '../progress-bar/progress-of.js';
+import type { Presentation } from '../provider/okr-element.js';
 
 /**
  * A key result's title, its value formatted for its kind and unit, and its bar: the same line
  * on the goal card and at the top of the check-in form, so both read a number the same way.
  */
-export function keyResultLine(kr: KeyResult, locale: string, theme: OkrTheme, words: Wording) {
+export function keyResultLine(kr: KeyResult, look: Presentation) {
   return html`<span class="kr-title">${kr.title}</span>
-    <span class="kr-value">${formatKeyResultValue(kr, locale, words)}</span>
-    <okr-progress-bar
-      size="small"
-      .value=${kr.progress}
-      .status=${kr.status}
-      .label=${fill(words.progressOf, { title: kr.title })}
-      .locale=${locale}
-      .theme=${theme}
-    ></okr-progress-bar>`;
+    <span class="kr-value">${formatKeyResultValue(kr, look.locale, look.words)}</span>
+    ${progressOf(kr, look, { small: true })}`;
 }

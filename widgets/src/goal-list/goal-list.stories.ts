@@ -5,28 +5,25 @@ import type { GoalSummary } from '@okr-embed/contract';
 import { json } from '../fixtures/fake-fetch.js';
 import { goal, goalsByStatus, longTitle, rtlTitle, summaryOf } from '../fixtures/goals.js';
 import {
-  brandWording,
   branded,
+  brandWording,
   failingBff,
   loadingBff,
+  type ThemeAndLocaleArgs,
+  themeAndLocaleArgTypes,
   withFakeBff,
 } from '../fixtures/story-providers.js';
 import './goal-list.js';
 
-interface Args {
+interface Args extends ThemeAndLocaleArgs {
   goals: GoalSummary[];
-  theme?: 'light' | 'dark' | 'auto';
-  locale?: string;
 }
 
 const meta: Meta<Args> = {
   title: 'Widgets/Goal list',
   component: 'okr-goal-list',
   args: { goals: goalsByStatus },
-  argTypes: {
-    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
-    locale: { control: 'inline-radio', options: ['en', 'de'] },
-  },
+  argTypes: themeAndLocaleArgTypes,
   render: (args) =>
     html`<okr-goal-list
       .goals=${args.goals}

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { secondaryButton } from '../theme/states.styles.js';
 
 export const goalListStyles = css`
   :host {
@@ -30,50 +31,17 @@ export const goalListStyles = css`
     border-block-end: none;
   }
   .title {
-    all: unset;
-    cursor: pointer;
     font-weight: 600;
     overflow-wrap: anywhere;
-    unicode-bidi: plaintext;
-    /* Text keeps its own direction but lines up with the page (theme.styles.ts). */
-    text-align: var(--_okr-align-start);
-    border-radius: 2px;
-  }
-  .title:hover {
-    text-decoration: underline;
-  }
-  .title:focus-visible {
-    outline: 2px solid var(--_okr-focus);
-    outline-offset: 2px;
   }
   .meta {
     grid-column: 1 / -1;
-    margin: 0;
-    color: var(--_okr-text-muted);
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0 calc(var(--_okr-space) * 1.5);
   }
   okr-progress-bar {
     grid-column: 1 / -1;
   }
-  .empty,
-  .error {
-    margin: 0;
-    color: var(--_okr-text-muted);
-  }
-  .retry,
   .more {
-    justify-self: start;
-    padding: 0.25rem 0.75rem;
-    border: 1px solid var(--_okr-border);
-    border-radius: calc(var(--_okr-radius) / 2);
-    background: transparent;
-    cursor: pointer;
-  }
-  .skeleton-state {
-    display: grid;
-    gap: var(--_okr-space);
+    ${secondaryButton}
   }
   .skeleton.row {
     block-size: 2.5rem;

@@ -3,14 +3,16 @@ import { property, state } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
 import type { GoalLevel, GoalSummary, Page, ProgressStatus } from '@okr-embed/contract';
 import type { GoalQuery } from '../client/client.js';
-import { isAbortError, OkrApiError } from '../client/errors.js';
+import { isAbortError, toApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
-import { emit, type OkrEventMap } from '../events/events.js';
-import { fill } from '../i18n/messages.js';
-import '../progress-bar/progress-bar.js';
+import { emit, listenOnPage, type OkrEventMap } from '../events/events.js';
+import { goalTitle } from '../goal-card/goal-summary.js';
+import { goalSummaryStyles } from '../goal-card/goal-summary.styles.js';
+import { progressOf } from '../progress-bar/progress-of.js';
 import { OkrElement } from '../provider/okr-element.js';
-import '../status-badge/status-badge.js';
-import { errorState, loadingState } from '../theme/states.js';
+import { statusBadge } from '../status-badge/status-badge.js';
+import { emptyState, pendingState } from '../theme/states.js';
+import { stateStyles } from '../theme/states.styles.js';
 import { themeStyles } from '../theme/theme.styles.js';
 import { goalListStyles } from './goal-list.styles.js';
 
@@ -36,7 +38,7 @@ import { goalListStyles } from './goal-list.styles.js';
  */
 @customElement('okr-goal-list')
 export class OkrGoalList extends OkrElement {
-  static override styles = [themeStyles, goalListStyles];
+  static override styles = [themeStyles, stateStyles, goalSummaryStyles, goalListStyles];
 
   /** A user id, or `me` for the token's user. */
   @property() owner?: string;
@@ -80,9 +82,9 @@ export class OkrGoalList extends OkrElement {
     this.more = this.more.map(refresh);
   };
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('okr-check-in-submitted', this.onCheckIn);
+  constructor() {
+    super();
+    listenOnPage(this, 'okr-check-in-submitted', this.onCheckIn);
   }
 
   private get query(): GoalQuery {
@@ -116,7 +118,6 @@ export class OkrGoalList extends OkrElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    document.removeEventListener('okr-check-in-submitted', this.onCheckIn);
     this.moreController?.abort();
   }
 
@@ -141,10 +142,7 @@ export class OkrGoalList extends OkrElement {
     } catch (error) {
       if (!isAbortError(error)) {
         emit(this, 'okr-error', {
-          error:
-            error instanceof OkrApiError
-              ? error
-              : new OkrApiError({ status: 0, code: 'client', message: String(error) }),
+          error: toApiError(error),
         });
       }
     } finally {
@@ -155,52 +153,23 @@ export class OkrGoalList extends OkrElement {
   protected override render() {
     const words = this.words;
     const items = this.items;
-    const state = this.resource.state;
     let body;
-    if (items)
-      body =
-        items.length === 0
-          ? html`<p part="empty" class="empty">${words.emptyGoals}</p>`
-          : this.renderItems(items);
-    else if (state.status === 'error')
-      body = errorState(words, state.error, () => this.resource.retry());
-    else body = loadingState(words, ['row', 'row', 'row']);
+    if (!items) body = pendingState(words, this.resource, ['row', 'row', 'row']);
+    else if (items.length === 0) body = emptyState(words.emptyGoals);
+    else body = this.renderItems(items);
     // Not a landmark: several lists on one page would repeat the same region name.
     return html`<div class="list-root">${body}</div>`;
   }
 
   private renderItems(items: GoalSummary[]) {
-    const words = this.words;
-    const locale = this.resolvedLocale;
-    const theme = this.resolvedTheme;
+    const look = this.presentation;
+    const words = look.words;
     return html`<ul part="list" aria-label=${this.label ?? words.objectives}>
         ${items.map(
           (goal) =>
             html`<li part="item" class="item">
-              <button
-                part="title"
-                class="title"
-                type="button"
-                @click=${() => emit(this, 'okr-goal-select', { goalId: goal.id })}
-              >
-                ${goal.title}
-              </button>
-              <okr-status-badge
-                .status=${goal.status}
-                .locale=${locale}
-                .theme=${theme}
-                .wording=${this.wording}
-              ></okr-status-badge>
-              <okr-progress-bar
-                part="progress"
-                size="small"
-                show-value
-                .value=${goal.progress}
-                .status=${goal.status}
-                .label=${fill(words.progressOf, { title: goal.title })}
-                .locale=${locale}
-                .theme=${theme}
-              ></okr-progress-bar>
+              ${goalTitle(this, goal)} ${statusBadge(goal.status, look)}
+              ${progressOf(goal, look, { part: 'progress', small: true, showValue: true })}
               <p part="meta" class="meta">
                 ${goal.owner ? html`<span>${goal.owner.name}</span>` : nothing}
                 ${goal.team ? html`<span>${goal.team.name}</span>` : nothing}

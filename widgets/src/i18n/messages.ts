@@ -170,15 +170,19 @@ export function builtInWording(locale: string): Wording {
   return locale.toLowerCase().startsWith('de') ? de : en;
 }
 
-/** Later overrides win; each level may name only some words. */
-export function mergeWording(
-  base: Wording,
+/**
+ * Later overrides win; each level may name only some words. The base may itself be overrides
+ * (a provider inside another one), so every level merges statuses the same way.
+ */
+export function mergeWording<T extends WordingOverrides>(
+  base: T,
   ...overrides: (WordingOverrides | undefined)[]
-): Wording {
+): T {
   let merged = base;
   for (const override of overrides) {
     if (!override) continue;
-    merged = { ...merged, ...override, status: { ...merged.status, ...override.status } };
+    // Overrides only add words, so a full wording stays full.
+    merged = { ...merged, ...override, status: { ...merged.status, ...override.status } } as T;
   }
   return merged;
 }

@@ -3,18 +3,20 @@ import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { ProgressStatus } from '@okr-embed/contract';
 import { statuses } from '../fixtures/goals.js';
-import { branded } from '../fixtures/story-providers.js';
+import {
+  branded,
+  type ThemeAndLocaleArgs,
+  themeAndLocaleArgTypes,
+} from '../fixtures/story-providers.js';
 import './progress-bar.js';
 
-interface Args {
+interface Args extends ThemeAndLocaleArgs {
   value: number;
   status?: ProgressStatus;
   label: string;
   indeterminate: boolean;
   size: 'small' | 'medium' | 'large';
   showValue: boolean;
-  theme?: 'light' | 'dark' | 'auto';
-  locale?: string;
 }
 
 const meta: Meta<Args> = {
@@ -32,8 +34,7 @@ const meta: Meta<Args> = {
     value: { control: { type: 'range', min: 0, max: 1, step: 0.01 } },
     status: { control: 'select', options: statuses },
     size: { control: 'inline-radio', options: ['small', 'medium', 'large'] },
-    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
-    locale: { control: 'inline-radio', options: ['en', 'de'] },
+    ...themeAndLocaleArgTypes,
   },
   render: (args) =>
     html`<okr-progress-bar

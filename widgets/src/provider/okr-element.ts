@@ -27,6 +27,15 @@ if (!pageGlobals[contextRootKey] && typeof document !== 'undefined') {
   pageGlobals[contextRootKey] = true;
 }
 
+/** What an element resolved for drawing, handed on to the elements it renders inside itself. */
+export interface Presentation {
+  locale: string;
+  theme: OkrTheme;
+  words: Wording;
+  /** The element's own overrides: an inner element finds the provider's by itself. */
+  wording?: WordingOverrides;
+}
+
 /**
  * The base of every widget: resolves the client, locale, theme and wording from (in order) the
  * element itself, the nearest `<okr-provider>`, and `configure()`.
@@ -81,6 +90,15 @@ export class OkrElement extends LitElement {
   protected get words(): Wording {
     const locale = this.resolvedLocale;
     return mergeWording(builtInWording(locale), this.settings.wording, this.wording);
+  }
+
+  protected get presentation(): Presentation {
+    return {
+      locale: this.resolvedLocale,
+      theme: this.resolvedTheme,
+      words: this.words,
+      wording: this.wording,
+    };
   }
 
   protected get isRtl(): boolean {

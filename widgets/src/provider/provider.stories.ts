@@ -1,26 +1,23 @@
 import type { Meta, StoryObj } from '@storybook/web-components';
 import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import type { OkrTheme } from './settings.js';
 import { goal, goalsByStatus } from '../fixtures/goals.js';
-import { brandWording } from '../fixtures/story-providers.js';
+import {
+  brandWording,
+  type ThemeAndLocaleArgs,
+  themeAndLocaleArgTypes,
+} from '../fixtures/story-providers.js';
 import '../goal-card/goal-card.js';
 import '../goal-list/goal-list.js';
 import './provider.js';
 
-interface Args {
-  locale?: string;
-  theme?: OkrTheme;
-}
+type Args = ThemeAndLocaleArgs;
 
 /** `<okr-provider>` has no UI: these stories show what it hands to the widgets inside it. */
 const meta: Meta<Args> = {
   title: 'Widgets/Provider',
   component: 'okr-provider',
-  argTypes: {
-    locale: { control: 'inline-radio', options: ['en', 'de'] },
-    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
-  },
+  argTypes: themeAndLocaleArgTypes,
   render: (args) =>
     html`<okr-provider locale=${ifDefined(args.locale)} theme=${ifDefined(args.theme)}>
       <okr-goal-card variant="compact" .goal=${goal()}></okr-goal-card>

@@ -3,7 +3,7 @@ import { LitElement, html, css, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { customElement } from './define.js';
 import type { OkrClient } from '../client/client.js';
-import type { WordingOverrides } from '../i18n/messages.js';
+import { mergeWording, type WordingOverrides } from '../i18n/messages.js';
 import { settingsFromConfig } from './configure.js';
 import {
   getGlobalSettings,
@@ -76,19 +76,11 @@ export class OkrProvider extends LitElement {
       }).client;
     }
     const outer = this.outer ?? getGlobalSettings();
-    const wording =
-      outer.wording && this.wording
-        ? {
-            ...outer.wording,
-            ...this.wording,
-            status: { ...outer.wording.status, ...this.wording.status },
-          }
-        : (this.wording ?? outer.wording);
     this.settings = {
       client: this.ownClient ?? outer.client,
       locale: this.locale ?? outer.locale,
       theme: this.theme ?? outer.theme,
-      wording,
+      wording: outer.wording ? mergeWording(outer.wording, this.wording) : this.wording,
     };
   }
 

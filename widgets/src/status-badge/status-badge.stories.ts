@@ -3,13 +3,16 @@ import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { ProgressStatus } from '@okr-embed/contract';
 import { statuses } from '../fixtures/goals.js';
-import { brandWording, branded } from '../fixtures/story-providers.js';
+import {
+  branded,
+  brandWording,
+  type ThemeAndLocaleArgs,
+  themeAndLocaleArgTypes,
+} from '../fixtures/story-providers.js';
 import './status-badge.js';
 
-interface Args {
+interface Args extends ThemeAndLocaleArgs {
   status: ProgressStatus;
-  theme?: 'light' | 'dark' | 'auto';
-  locale?: string;
 }
 
 const meta: Meta<Args> = {
@@ -18,8 +21,7 @@ const meta: Meta<Args> = {
   args: { status: 'on_track' },
   argTypes: {
     status: { control: 'select', options: statuses },
-    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
-    locale: { control: 'inline-radio', options: ['en', 'de'] },
+    ...themeAndLocaleArgTypes,
   },
   render: (args) =>
     html`<okr-status-badge

@@ -2,7 +2,7 @@ import { html } from 'lit';
 import { property } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
 import type { ProgressStatus } from '@okr-embed/contract';
-import { OkrElement } from '../provider/okr-element.js';
+import { OkrElement, type Presentation } from '../provider/okr-element.js';
 import { statusStyles, themeStyles } from '../theme/theme.styles.js';
 import { statusBadgeStyles } from './status-badge.styles.js';
 
@@ -27,6 +27,19 @@ export class OkrStatusBadge extends OkrElement {
       >${this.words.status[this.status] ?? this.status}</span
     >`;
   }
+}
+
+/**
+ * The pill inside another widget, in that widget's locale and theme. It is given only the
+ * widget's own word overrides: the provider's and `configure()`'s it finds by itself.
+ */
+export function statusBadge(status: ProgressStatus, look: Presentation) {
+  return html`<okr-status-badge
+    .status=${status}
+    .locale=${look.locale}
+    .theme=${look.theme}
+    .wording=${look.wording}
+  ></okr-status-badge>`;
 }
 
 declare global {

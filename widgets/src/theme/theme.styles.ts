@@ -92,26 +92,6 @@ export const themeStyles = css`
     outline: 2px solid var(--_okr-focus);
     outline-offset: 2px;
   }
-  .skeleton {
-    display: block;
-    background: var(--_okr-skeleton);
-    border-radius: calc(var(--_okr-radius) / 2);
-    min-height: 0.9em;
-    animation: okr-pulse 1.5s ease-in-out infinite;
-  }
-  @keyframes okr-pulse {
-    50% {
-      opacity: 0.5;
-    }
-  }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
   button {
     font: inherit;
     color: inherit;
@@ -125,9 +105,6 @@ export const themeStyles = css`
     }
   }
   @media (forced-colors: active) {
-    .skeleton {
-      background: GrayText;
-    }
     :focus-visible {
       outline-color: Highlight;
     }
@@ -151,4 +128,13 @@ export const statusStyles = css`
   [data-status='accomplished'] {
     --_okr-status: var(--_okr-accomplished);
   }
+`;
+
+/**
+ * Declarations for text that users write (titles, descriptions): it keeps its own direction,
+ * so a Hebrew title reads right on an English page, yet lines up with the page's start.
+ */
+export const ownDirection = css`
+  unicode-bidi: plaintext;
+  text-align: var(--_okr-align-start);
 `;

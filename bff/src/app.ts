@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { createAuthenticator } from './lib/auth.js';
+import { createCaches, type Caches } from './lib/caches.js';
 import type { Config } from './lib/config.js';
 import { createCors } from './lib/cors.js';
 import type { Database } from './lib/db.js';
@@ -13,20 +14,17 @@ import {
 } from './lib/http.js';
 import type { Logger } from './lib/logger.js';
 import { ApiRouter, openApiDocument } from './lib/openapi.js';
-import { ViewCache } from './lib/view-cache.js';
 import { createRateLimiter } from './lib/rate-limit.js';
 import { createAlignmentRepository } from './components/alignment/alignment.repository.js';
 import { alignmentRoutes } from './components/alignment/alignment.routes.js';
 import { createAlignmentService } from './components/alignment/alignment.service.js';
 import { createCheckInsRepository } from './components/check-ins/check-ins.repository.js';
 import { checkInsRoutes } from './components/check-ins/check-ins.routes.js';
-import {
-  createCheckInsService,
-  type CheckInHooks,
-} from './components/check-ins/check-ins.service.js';
+import { createCheckInsService } from './components/check-ins/check-ins.service.js';
 import { createGoalsRepository } from './components/goals/goals.repository.js';
+import { createGoalCard } from './components/goals/goal-card.js';
 import { goalsRoutes } from './components/goals/goals.routes.js';
-import { createRollUp } from './components/goals/goals.rollup.js';
+import { createProgressPropagation } from './components/goals/goals.propagation.js';
 import { createGoalsService } from './components/goals/goals.service.js';
 import { createKeyResultsRepository } from './components/key-results/key-results.repository.js';
 import { keyResultsRoutes } from './components/key-results/key-results.routes.js';
@@ -39,36 +37,37 @@ import { createTimeframesService } from './components/timeframes/timeframes.serv
 import { createUsersRepository } from './components/users/users.repository.js';
 import { meRoutes } from './components/users/users.routes.js';
 
-/** How long another process's writes may take to show in cached goal cards. */
-const VIEW_TTL_MS = 2_000;
-
 export interface AppDeps {
   config: Config;
   db: Database;
   logger: Logger;
-  checkInHooks?: CheckInHooks;
+  /**
+   * A fresh set unless given: code that writes keys next to the app in the same process (the
+   * tests' harness) shares the app's set, so a key it retires is forgotten at once.
+   */
+  caches?: Caches;
 }
 
 /** Builds the whole BFF around its dependencies; `server.ts` listens, tests use port 0. */
-export function createApp({ config, db, logger, checkInHooks }: AppDeps): Express {
-  const orgs = createOrgsRepository(db);
+export function createApp({ config, db, logger, caches = createCaches() }: AppDeps): Express {
+  const { views } = caches;
+  const orgs = createOrgsRepository(db, caches.activeKeys);
   const users = createUsersRepository(db);
   const goals = createGoalsRepository(db);
   const keyResults = createKeyResultsRepository(db);
   const checkIns = createCheckInsRepository(db);
   const timeframes = createTimeframesRepository(db);
-  const rollUp = createRollUp(goals, keyResults);
-  const views = new ViewCache(VIEW_TTL_MS);
+  const propagateProgress = createProgressPropagation(goals, keyResults);
 
   const orgsService = createOrgsService(orgs, config.masterKey);
+  const goalCard = createGoalCard({ goals, keyResults, checkIns });
   const goalsService = createGoalsService({
     db,
     goals,
-    keyResults,
-    checkIns,
     timeframes,
     users,
-    rollUp,
+    goalCard,
+    propagateProgress,
     views,
   });
   const keyResultsService = createKeyResultsService({
@@ -76,7 +75,7 @@ export function createApp({ config, db, logger, checkInHooks }: AppDeps): Expres
     goals,
     keyResults,
     users,
-    rollUp,
+    propagateProgress,
     views,
   });
   const checkInsService = createCheckInsService({
@@ -84,10 +83,8 @@ export function createApp({ config, db, logger, checkInHooks }: AppDeps): Expres
     checkIns,
     keyResults,
     goals,
-    goalsService,
-    keyResultsService,
-    rollUp,
-    hooks: checkInHooks,
+    goalCard,
+    propagateProgress,
     views,
   });
 
@@ -101,7 +98,7 @@ export function createApp({ config, db, logger, checkInHooks }: AppDeps): Expres
   const openApi = openApiDocument(api.operations);
 
   const cors = createCors(orgs);
-  const authenticate = createAuthenticator({ orgs, orgsService, users, logger });
+  const authenticate = createAuthenticator({ orgs, orgsService, users, logger, caches });
   const rateLimit = createRateLimiter(config.rateLimitPerMinute);
   const privateCaching: RequestHandler = (req, res, next) => {
     res.set('Cache-Control', req.method === 'GET' ? 'private, no-cache' : 'no-store');

@@ -5,10 +5,14 @@ import { z } from 'zod';
 import { SCOPES, type Scope, type TeamSummary } from '@okr-embed/contract';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
-import { TtlCache } from './ttl-cache.js';
+import type { Caches } from './caches.js';
 import type { OrgRecord, OrgsRepository } from '../components/orgs/orgs.repository.js';
 import { AUDIENCE, type OrgsService } from '../components/orgs/orgs.service.js';
-import type { UserRecord, UsersRepository } from '../components/users/users.repository.js';
+import type {
+  UserClaims,
+  UserRecord,
+  UsersRepository,
+} from '../components/users/users.repository.js';
 
 export interface AuthContext {
   org: Omit<OrgRecord, 'allowedOrigins'>;
@@ -24,19 +28,11 @@ const CLOCK_SKEW_SECONDS = 30;
  * bigger one is refused before it is decoded, hashed or looked up.
  */
 const MAX_TOKEN_LENGTH = 8_192;
-/** Verified tokens remembered at once; a flood of distinct tokens evicts the oldest. */
-const MAX_VERIFIED_TOKENS = 5_000;
-
-interface UserClaims {
-  sub: string;
-  name: string;
-  email: string | null;
-  avatarUrl: string | null;
-  teams: string[] | undefined;
-}
+/** The longest a token can verify: its greatest age plus the skew. */
+export const MAX_TOKEN_LIFETIME_MS = (MAX_TOKEN_AGE_SECONDS + CLOCK_SKEW_SECONDS) * 1000;
 
 /** What a token proved once its signature and claims checked out; nothing here can change. */
-interface VerifiedToken {
+export interface VerifiedToken {
   kid: string;
   orgId: string;
   issuer: string;
@@ -81,28 +77,11 @@ export interface AuthDeps {
   orgsService: OrgsService;
   users: UsersRepository;
   logger: Logger;
+  caches: Pick<Caches, 'verifiedTokens' | 'publicKeys' | 'secrets' | 'knownUsers'>;
 }
 
-export function createAuthenticator({ orgs, orgsService, users, logger }: AuthDeps) {
-  /** Public keys parse once per PEM, secrets decrypt once per ciphertext: neither changes. */
-  const publicKeys = new TtlCache<KeyObject>(600_000, 1_000);
-  const secrets = new TtlCache<KeyObject>(600_000, 1_000);
-  /**
-   * The user and teams for one exact set of claims, for a short while: the same token arriving
-   * again needs no JIT write check. Changed claims miss the cache and go to the database.
-   */
-  const knownUsers = new TtlCache<{ user: UserRecord; teams: TeamSummary[] }>(30_000);
-  /**
-   * A widget sends the same token with every request until it expires: decoding, the signature
-   * check and the claims schema run once per token, not per request. Keyed by the exact token
-   * string, so only the bytes that verified can hit. A hit still looks its key up (cached for
-   * at most 5 s), so a retired key stops its tokens within the same window as before, and the
-   * user goes through the same 30 s just-in-time cache.
-   */
-  const verifiedTokens = new TtlCache<VerifiedToken>(
-    (MAX_TOKEN_AGE_SECONDS + CLOCK_SKEW_SECONDS) * 1000,
-    MAX_VERIFIED_TOKENS,
-  );
+export function createAuthenticator({ orgs, orgsService, users, logger, caches }: AuthDeps) {
+  const { verifiedTokens, publicKeys, secrets, knownUsers } = caches;
 
   async function contextOf(
     { orgId, userClaims, claimsKey, scopes }: VerifiedToken,
@@ -124,8 +103,10 @@ export function createAuthenticator({ orgs, orgsService, users, logger }: AuthDe
 
     const verified = verifiedTokens.get(token);
     if (verified) {
-      // Anything that changed since (time, the key, its org's issuer) goes through the full
-      // check below, which refuses it with the usual reason.
+      // A hit still looks its key up (cached for at most 5 s), so a retired key stops its tokens
+      // within that window, and the user goes through the same 30 s cache. Anything that
+      // changed since (time, the key, its org's issuer) goes through the full check below,
+      // which refuses it with the usual reason.
       const found =
         verified.expiresAtMs > Date.now() ? await orgs.findKeyWithOrg(verified.kid) : null;
       if (

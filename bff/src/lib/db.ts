@@ -96,7 +96,7 @@ export function createDatabase(url: string): Database {
         );
       }
       // READ COMMITTED: after waiting for a row lock, a statement sees what the other
-      // transaction committed, so roll-ups never compute from a stale snapshot.
+      // transaction committed, so progress propagation never computes from a stale snapshot.
       return retryOnDeadlock(() =>
         sequelize.transaction(
           { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED },

@@ -150,6 +150,11 @@ interface ViewBody {
  * shared by an org's users and never mutated, so a cache hit is stringified and hashed once, not
  * once per request; a write invalidates the cached view, and the new view object gets its own
  * body. Views built per request are never sent twice and leave with their object.
+ *
+ * The one cache at module level, because it cannot leak between apps: its key is the view object
+ * itself, which only the app that built it holds, and its value is a pure function of that
+ * object. Another app can neither find an entry nor keep one alive, and nothing in it can be
+ * stale; it lives exactly as long as the view it describes.
  */
 const bodies = new WeakMap<object, ViewBody>();
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { actorsOf, createGoal, createKeyResult, type Actors } from '../support/fixtures.js';
+import type { Database } from '../../src/lib/db.js';
 import { dialects, startTestApp, type TestApp, type TestOrg } from '../support/harness.js';
 
 for (const dialect of dialects()) {
@@ -8,21 +9,33 @@ for (const dialect of dialects()) {
     let app: TestApp;
     let org: TestOrg;
     let as: Actors;
-    /** Flips to true to make the next check-in fail after its first writes. */
-    let failNextCheckIn = false;
+    /**
+     * While set, the app's write of this goal's progress fails (as a bug or a full disk would),
+     * and every write the app sent before it is kept for the test to see.
+     */
+    let failProgressWriteOf: string | undefined;
+    const writesBeforeFailure: string[] = [];
 
     before(async () => {
+      // The database the app is given, wrapped: the failure comes from below the service, so
+      // the service runs exactly the code it runs in production.
       app = await startTestApp(dialect, {
-        app: {
-          checkInHooks: {
-            afterKeyResultUpdated: () => {
-              if (failNextCheckIn) {
-                failNextCheckIn = false;
+        wrapDb: (db: Database): Database => ({
+          ...db,
+          async execute(sql, params, tx) {
+            if (failProgressWriteOf !== undefined) {
+              if (
+                sql.startsWith('UPDATE goals SET progress') &&
+                params?.id === failProgressWriteOf
+              ) {
+                failProgressWriteOf = undefined;
                 throw new Error('injected failure in the middle of a check-in');
               }
-            },
+              writesBeforeFailure.push(sql.trim().split(/\s+/).slice(0, 3).join(' '));
+            }
+            return db.execute(sql, params, tx);
           },
-        },
+        }),
       });
       org = await app.createOrg();
       as = await actorsOf(org);
@@ -195,15 +208,25 @@ for (const dialect of dialects()) {
       assert.equal(goal.progress, stored[0] / 40);
     });
 
-    it('when a check-in fails midway, then no check-in, key result change or roll-up is left behind', async () => {
+    it('when a check-in fails midway, then no check-in, key result change or propagated progress is left behind', async () => {
       const { kr, personal, company } = await chain();
       assert.equal((await checkIn(kr.id, { value: 4 })).status, 201);
       const before = await card(personal.id);
       const beforeTop = await card(company.id);
-      failNextCheckIn = true;
+      // The company goal's progress is the last write before the idempotency record: by then
+      // the check-in row, the key result and the two goals below are written.
+      failProgressWriteOf = company.id;
+      writesBeforeFailure.length = 0;
       const failed = await checkIn(kr.id, { value: 30 }, as.writer, {
         'idempotency-key': 'doomed',
       });
+      assert.equal(failProgressWriteOf, undefined, 'the injected failure happened');
+      assert.deepEqual(writesBeforeFailure, [
+        'INSERT INTO check_ins',
+        'UPDATE key_results SET',
+        'UPDATE goals SET',
+        'UPDATE goals SET',
+      ]);
       assert.equal(failed.status, 500);
       assert.equal(failed.body.error.code, 'internal_error');
       assert.ok(!failed.text.includes('injected'), 'no internals in the answer');

@@ -124,7 +124,7 @@ for (const dialect of dialects()) {
       assert.ok(checkIns >= 10);
     });
 
-    it('when the demo user checks in on a demo key result, then the roll-up reaches the company goal', async () => {
+    it('when the demo user checks in on a demo key result, then its progress propagates to the company goal', async () => {
       const tree = await app.request('GET', '/api/v1/alignment?timeframe=current&depth=3', {
         token,
       });

@@ -131,7 +131,11 @@ for (const dialect of dialects()) {
       const parentCard = (
         await app.request('GET', `/api/v1/goals/${parent.id}`, { token: as.reader })
       ).body;
-      assert.equal(parentCard.progress, 0.5, 'the parent (source both) rolled up the child');
+      assert.equal(
+        parentCard.progress,
+        0.5,
+        'the parent (source both) took the progress propagated from the child',
+      );
     });
 
     it('when input is malformed, then 400 with the failing fields and nothing is stored', async () => {

@@ -14,6 +14,7 @@ import { createApp, type AppDeps } from '../../src/app.js';
 import { createOrgsRepository } from '../../src/components/orgs/orgs.repository.js';
 import { createOrgsService, type KeyAlgorithm } from '../../src/components/orgs/orgs.service.js';
 import { createTimeframesRepository } from '../../src/components/timeframes/timeframes.repository.js';
+import { createCaches } from '../../src/lib/caches.js';
 import { loadConfig, type Config } from '../../src/lib/config.js';
 import { createDatabase, type Database } from '../../src/lib/db.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -139,17 +140,20 @@ export async function startTestApp(
   const config = testConfig(database.url, options.config);
   const db = createDatabase(database.url);
   await migrate(db);
+  // The harness retires keys as code in the app's own process would: through the app's caches.
+  const caches = options.app?.caches ?? createCaches();
   const app = createApp({
     config,
     db: options.wrapDb ? options.wrapDb(db) : db,
     logger: createLogger('silent'),
+    caches,
     ...options.app,
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const orgs = createOrgsService(createOrgsRepository(db), config.masterKey);
+  const orgs = createOrgsService(createOrgsRepository(db, caches.activeKeys), config.masterKey);
   const timeframes = createTimeframesRepository(db);
 
   async function request(

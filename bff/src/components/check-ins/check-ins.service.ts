@@ -13,30 +13,23 @@ import type { ViewCache } from '../../lib/view-cache.js';
 import { conflict, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, toStoredDecimal } from '../../lib/schemas.js';
 import type { GoalsRepository } from '../goals/goals.repository.js';
-import type { RollUp } from '../goals/goals.rollup.js';
-import type { GoalsService } from '../goals/goals.service.js';
+import type { PropagateProgress } from '../goals/goals.propagation.js';
+import { publicKeyResult, type GoalCard } from '../goals/goal-card.js';
+import { ownsKeyResult } from '../goals/goal-rules.js';
 import type { KeyResultsRepository } from '../key-results/key-results.repository.js';
-import { publicKeyResult, type KeyResultsService } from '../key-results/key-results.service.js';
 import type { CheckInsRepository } from './check-ins.repository.js';
 import type { CreateCheckInBody, ListCheckInsQuery } from './check-ins.schema.js';
 
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const historyCursor = z.tuple([z.number().int().min(1)]);
 
-export interface CheckInHooks {
-  /** Called after the check-in row and key result are written, before the roll-up: tests inject failures here. */
-  afterKeyResultUpdated?: () => Promise<void> | void;
-}
-
 export interface CheckInsServiceDeps {
   db: Database;
   checkIns: CheckInsRepository;
   keyResults: KeyResultsRepository;
   goals: GoalsRepository;
-  goalsService: GoalsService;
-  keyResultsService: KeyResultsService;
-  rollUp: RollUp;
-  hooks?: CheckInHooks;
+  goalCard: GoalCard;
+  propagateProgress: PropagateProgress;
   views: ViewCache;
 }
 
@@ -49,8 +42,7 @@ export interface StoredResponse {
 /** The end of the timeframe's last day, so a goal is not behind before its final day is over. */
 
 export function createCheckInsService(deps: CheckInsServiceDeps) {
-  const { db, checkIns, keyResults, goals, goalsService, keyResultsService, rollUp, hooks, views } =
-    deps;
+  const { db, checkIns, keyResults, goals, goalCard, propagateProgress, views } = deps;
 
   async function replay(
     auth: AuthContext,
@@ -109,7 +101,7 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
         const result = await db.transaction(async (tx): Promise<CheckInResult> => {
           const kr = await keyResults.lockKeyResult(auth.org.id, keyResultId, tx);
           if (!kr) throw notFound('Key result');
-          if (!(await keyResultsService.ownsKeyResult(auth, kr, tx))) {
+          if (!(await ownsKeyResult(auth, kr, goals, tx))) {
             throw forbidden('You may check in on key results you, or goals you or your teams, own');
           }
           const goal = await goals.findGoal(auth.org.id, kr.goalId, tx);
@@ -147,12 +139,11 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
             { current: value, status, progress, version },
             tx,
           );
-          await hooks?.afterKeyResultUpdated?.();
-          await rollUp(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
+          await propagateProgress(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
           const [checkIn, updated, card] = await Promise.all([
             checkIns.findCheckIn(checkInId, tx),
             keyResults.findKeyResult(auth.org.id, keyResultId, tx),
-            goalsService.goalCard(auth, kr.goalId, tx),
+            goalCard(auth, kr.goalId, tx),
           ]);
           if (!checkIn || !updated) throw new Error('check-in vanished inside its own transaction');
           const answer = { checkIn, keyResult: publicKeyResult(updated), goal: card };

@@ -197,7 +197,7 @@ export async function seedDemo(db: Database, orgsService: OrgsService, options: 
       if (goal.parent)
         childrenOf.set(goal.parent, [...(childrenOf.get(goal.parent) ?? []), goal.key]);
     }
-    // Children come after their parents in the list, so a reverse walk rolls up bottom-up.
+    // Children come after their parents in the list, so a reverse walk propagates progress bottom-up.
     for (const goal of [...goals].reverse()) {
       const own = computed.get(goal.key);
       if (!own) continue;

@@ -156,7 +156,7 @@ export function createGoalsRepository(db: Database) {
       return row ? toGoal(row) : null;
     },
 
-    /** Takes the goal's row lock (MySQL) so roll-ups and edits of one goal queue up. */
+    /** Takes the goal's row lock (MySQL) so progress propagation and edits of one goal queue up. */
     async lockGoal(
       orgId: string,
       id: string,
@@ -293,7 +293,7 @@ export function createGoalsRepository(db: Database) {
       );
     },
 
-    /** A roll-up result; not an edit, so the version stays. */
+    /** Progress propagated from below; not an edit, so the version stays. */
     async setProgress(id: string, progress: number, status: ProgressStatus, tx: Tx): Promise<void> {
       await db.execute(
         'UPDATE goals SET progress = :progress, status = :status, updated_at = :now WHERE id = :id',

@@ -1,16 +1,16 @@
 import { dayOf, type Goal, type GoalSummary, type Page } from '@okr-embed/contract';
-import { hasScope, type AuthContext } from '../../lib/auth.js';
+import type { AuthContext } from '../../lib/auth.js';
 import type { Database, Tx } from '../../lib/db.js';
 import type { ViewCache } from '../../lib/view-cache.js';
 import { AppError, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/schemas.js';
 import { z } from 'zod';
-import type { CheckInsRepository } from '../check-ins/check-ins.repository.js';
-import type { KeyResultsRepository } from '../key-results/key-results.repository.js';
 import type { TimeframesRepository } from '../timeframes/timeframes.repository.js';
 import type { UsersRepository } from '../users/users.repository.js';
-import type { GoalChanges, GoalFilters, GoalRecord, GoalsRepository } from './goals.repository.js';
-import type { RollUp } from './goals.rollup.js';
+import { goalSummary, type GoalCard } from './goal-card.js';
+import { ownsGoal, requireVersion } from './goal-rules.js';
+import type { GoalChanges, GoalFilters, GoalsRepository } from './goals.repository.js';
+import type { PropagateProgress } from './goals.propagation.js';
 import type { CreateGoalBody, ListGoalsQuery, UpdateGoalBody } from './goals.schema.js';
 
 const goalCursor = z.tuple([z.number().int(), z.string().max(36)]);
@@ -18,80 +18,15 @@ const goalCursor = z.tuple([z.number().int(), z.string().max(36)]);
 export interface GoalsServiceDeps {
   db: Database;
   goals: GoalsRepository;
-  keyResults: KeyResultsRepository;
-  checkIns: CheckInsRepository;
   timeframes: TimeframesRepository;
   users: UsersRepository;
-  rollUp: RollUp;
+  goalCard: GoalCard;
+  propagateProgress: PropagateProgress;
   views: ViewCache;
 }
 
-/** okr:write and okr:checkin act on goals the user owns or a team of the user owns. */
-export function ownsGoal(
-  auth: AuthContext,
-  goal: { ownerId: string | null; teamId: string | null },
-): boolean {
-  return (
-    hasScope(auth, 'okr:admin') ||
-    goal.ownerId === auth.user.id ||
-    (goal.teamId !== null && auth.teams.some((team) => team.id === goal.teamId))
-  );
-}
-
-export function requireVersion(expected: number, actual: number) {
-  if (expected !== actual) {
-    throw conflict('version_conflict', 'The goal or key result changed since you loaded it', {
-      currentVersion: actual,
-    });
-  }
-}
-
-function toSummary(goal: GoalRecord): GoalSummary {
-  const {
-    orgId: _o,
-    description: _d,
-    progressSource: _p,
-    archived: _a,
-    ownerId: _w,
-    teamId: _t,
-    createdAt: _c,
-    ...summary
-  } = goal;
-  return summary;
-}
-
 export function createGoalsService(deps: GoalsServiceDeps) {
-  const { db, goals, keyResults, checkIns, timeframes, users, rollUp, views } = deps;
-
-  async function goalCard(auth: AuthContext, id: string, tx?: Tx): Promise<Goal> {
-    const goal = await goals.findGoal(auth.org.id, id, tx);
-    if (!goal) throw notFound('Goal');
-    const [krs, parent, children, lastCheckIn] = await Promise.all([
-      keyResults.listForGoal(auth.org.id, id, tx),
-      goal.parentId ? goals.findGoal(auth.org.id, goal.parentId, tx) : Promise.resolve(null),
-      goals.childRefs(auth.org.id, id, tx),
-      checkIns.lastForGoal(auth.org.id, id, tx),
-    ]);
-    return {
-      ...toSummary(goal),
-      description: goal.description,
-      progressSource: goal.progressSource,
-      archived: goal.archived,
-      keyResults: krs.map(({ orgId: _o, ownerId: _w, ...kr }) => kr),
-      parent: parent
-        ? {
-            id: parent.id,
-            title: parent.title,
-            level: parent.level,
-            status: parent.status,
-            progress: parent.progress,
-          }
-        : null,
-      children: children.map(({ progressSource: _p, ...child }) => child),
-      lastCheckIn,
-      initiativesCount: auth.org.settings.initiativesCount,
-    };
-  }
+  const { db, goals, timeframes, users, goalCard, propagateProgress, views } = deps;
 
   /** Body references must name rows of the caller's org; a foreign id reads as missing. */
   async function checkReferences(auth: AuthContext, body: Partial<CreateGoalBody>, tx: Tx) {
@@ -105,8 +40,6 @@ export function createGoalsService(deps: GoalsServiceDeps) {
   }
 
   return {
-    goalCard,
-
     /** The card as GET answers it: shared by the org's users for a moment (see ViewCache). */
     async cachedGoalCard(auth: AuthContext, id: string): Promise<Goal> {
       const cached = views.get<Goal>(auth.org.id, `goal:${id}`);
@@ -138,7 +71,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
       return {
-        items: page.map(toSummary),
+        items: page.map(goalSummary),
         nextCursor:
           rows.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null,
       };
@@ -167,7 +100,12 @@ export function createGoalsService(deps: GoalsServiceDeps) {
           tx,
         );
         if (body.parentId)
-          await rollUp(auth.org.id, body.parentId, auth.org.settings.initiativesCount, tx);
+          await propagateProgress(
+            auth.org.id,
+            body.parentId,
+            auth.org.settings.initiativesCount,
+            tx,
+          );
         return newId;
       });
       views.invalidate(auth.org.id);
@@ -207,10 +145,13 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         ) as GoalChanges;
         await goals.updateGoal(auth.org.id, id, changes, tx);
         const initiativesCount = auth.org.settings.initiativesCount;
-        if (body.progressSource !== undefined) await rollUp(auth.org.id, id, initiativesCount, tx);
+        if (body.progressSource !== undefined)
+          await propagateProgress(auth.org.id, id, initiativesCount, tx);
         if (body.parentId !== undefined && body.parentId !== goal.parentId) {
-          if (goal.parentId) await rollUp(auth.org.id, goal.parentId, initiativesCount, tx);
-          if (body.parentId) await rollUp(auth.org.id, body.parentId, initiativesCount, tx);
+          if (goal.parentId)
+            await propagateProgress(auth.org.id, goal.parentId, initiativesCount, tx);
+          if (body.parentId)
+            await propagateProgress(auth.org.id, body.parentId, initiativesCount, tx);
         }
       });
       views.invalidate(auth.org.id);
@@ -233,7 +174,12 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         }
         await goals.softDelete(auth.org.id, id, tx);
         if (goal.parentId)
-          await rollUp(auth.org.id, goal.parentId, auth.org.settings.initiativesCount, tx);
+          await propagateProgress(
+            auth.org.id,
+            goal.parentId,
+            auth.org.settings.initiativesCount,
+            tx,
+          );
       });
       views.invalidate(auth.org.id);
     },

@@ -5,14 +5,11 @@ import type { ViewCache } from '../../lib/view-cache.js';
 import { forbidden, notFound } from '../../lib/errors.js';
 import { toStoredDecimal } from '../../lib/schemas.js';
 import type { GoalsRepository } from '../goals/goals.repository.js';
-import type { RollUp } from '../goals/goals.rollup.js';
-import { ownsGoal, requireVersion } from '../goals/goals.service.js';
+import type { PropagateProgress } from '../goals/goals.propagation.js';
+import { publicKeyResult } from '../goals/goal-card.js';
+import { ownsGoal, ownsKeyResult, requireVersion } from '../goals/goal-rules.js';
 import type { UsersRepository } from '../users/users.repository.js';
-import type {
-  KeyResultChanges,
-  KeyResultRecord,
-  KeyResultsRepository,
-} from './key-results.repository.js';
+import type { KeyResultChanges, KeyResultsRepository } from './key-results.repository.js';
 import type { CreateKeyResultBody, UpdateKeyResultBody } from './key-results.schema.js';
 
 export interface KeyResultsServiceDeps {
@@ -20,35 +17,23 @@ export interface KeyResultsServiceDeps {
   goals: GoalsRepository;
   keyResults: KeyResultsRepository;
   users: UsersRepository;
-  rollUp: RollUp;
+  propagateProgress: PropagateProgress;
   views: ViewCache;
 }
-
-export const publicKeyResult = ({ orgId: _o, ownerId: _w, ...kr }: KeyResultRecord): KeyResult =>
-  kr;
 
 export function createKeyResultsService({
   db,
   goals,
   keyResults,
   users,
-  rollUp,
+  propagateProgress,
   views,
 }: KeyResultsServiceDeps) {
-  /** A key result's owner, or whoever may edit its goal, may edit it or check in on it. */
-  async function ownsKeyResult(auth: AuthContext, kr: KeyResultRecord, tx: Tx): Promise<boolean> {
-    if (kr.ownerId === auth.user.id) return true;
-    const goal = await goals.findGoal(auth.org.id, kr.goalId, tx);
-    return goal !== null && ownsGoal(auth, goal);
-  }
-
   async function checkOwner(auth: AuthContext, ownerId: string | null | undefined, tx: Tx) {
     if (ownerId && !(await users.userExists(auth.org.id, ownerId, tx))) throw notFound('Owner');
   }
 
   return {
-    ownsKeyResult,
-
     async createKeyResult(
       auth: AuthContext,
       goalId: string,
@@ -79,7 +64,7 @@ export function createKeyResultsService({
           },
           tx,
         );
-        await rollUp(auth.org.id, goalId, auth.org.settings.initiativesCount, tx);
+        await propagateProgress(auth.org.id, goalId, auth.org.settings.initiativesCount, tx);
         return newId;
       });
       views.invalidate(auth.org.id);
@@ -97,7 +82,7 @@ export function createKeyResultsService({
       await db.transaction(async (tx) => {
         const kr = await keyResults.lockKeyResult(auth.org.id, id, tx);
         if (!kr) throw notFound('Key result');
-        if (!(await ownsKeyResult(auth, kr, tx)))
+        if (!(await ownsKeyResult(auth, kr, goals, tx)))
           throw forbidden('You may edit key results you or your teams own');
         requireVersion(version, kr.version);
         await checkOwner(auth, body.ownerId, tx);
@@ -115,7 +100,7 @@ export function createKeyResultsService({
           current: kr.current,
         });
         await keyResults.updateKeyResult(id, changes, tx);
-        await rollUp(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
+        await propagateProgress(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
       });
       views.invalidate(auth.org.id);
       const updated = await keyResults.findKeyResult(auth.org.id, id);
@@ -127,11 +112,11 @@ export function createKeyResultsService({
       await db.transaction(async (tx) => {
         const kr = await keyResults.lockKeyResult(auth.org.id, id, tx);
         if (!kr) throw notFound('Key result');
-        if (!(await ownsKeyResult(auth, kr, tx)))
+        if (!(await ownsKeyResult(auth, kr, goals, tx)))
           throw forbidden('You may delete key results you or your teams own');
         requireVersion(version, kr.version);
         await keyResults.softDelete(id, tx);
-        await rollUp(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
+        await propagateProgress(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
       });
       views.invalidate(auth.org.id);
     },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Tx } from '../../lib/db.js';
-import { TtlCache } from '../../lib/ttl-cache.js';
+import type { TtlCache } from '../../lib/ttl-cache.js';
 
 export interface OrgSettings {
   initiativesCount: boolean;
@@ -68,17 +68,14 @@ function toKey(row: KeyRow): EmbedKeyRecord {
   };
 }
 
-type KeyWithOrg = { key: EmbedKeyRecord; org: Omit<OrgRecord, 'allowedOrigins'> };
+export type KeyWithOrg = { key: EmbedKeyRecord; org: Omit<OrgRecord, 'allowedOrigins'> };
 
 /**
- * Active keys are looked up on every API request; they are remembered for a few seconds.
- * Unknown kids are never remembered (each costs its one query), and retiring a key in this
- * process forgets it at once; a key retired by another process stops working within KEY_TTL_MS.
+ * `activeKeys` is the app's cache of active keys (see lib/caches.ts): only active keys enter it,
+ * so each unknown kid costs its one query, and retiring through this repository forgets the key
+ * at once. Without one (the CLI, which looks a key up once) every lookup reads the database.
  */
-const KEY_TTL_MS = 5_000;
-const activeKeys = new TtlCache<KeyWithOrg>(KEY_TTL_MS);
-
-export function createOrgsRepository(db: Database) {
+export function createOrgsRepository(db: Database, activeKeys?: TtlCache<KeyWithOrg>) {
   async function originsOf(orgId: string): Promise<string[]> {
     const rows = await db.select<{ origin: string }>(
       'SELECT origin FROM org_origins WHERE org_id = :orgId ORDER BY origin',
@@ -166,10 +163,8 @@ export function createOrgsRepository(db: Database) {
     },
 
     /** The key and its org in one query: token verification may ask nothing else first. */
-    async findKeyWithOrg(
-      kid: string,
-    ): Promise<{ key: EmbedKeyRecord; org: Omit<OrgRecord, 'allowedOrigins'> } | null> {
-      const cached = activeKeys.get(kid);
+    async findKeyWithOrg(kid: string): Promise<KeyWithOrg | null> {
+      const cached = activeKeys?.get(kid);
       if (cached) return cached;
       const [row] = await db.select<
         KeyRow & { slug: string; name: string; issuer: string; settings: string }
@@ -191,7 +186,7 @@ export function createOrgsRepository(db: Database) {
           settings: parseSettings(row.settings),
         },
       };
-      if (found.key.status === 'active') activeKeys.set(kid, found);
+      if (found.key.status === 'active') activeKeys?.set(kid, found);
       return found;
     },
 
@@ -205,7 +200,7 @@ export function createOrgsRepository(db: Database) {
     },
 
     async retireKey(kid: string): Promise<void> {
-      activeKeys.delete(kid);
+      activeKeys?.delete(kid);
       await db.execute(
         "UPDATE embed_keys SET status = 'retired', retired_at = :now WHERE kid = :kid",
         { kid, now: Date.now() },

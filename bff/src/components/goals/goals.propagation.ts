@@ -4,13 +4,21 @@ import type { GoalsRepository } from './goals.repository.js';
 import type { KeyResultsRepository } from '../key-results/key-results.repository.js';
 
 /**
- * Recomputes a goal's cached progress and status, then each ancestor's while the ancestor's
- * number depends on its children and something changed. Runs inside the caller's
- * transaction; each goal's row is locked before it is read, bottom-up, so concurrent
- * roll-ups through a shared ancestor queue instead of overwriting each other.
+ * Progress propagation: recomputes a goal's cached progress and status, then each ancestor's
+ * while the ancestor's number depends on its children and something changed. Runs inside the
+ * caller's transaction; each goal's row is locked before it is read, bottom-up, so concurrent
+ * propagations through a shared ancestor queue instead of overwriting each other.
  */
-export function createRollUp(goals: GoalsRepository, keyResults: KeyResultsRepository) {
-  return async function rollUp(orgId: string, goalId: string, initiativesCount: boolean, tx: Tx) {
+export function createProgressPropagation(
+  goals: GoalsRepository,
+  keyResults: KeyResultsRepository,
+) {
+  return async function propagateProgress(
+    orgId: string,
+    goalId: string,
+    initiativesCount: boolean,
+    tx: Tx,
+  ) {
     let id: string | null = goalId;
     while (id) {
       const goal = await goals.lockGoal(orgId, id, tx);
@@ -37,4 +45,4 @@ export function createRollUp(goals: GoalsRepository, keyResults: KeyResultsRepos
   };
 }
 
-export type RollUp = ReturnType<typeof createRollUp>;
+export type PropagateProgress = ReturnType<typeof createProgressPropagation>;

@@ -39,8 +39,6 @@ export interface StoredResponse {
   replayed: boolean;
 }
 
-/** The end of the timeframe's last day, so a goal is not behind before its final day is over. */
-
 export function createCheckInsService(deps: CheckInsServiceDeps) {
   const { db, checkIns, keyResults, goals, goalCard, propagateProgress, views } = deps;
 

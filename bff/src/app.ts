@@ -51,7 +51,7 @@ export interface AppDeps {
 /** Builds the whole BFF around its dependencies; `server.ts` listens, tests use port 0. */
 export function createApp({ config, db, logger, caches = createCaches() }: AppDeps): Express {
   const { views } = caches;
-  const orgs = createOrgsRepository(db, caches.activeKeys);
+  const orgs = createOrgsRepository(db, caches.orgLookups);
   const users = createUsersRepository(db);
   const goals = createGoalsRepository(db);
   const keyResults = createKeyResultsRepository(db);

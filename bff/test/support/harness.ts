@@ -153,7 +153,7 @@ export async function startTestApp(
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const orgs = createOrgsService(createOrgsRepository(db, caches.activeKeys), config.masterKey);
+  const orgs = createOrgsService(createOrgsRepository(db, caches.orgLookups), config.masterKey);
   const timeframes = createTimeframesRepository(db);
 
   async function request(

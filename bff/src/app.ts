@@ -15,6 +15,7 @@ import {
 import type { Logger } from './lib/logger.js';
 import { ApiRouter, openApiDocument } from './lib/openapi.js';
 import { createRateLimiter } from './lib/rate-limit.js';
+import { cachedAlignment } from './components/alignment/alignment.cached.js';
 import { createAlignmentRepository } from './components/alignment/alignment.repository.js';
 import { alignmentRoutes } from './components/alignment/alignment.routes.js';
 import { createAlignmentService } from './components/alignment/alignment.service.js';
@@ -32,6 +33,7 @@ import { createKeyResultsService } from './components/key-results/key-results.se
 import { createOrgsRepository } from './components/orgs/orgs.repository.js';
 import { createOrgsService } from './components/orgs/orgs.service.js';
 import { createTimeframesRepository } from './components/timeframes/timeframes.repository.js';
+import { createCurrentTimeframe } from './components/timeframes/current-timeframe.js';
 import { timeframesRoutes } from './components/timeframes/timeframes.routes.js';
 import { createTimeframesService } from './components/timeframes/timeframes.service.js';
 import { createUsersRepository } from './components/users/users.repository.js';
@@ -58,6 +60,7 @@ export function createApp({ config, db, logger, caches = createCaches() }: AppDe
   const checkIns = createCheckInsRepository(db);
   const timeframes = createTimeframesRepository(db);
   const propagateProgress = createProgressPropagation(goals, keyResults);
+  const currentTimeframeId = createCurrentTimeframe(timeframes, views);
 
   const orgsService = createOrgsService(orgs, config.masterKey);
   const goalCard = createGoalCard({ goals, keyResults, checkIns });
@@ -69,6 +72,7 @@ export function createApp({ config, db, logger, caches = createCaches() }: AppDe
     goalCard,
     propagateProgress,
     views,
+    currentTimeframeId,
   });
   const keyResultsService = createKeyResultsService({
     db,
@@ -94,7 +98,14 @@ export function createApp({ config, db, logger, caches = createCaches() }: AppDe
   goalsRoutes(api, goalsService);
   keyResultsRoutes(api, keyResultsService);
   checkInsRoutes(api, checkInsService);
-  alignmentRoutes(api, createAlignmentService(createAlignmentRepository(db), timeframes));
+  alignmentRoutes(
+    api,
+    cachedAlignment(
+      createAlignmentService(createAlignmentRepository(db), timeframes),
+      views,
+      currentTimeframeId,
+    ),
+  );
   const openApi = openApiDocument(api.operations);
 
   const cors = createCors(orgs);

@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { createAuthenticator } from './lib/auth.js';
+import { createFailureBudget, limitFailedAuthentication } from './lib/auth-failures.js';
 import { createCaches, type Caches } from './lib/caches.js';
 import type { Config } from './lib/config.js';
 import { createCors } from './lib/cors.js';
@@ -109,7 +110,15 @@ export function createApp({ config, db, logger, caches = createCaches() }: AppDe
   const openApi = openApiDocument(api.operations);
 
   const cors = createCors(orgs);
-  const authenticate = createAuthenticator({ orgs, orgsService, users, logger, caches });
+  const verifyToken = createAuthenticator({ orgs, orgsService, users, logger, caches });
+  const authenticate =
+    config.authFailuresPerMinute === 0
+      ? verifyToken
+      : limitFailedAuthentication({
+          authenticate: verifyToken,
+          budget: createFailureBudget(config.authFailuresPerMinute),
+          caches,
+        });
   const rateLimit = createRateLimiter(config.rateLimitPerMinute);
   const privateCaching: RequestHandler = (req, res, next) => {
     res.set('Cache-Control', req.method === 'GET' ? 'private, no-cache' : 'no-store');
@@ -120,6 +129,7 @@ export function createApp({ config, db, logger, caches = createCaches() }: AppDe
   app.disable('x-powered-by');
   app.set('etag', 'weak');
   app.set('query parser', 'simple');
+  app.set('trust proxy', config.trustProxy);
   app.use(requestContext(logger));
   app.use(helmet());
 

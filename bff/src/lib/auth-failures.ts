@@ -22,7 +22,10 @@ interface Bucket {
 
 const MAX_ADDRESSES = 10_000;
 
-export function createFailureBudget(perMinute: number, now: () => number = Date.now): FailureBudget {
+export function createFailureBudget(
+  perMinute: number,
+  now: () => number = Date.now,
+): FailureBudget {
   const buckets = new Map<string, Bucket>();
   const refillPerMs = perMinute / 60_000;
 

@@ -31,7 +31,8 @@ export function goalSearch(
   if (dialect !== 'mysql') return { clause: like, params: { pattern } };
   // Letters and digits only: boolean-mode operators (+ - * " ( ) ~ < > @) cannot get through.
   const words = (q.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []).filter(
-    (word) => word.length >= MIN_INDEXED && word.length <= MAX_INDEXED && !INNODB_STOPWORDS.has(word),
+    (word) =>
+      word.length >= MIN_INDEXED && word.length <= MAX_INDEXED && !INNODB_STOPWORDS.has(word),
   );
   if (words.length === 0) return { clause: like, params: { pattern } };
   const fulltext = words.map((word) => `+${word}*`).join(' ');

@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { createAuthenticator } from './lib/auth.js';
+import { createFailureBudget, limitFailedAuthentication } from './lib/auth-failures.js';
 import { createCaches, type Caches } from './lib/caches.js';
 import type { Config } from './lib/config.js';
 import { createCors } from './lib/cors.js';
@@ -15,6 +16,7 @@ import {
 import type { Logger } from './lib/logger.js';
 import { ApiRouter, openApiDocument } from './lib/openapi.js';
 import { createRateLimiter } from './lib/rate-limit.js';
+import { cachedAlignment } from './components/alignment/alignment.cached.js';
 import { createAlignmentRepository } from './components/alignment/alignment.repository.js';
 import { alignmentRoutes } from './components/alignment/alignment.routes.js';
 import { createAlignmentService } from './components/alignment/alignment.service.js';
@@ -32,6 +34,7 @@ import { createKeyResultsService } from './components/key-results/key-results.se
 import { createOrgsRepository } from './components/orgs/orgs.repository.js';
 import { createOrgsService } from './components/orgs/orgs.service.js';
 import { createTimeframesRepository } from './components/timeframes/timeframes.repository.js';
+import { createCurrentTimeframe } from './components/timeframes/current-timeframe.js';
 import { timeframesRoutes } from './components/timeframes/timeframes.routes.js';
 import { createTimeframesService } from './components/timeframes/timeframes.service.js';
 import { createUsersRepository } from './components/users/users.repository.js';
@@ -51,13 +54,14 @@ export interface AppDeps {
 /** Builds the whole BFF around its dependencies; `server.ts` listens, tests use port 0. */
 export function createApp({ config, db, logger, caches = createCaches() }: AppDeps): Express {
   const { views } = caches;
-  const orgs = createOrgsRepository(db, caches.activeKeys);
+  const orgs = createOrgsRepository(db, caches.orgLookups);
   const users = createUsersRepository(db);
   const goals = createGoalsRepository(db);
   const keyResults = createKeyResultsRepository(db);
   const checkIns = createCheckInsRepository(db);
   const timeframes = createTimeframesRepository(db);
   const propagateProgress = createProgressPropagation(goals, keyResults);
+  const currentTimeframeId = createCurrentTimeframe(timeframes, views);
 
   const orgsService = createOrgsService(orgs, config.masterKey);
   const goalCard = createGoalCard({ goals, keyResults, checkIns });
@@ -69,6 +73,7 @@ export function createApp({ config, db, logger, caches = createCaches() }: AppDe
     goalCard,
     propagateProgress,
     views,
+    currentTimeframeId,
   });
   const keyResultsService = createKeyResultsService({
     db,
@@ -94,11 +99,26 @@ export function createApp({ config, db, logger, caches = createCaches() }: AppDe
   goalsRoutes(api, goalsService);
   keyResultsRoutes(api, keyResultsService);
   checkInsRoutes(api, checkInsService);
-  alignmentRoutes(api, createAlignmentService(createAlignmentRepository(db), timeframes));
+  alignmentRoutes(
+    api,
+    cachedAlignment(
+      createAlignmentService(createAlignmentRepository(db), timeframes),
+      views,
+      currentTimeframeId,
+    ),
+  );
   const openApi = openApiDocument(api.operations);
 
   const cors = createCors(orgs);
-  const authenticate = createAuthenticator({ orgs, orgsService, users, logger, caches });
+  const verifyToken = createAuthenticator({ orgs, orgsService, users, logger, caches });
+  const authenticate =
+    config.authFailuresPerMinute === 0
+      ? verifyToken
+      : limitFailedAuthentication({
+          authenticate: verifyToken,
+          budget: createFailureBudget(config.authFailuresPerMinute),
+          caches,
+        });
   const rateLimit = createRateLimiter(config.rateLimitPerMinute);
   const privateCaching: RequestHandler = (req, res, next) => {
     res.set('Cache-Control', req.method === 'GET' ? 'private, no-cache' : 'no-store');
@@ -109,6 +129,7 @@ export function createApp({ config, db, logger, caches = createCaches() }: AppDe
   app.disable('x-powered-by');
   app.set('etag', 'weak');
   app.set('query parser', 'simple');
+  app.set('trust proxy', config.trustProxy);
   app.use(requestContext(logger));
   app.use(helmet());
 

@@ -28,6 +28,8 @@ const CLOCK_SKEW_SECONDS = 30;
  * bigger one is refused before it is decoded, hashed or looked up.
  */
 const MAX_TOKEN_LENGTH = 8_192;
+/** An `Authorization` header with a token; the failure limiter reads tokens the same way. */
+export const BEARER_TOKEN = /^Bearer ([A-Za-z0-9_\-.=]+)$/;
 /** The longest a token can verify: its greatest age plus the skew. */
 export const MAX_TOKEN_LIFETIME_MS = (MAX_TOKEN_AGE_SECONDS + CLOCK_SKEW_SECONDS) * 1000;
 
@@ -94,7 +96,7 @@ export function createAuthenticator({ orgs, orgsService, users, logger, caches }
 
   return async function authenticate(req: Request, _res: Response, next: NextFunction) {
     const header = req.get('authorization') ?? '';
-    const match = /^Bearer ([A-Za-z0-9_\-.=]+)$/.exec(header);
+    const match = BEARER_TOKEN.exec(header);
     if (!match?.[1]) {
       throw new AppError('missing_token', 'An Authorization: Bearer token is required', 401);
     }

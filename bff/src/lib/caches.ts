@@ -3,7 +3,7 @@ import type { TeamSummary } from '@okr-embed/contract';
 import { MAX_TOKEN_LIFETIME_MS, type VerifiedToken } from './auth.js';
 import { TtlCache } from './ttl-cache.js';
 import { ViewCache } from './view-cache.js';
-import type { KeyWithOrg } from '../components/orgs/orgs.repository.js';
+import type { KeyWithOrg, OrgLookupCaches } from '../components/orgs/orgs.repository.js';
 import type { UserRecord } from '../components/users/users.repository.js';
 
 /**
@@ -30,13 +30,23 @@ export function createCaches() {
      */
     knownUsers: new TtlCache<{ user: UserRecord; teams: TeamSummary[] }>(30_000),
     /**
-     * Active keys and their org, by kid, looked up on every API request. Unknown and retired
-     * kids are never remembered; a key retired through this app is forgotten at once, one
-     * retired by another process (the CLI, a second instance) stops working within 5 s.
+     * What every API request looks up: its key (by kid) and its Origin. Found and refused
+     * answers have bounds of their own, so a flood of made-up kids or origins (cheap to send
+     * without a browser) cannot evict the real ones. Writes through this app's repository
+     * forget what they change at once; changes by another process (the CLI, a second instance)
+     * show within 5 s.
      */
-    activeKeys: new TtlCache<KeyWithOrg>(5_000),
-    /** Read views an org's users share; another process's writes show within 2 s. */
-    views: new ViewCache(2_000),
+    orgLookups: {
+      activeKeys: new TtlCache<KeyWithOrg>(5_000, 10_000),
+      refusedKids: new TtlCache<true>(5_000, 10_000),
+      originOrgs: new TtlCache<string[]>(5_000, 10_000),
+      refusedOrigins: new TtlCache<true>(5_000, 10_000),
+    } satisfies OrgLookupCaches,
+    /**
+     * Read views an org's users share; another process's writes show within 2 s. Cards, list
+     * pages and trees are bounded apart (trees by node count), so lists never evict cards.
+     */
+    views: new ViewCache(2_000, { card: 10_000, list: 2_000, tree: 100_000 }),
   };
 }
 

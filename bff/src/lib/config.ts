@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { repoRoot } from './paths.js';
@@ -19,6 +20,42 @@ const masterKey = z
   })
   .optional();
 
+/**
+ * Whose `X-Forwarded-For` to believe, in Express's `trust proxy` terms: unset or `false` means
+ * nobody (the client address is the socket's), a number is how many proxies stand in front, and
+ * a list names them (addresses, subnets, `loopback`, `linklocal`, `uniquelocal`). `true` trusts
+ * any sender, which lets every client choose its own address: only behind a proxy that
+ * overwrites the header.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, ctx): boolean | number | string[] => {
+    if (value === undefined || value === '' || value === 'false') return false;
+    if (value === 'true') return true;
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(',').map((entry) => entry.trim());
+    const bad = entries.filter((entry) => {
+      if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return false;
+      const [address = '', prefix, ...rest] = entry.split('/');
+      const family = isIP(address);
+      if (family === 0 || rest.length > 0) return true;
+      return (
+        prefix !== undefined &&
+        !(/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+      );
+    });
+    if (bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `true, false, a hop count, or addresses/subnets/loopback/linklocal/uniquelocal; not ${bad.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
 const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).optional(),
@@ -32,6 +69,8 @@ const environment = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(60),
+  TRUST_PROXY: trustProxy,
   JSON_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });
@@ -48,6 +87,10 @@ export interface Config {
   production: boolean;
   /** Requests per minute per (org, user); 0 turns the limit off (benchmarks). */
   rateLimitPerMinute: number;
+  /** Failed authentications per minute per client address before 429; 0 turns it off. */
+  authFailuresPerMinute: number;
+  /** Express's `trust proxy`: whose X-Forwarded-For gives the client address (`req.ip`). */
+  trustProxy: boolean | number | string[];
   jsonBodyLimitBytes: number;
   shutdownGraceMs: number;
 }
@@ -72,6 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
     jsonBodyLimitBytes: e.JSON_BODY_LIMIT_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };

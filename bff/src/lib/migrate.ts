@@ -1,6 +1,7 @@
 import type { QueryInterface } from 'sequelize';
 import type { Database } from './db.js';
 import * as initialSchema from '../migrations/001-initial-schema.js';
+import * as goalTitleSearch from '../migrations/004-reads-goal-title-search.js';
 
 interface Migration {
   name: string;
@@ -8,7 +9,7 @@ interface Migration {
 }
 
 /** In order; a migration, once released, is never edited: add a new one instead. */
-const migrations: Migration[] = [initialSchema];
+const migrations: Migration[] = [initialSchema, goalTitleSearch];
 
 /** Applies what is missing and records each in `schema_migrations`; returns what it applied. */
 export async function migrate(db: Database): Promise<string[]> {

@@ -1,36 +1,57 @@
-/** A small map whose entries expire; bounded so a flood of distinct keys cannot grow it forever. */
+/**
+ * A small map whose entries expire; bounded so a flood of distinct keys cannot grow it forever.
+ * The bound counts entries unless `weigh` says what one entry costs (a whole tree is not one
+ * card): the oldest entries go until the newcomer fits, and one heavier than the whole bound is
+ * not kept at all.
+ */
 export class TtlCache<V> {
-  private readonly entries = new Map<string, { value: V; expiresAt: number }>();
+  private readonly entries = new Map<string, { value: V; expiresAt: number; weight: number }>();
+  private weight = 0;
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
+    private readonly maxWeight = 10_000,
     private readonly now: () => number = Date.now,
+    private readonly weigh: (value: V) => number = () => 1,
   ) {}
 
   get(key: string): V | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
+      this.delete(key);
       return undefined;
     }
     return entry.value;
   }
 
   set(key: string, value: V): void {
-    if (this.entries.size >= this.maxEntries) {
+    this.delete(key);
+    const weight = this.weigh(value);
+    if (weight > this.maxWeight) return;
+    while (this.weight + weight > this.maxWeight) {
       const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
+      if (oldest.done) break;
+      this.delete(oldest.value);
     }
-    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs, weight });
+    this.weight += weight;
   }
 
   delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
     this.entries.delete(key);
+    this.weight -= entry.weight;
   }
 
   clear(): void {
     this.entries.clear();
+    this.weight = 0;
+  }
+
+  /** Entries held now, expired ones included until they are next asked for. */
+  get size(): number {
+    return this.entries.size;
   }
 }

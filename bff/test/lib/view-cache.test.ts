@@ -36,3 +36,65 @@ describe('view and TTL caches', () => {
     assert.equal(cache.get('c'), 'C');
   });
 });
+
+describe('view cache bounds and shared misses', () => {
+  it('when lists and trees fill their bounds, then cards stay, and a tree weighs its nodes', () => {
+    const views = new ViewCache(60_000, { card: 2, list: 2, tree: 10 });
+    views.set('a', 'goal:1', 0, 'card 1');
+    views.set('a', 'goal:2', 0, 'card 2');
+    for (let i = 0; i < 50; i += 1) views.set('a', `goals:${i}`, 0, { items: [] }, 'list');
+    views.set('a', 'alignment:small', 0, { nodes: [1, 2, 3] }, 'tree');
+    views.set('a', 'alignment:big', 0, { nodes: [1, 2, 3, 4, 5, 6] }, 'tree');
+    assert.equal(views.get('a', 'goal:1'), 'card 1');
+    assert.equal(views.get('a', 'goal:2'), 'card 2');
+    assert.ok(views.get('a', 'goals:49', 'list'));
+    assert.equal(views.get('a', 'goals:0', 'list'), undefined);
+    // 3 nodes weigh 4 and 6 weigh 7: together more than 10, so the older tree went.
+    assert.equal(views.get('a', 'alignment:small', 'tree'), undefined);
+    assert.ok(views.get('a', 'alignment:big', 'tree'));
+    views.set('a', 'alignment:huge', 0, { nodes: Array.from({ length: 20 }) }, 'tree');
+    assert.equal(views.get('a', 'alignment:huge', 'tree'), undefined, 'too heavy to keep at all');
+  });
+
+  it('when many callers miss one key at once, then one computation answers them all', async () => {
+    const views = new ViewCache(60_000);
+    let computations = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const compute = async () => {
+      computations += 1;
+      await gate;
+      return { items: ['x'] };
+    };
+    const answers = Array.from({ length: 20 }, () => views.through('a', 'list', 'k', compute));
+    release();
+    const settled = await Promise.all(answers);
+    assert.equal(computations, 1);
+    assert.ok(settled.every((answer) => answer === settled[0]));
+    await views.through('a', 'list', 'k', compute);
+    assert.equal(computations, 1, 'and the answer is kept');
+    views.invalidate('a');
+    await views.through('a', 'list', 'k', compute);
+    assert.equal(computations, 2, 'a write makes it stale');
+  });
+
+  it('when a shared computation fails, then every waiter gets the failure and nothing is kept', async () => {
+    const views = new ViewCache(60_000);
+    let calls = 0;
+    const failing = async () => {
+      calls += 1;
+      throw new Error('database down');
+    };
+    const results = await Promise.allSettled([
+      views.through('a', 'tree', 'k', failing),
+      views.through('a', 'tree', 'k', failing),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['rejected', 'rejected'],
+    );
+    assert.equal(calls, 1);
+    await assert.rejects(views.through('a', 'tree', 'k', failing));
+    assert.equal(calls, 2);
+  });
+});

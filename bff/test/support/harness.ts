@@ -80,6 +80,8 @@ export function testConfig(url: string, overrides: Record<string, string> = {}):
     OKR_MASTER_KEY: masterKeyHex,
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '0',
+    // Suites that send refusals by the hundred from one address turn it on where they test it.
+    AUTH_FAILURES_PER_MINUTE: '0',
     WIDGETS_DIR: path.join(tmpdir(), 'okr-test-widgets-missing'),
     ...overrides,
   });
@@ -153,7 +155,7 @@ export async function startTestApp(
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const orgs = createOrgsService(createOrgsRepository(db, caches.activeKeys), config.masterKey);
+  const orgs = createOrgsService(createOrgsRepository(db, caches.orgLookups), config.masterKey);
   const timeframes = createTimeframesRepository(db);
 
   async function request(

@@ -7,6 +7,7 @@ import type {
   ProgressStatus,
 } from '@okr-embed/contract';
 import type { Database, Tx } from '../../lib/db.js';
+import { goalSearch } from './goal-search.js';
 
 /** A goal as stored, with the summaries a card and a list row show. */
 export interface GoalRecord extends GoalSummary {
@@ -205,9 +206,8 @@ export function createGoalsRepository(db: Database) {
       if (f.parentId === null) where.push('g.parent_id IS NULL');
       else if (f.parentId !== undefined) add('g.parent_id = :parentId', { parentId: f.parentId });
       if (f.q !== undefined) {
-        // '!' escapes LIKE wildcards the same way on both dialects.
-        const pattern = `%${f.q.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
-        add("LOWER(g.title) LIKE :pattern ESCAPE '!'", { pattern });
+        const search = goalSearch(db.dialect, f.q);
+        add(search.clause, search.params);
       }
       if (f.after) {
         add('(g.created_at > :afterAt OR (g.created_at = :afterAt AND g.id > :afterId))', {

@@ -1,10 +1,11 @@
-import { dayOf, type Goal, type GoalSummary, type Page } from '@okr-embed/contract';
+import { type Goal, type GoalSummary, type Page } from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
 import type { Database, Tx } from '../../lib/db.js';
 import type { ViewCache } from '../../lib/view-cache.js';
 import { AppError, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/schemas.js';
 import { z } from 'zod';
+import type { CurrentTimeframe } from '../timeframes/current-timeframe.js';
 import type { TimeframesRepository } from '../timeframes/timeframes.repository.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { goalSummary, type GoalCard } from './goal-card.js';
@@ -23,10 +24,12 @@ export interface GoalsServiceDeps {
   goalCard: GoalCard;
   propagateProgress: PropagateProgress;
   views: ViewCache;
+  currentTimeframeId: CurrentTimeframe;
 }
 
 export function createGoalsService(deps: GoalsServiceDeps) {
-  const { db, goals, timeframes, users, goalCard, propagateProgress, views } = deps;
+  const { db, goals, timeframes, users, goalCard, propagateProgress, views, currentTimeframeId } =
+    deps;
 
   /** Body references must name rows of the caller's org; a foreign id reads as missing. */
   async function checkReferences(auth: AuthContext, body: Partial<CreateGoalBody>, tx: Tx) {
@@ -50,6 +53,11 @@ export function createGoalsService(deps: GoalsServiceDeps) {
       return card;
     },
 
+    /**
+     * A page of goals through the view cache, keyed by the filters as resolved (the caller's own
+     * id for `owner=me`, the current timeframe's id, the decoded cursor): two users' My OKRs
+     * are two keys, and any write to the org makes every page of it stale at once.
+     */
     async listGoals(auth: AuthContext, query: ListGoalsQuery): Promise<Page<GoalSummary>> {
       const filters: GoalFilters = { limit: query.limit + 1 };
       if (query.owner) filters.ownerId = query.owner === 'me' ? auth.user.id : query.owner;
@@ -58,23 +66,25 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         else filters.teamKey = query.team;
       }
       if (query.timeframe === 'current') {
-        const current = await timeframes.timeframeOn(auth.org.id, dayOf());
+        const current = await currentTimeframeId(auth.org.id);
         if (!current) return { items: [], nextCursor: null };
-        filters.timeframeId = current.id;
+        filters.timeframeId = current;
       } else if (query.timeframe) filters.timeframeId = query.timeframe;
       if (query.level) filters.level = query.level;
       if (query.status) filters.status = query.status;
       if (query.parent) filters.parentId = query.parent === 'none' ? null : query.parent;
       if (query.q) filters.q = query.q;
       filters.after = decodeCursor(query.cursor, goalCursor);
-      const rows = await goals.listGoals(auth.org.id, filters);
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
-      return {
-        items: page.map(goalSummary),
-        nextCursor:
-          rows.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null,
-      };
+      return views.through(auth.org.id, 'list', `goals:${JSON.stringify(filters)}`, async () => {
+        const rows = await goals.listGoals(auth.org.id, filters);
+        const page = rows.slice(0, query.limit);
+        const last = page[page.length - 1];
+        return {
+          items: page.map(goalSummary),
+          nextCursor:
+            rows.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null,
+        };
+      });
     },
 
     async createGoal(auth: AuthContext, body: CreateGoalBody): Promise<Goal> {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Tx } from '../../lib/db.js';
-import type { TtlCache } from '../../lib/ttl-cache.js';
 
 export interface OrgSettings {
   initiativesCount: boolean;
@@ -70,12 +69,57 @@ function toKey(row: KeyRow): EmbedKeyRecord {
 
 export type KeyWithOrg = { key: EmbedKeyRecord; org: Omit<OrgRecord, 'allowedOrigins'> };
 
+/** The small part of a cache these lookups use, so a shared (Redis) one can stand in. */
+export interface LookupCache<V> {
+  get(key: string): V | undefined;
+  set(key: string, value: V): void;
+  delete(key: string): void;
+  clear(): void;
+}
+
 /**
- * `activeKeys` is the app's cache of active keys (see lib/caches.ts): only active keys enter it,
- * so each unknown kid costs its one query, and retiring through this repository forgets the key
- * at once. Without one (the CLI, which looks a key up once) every lookup reads the database.
+ * The app's caches for what every API request looks up (see lib/caches.ts). Found and refused
+ * answers are kept apart, each with its own bound, so a flood of made-up kids or origins
+ * evicts only other made-up ones.
  */
-export function createOrgsRepository(db: Database, activeKeys?: TtlCache<KeyWithOrg>) {
+export interface OrgLookupCaches {
+  /** Active keys with their org, by kid. */
+  activeKeys: LookupCache<KeyWithOrg>;
+  /** Kids that are unknown or retired. */
+  refusedKids: LookupCache<true>;
+  /** The ids of the orgs that allow an origin, for origins some org allows. */
+  originOrgs: LookupCache<string[]>;
+  /** Origins no org allows. */
+  refusedOrigins: LookupCache<true>;
+}
+
+/**
+ * With `lookups` (the app's), a key or origin costs one query per cache lifetime whether it is
+ * found or refused, and writes through this repository forget what they change at once.
+ * Without them (the CLI, which looks a key up once) every lookup reads the database.
+ */
+export function createOrgsRepository(db: Database, lookups?: OrgLookupCaches) {
+  /** Every org that allows an origin, in one query; refusals are remembered too. */
+  async function orgsAllowing(origin: string): Promise<string[]> {
+    if (lookups?.refusedOrigins.get(origin)) return [];
+    const cached = lookups?.originOrgs.get(origin);
+    if (cached) return cached;
+    const rows = await db.select<{ org_id: string }>(
+      'SELECT org_id FROM org_origins WHERE origin = :origin',
+      { origin },
+    );
+    const orgIds = rows.map((row) => row.org_id);
+    if (orgIds.length > 0) lookups?.originOrgs.set(origin, orgIds);
+    else lookups?.refusedOrigins.set(origin, true);
+    return orgIds;
+  }
+
+  /** Origins are few and change rarely: forgetting every cached answer is simplest. */
+  function forgetOrigins() {
+    lookups?.originOrgs.clear();
+    lookups?.refusedOrigins.clear();
+  }
+
   async function originsOf(orgId: string): Promise<string[]> {
     const rows = await db.select<{ origin: string }>(
       'SELECT origin FROM org_origins WHERE org_id = :orgId ORDER BY origin',
@@ -101,6 +145,7 @@ export function createOrgsRepository(db: Database, activeKeys?: TtlCache<KeyWith
           tx,
         );
       }
+      forgetOrigins();
       return { id, ...org };
     },
 
@@ -113,21 +158,11 @@ export function createOrgsRepository(db: Database, activeKeys?: TtlCache<KeyWith
     },
 
     async isOriginAllowedByAnyOrg(origin: string): Promise<boolean> {
-      const rows = await db.select(
-        'SELECT 1 AS hit FROM org_origins WHERE origin = :origin LIMIT 1',
-        {
-          origin,
-        },
-      );
-      return rows.length > 0;
+      return (await orgsAllowing(origin)).length > 0;
     },
 
     async isOriginAllowedForOrg(orgId: string, origin: string): Promise<boolean> {
-      const rows = await db.select(
-        'SELECT 1 AS hit FROM org_origins WHERE org_id = :orgId AND origin = :origin',
-        { orgId, origin },
-      );
-      return rows.length > 0;
+      return (await orgsAllowing(origin)).includes(orgId);
     },
 
     /** Replaces an org's allowed origins (CORS) in one transaction. */
@@ -142,6 +177,7 @@ export function createOrgsRepository(db: Database, activeKeys?: TtlCache<KeyWith
           );
         }
       });
+      forgetOrigins();
     },
 
     async insertKey(key: EmbedKeyRecord, tx?: Tx): Promise<void> {
@@ -151,6 +187,7 @@ export function createOrgsRepository(db: Database, activeKeys?: TtlCache<KeyWith
         { ...key, now: Date.now() },
         tx,
       );
+      lookups?.refusedKids.delete(key.kid);
     },
 
     async findKey(kid: string): Promise<EmbedKeyRecord | null> {
@@ -164,8 +201,9 @@ export function createOrgsRepository(db: Database, activeKeys?: TtlCache<KeyWith
 
     /** The key and its org in one query: token verification may ask nothing else first. */
     async findKeyWithOrg(kid: string): Promise<KeyWithOrg | null> {
-      const cached = activeKeys?.get(kid);
+      const cached = lookups?.activeKeys.get(kid);
       if (cached) return cached;
+      if (lookups?.refusedKids.get(kid)) return null;
       const [row] = await db.select<
         KeyRow & { slug: string; name: string; issuer: string; settings: string }
       >(
@@ -175,7 +213,10 @@ export function createOrgsRepository(db: Database, activeKeys?: TtlCache<KeyWith
          WHERE k.kid = :kid`,
         { kid },
       );
-      if (!row) return null;
+      if (!row) {
+        lookups?.refusedKids.set(kid, true);
+        return null;
+      }
       const found: KeyWithOrg = {
         key: toKey(row),
         org: {
@@ -186,7 +227,8 @@ export function createOrgsRepository(db: Database, activeKeys?: TtlCache<KeyWith
           settings: parseSettings(row.settings),
         },
       };
-      if (found.key.status === 'active') activeKeys?.set(kid, found);
+      if (found.key.status === 'active') lookups?.activeKeys.set(kid, found);
+      else lookups?.refusedKids.set(kid, true);
       return found;
     },
 
@@ -200,11 +242,12 @@ export function createOrgsRepository(db: Database, activeKeys?: TtlCache<KeyWith
     },
 
     async retireKey(kid: string): Promise<void> {
-      activeKeys?.delete(kid);
+      lookups?.activeKeys.delete(kid);
       await db.execute(
         "UPDATE embed_keys SET status = 'retired', retired_at = :now WHERE kid = :kid",
         { kid, now: Date.now() },
       );
+      lookups?.refusedKids.set(kid, true);
     },
   };
 }

@@ -1,0 +1,35 @@
+import type { Alignment } from '@okr-embed/contract';
+import type { AuthContext } from '../../lib/auth.js';
+import type { ViewCache } from '../../lib/view-cache.js';
+import type { CurrentTimeframe } from '../timeframes/current-timeframe.js';
+import type { AlignmentService } from './alignment.service.js';
+
+/**
+ * The alignment service behind the view cache. It wraps the service's answer and nothing
+ * beneath it, so how the tree is built can change freely. The key is the resolved query:
+ * `current` becomes the timeframe's id first, so a new current timeframe is a new key; trees
+ * are weighed by their node count against a bound of their own (see ViewCache).
+ */
+export function cachedAlignment(
+  service: AlignmentService,
+  views: ViewCache,
+  currentTimeframeId: CurrentTimeframe,
+): AlignmentService {
+  return {
+    async alignment(auth: AuthContext, query): Promise<Alignment> {
+      const orgId = auth.org.id;
+      let { timeframe } = query;
+      if (!query.root && timeframe === 'current') {
+        const resolved = await currentTimeframeId(orgId);
+        if (!resolved) return { nodes: [] };
+        timeframe = resolved;
+      }
+      const resolved = query.root
+        ? { root: query.root, depth: query.depth }
+        : { timeframe, depth: query.depth };
+      return views.through(orgId, 'tree', `alignment:${JSON.stringify(resolved)}`, () =>
+        service.alignment(auth, { ...query, timeframe }),
+      );
+    },
+  };
+}

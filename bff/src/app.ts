@@ -24,7 +24,7 @@ import { createCheckInsService } from './components/check-ins/check-ins.service.
 import { createGoalsRepository } from './components/goals/goals.repository.js';
 import { createGoalCard } from './components/goals/goal-card.js';
 import { goalsRoutes } from './components/goals/goals.routes.js';
-import { createProgressPropagation } from './components/goals/goals.propagation.js';
+import { createGoalChains } from './components/goals/goals.propagation.js';
 import { createGoalsService } from './components/goals/goals.service.js';
 import { createKeyResultsRepository } from './components/key-results/key-results.repository.js';
 import { keyResultsRoutes } from './components/key-results/key-results.routes.js';
@@ -57,36 +57,22 @@ export function createApp({ config, db, logger, caches = createCaches() }: AppDe
   const keyResults = createKeyResultsRepository(db);
   const checkIns = createCheckInsRepository(db);
   const timeframes = createTimeframesRepository(db);
-  const propagateProgress = createProgressPropagation(goals, keyResults);
+  const chains = createGoalChains(db, goals, keyResults);
 
   const orgsService = createOrgsService(orgs, config.masterKey);
   const goalCard = createGoalCard({ goals, keyResults, checkIns });
   const goalsService = createGoalsService({
     db,
     goals,
+    keyResults,
     timeframes,
     users,
     goalCard,
-    propagateProgress,
+    chains,
     views,
   });
-  const keyResultsService = createKeyResultsService({
-    db,
-    goals,
-    keyResults,
-    users,
-    propagateProgress,
-    views,
-  });
-  const checkInsService = createCheckInsService({
-    db,
-    checkIns,
-    keyResults,
-    goals,
-    goalCard,
-    propagateProgress,
-    views,
-  });
+  const keyResultsService = createKeyResultsService({ db, keyResults, users, chains, views });
+  const checkInsService = createCheckInsService({ db, checkIns, keyResults, chains, views });
 
   const api = new ApiRouter();
   meRoutes(api);

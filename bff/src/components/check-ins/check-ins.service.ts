@@ -12,9 +12,9 @@ import { isUniqueViolation, type Database } from '../../lib/db.js';
 import type { ViewCache } from '../../lib/view-cache.js';
 import { conflict, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, toStoredDecimal } from '../../lib/schemas.js';
-import type { GoalsRepository } from '../goals/goals.repository.js';
-import type { PropagateProgress } from '../goals/goals.propagation.js';
-import { publicKeyResult, type GoalCard } from '../goals/goal-card.js';
+import type { ChainGoal } from '../goals/goals.repository.js';
+import type { GoalChains } from '../goals/goals.propagation.js';
+import { cardOf, publicKeyResult } from '../goals/goal-card.js';
 import { ownsKeyResult } from '../goals/goal-rules.js';
 import type { KeyResultsRepository } from '../key-results/key-results.repository.js';
 import type { CheckInsRepository } from './check-ins.repository.js';
@@ -27,35 +27,36 @@ export interface CheckInsServiceDeps {
   db: Database;
   checkIns: CheckInsRepository;
   keyResults: KeyResultsRepository;
-  goals: GoalsRepository;
-  goalCard: GoalCard;
-  propagateProgress: PropagateProgress;
+  chains: GoalChains;
   views: ViewCache;
 }
 
 export interface StoredResponse {
   status: number;
-  body: unknown;
+  /** The JSON answer, serialised once: what is sent is what the idempotency record keeps. */
+  body: string;
   replayed: boolean;
 }
 
 export function createCheckInsService(deps: CheckInsServiceDeps) {
-  const { db, checkIns, keyResults, goals, goalCard, propagateProgress, views } = deps;
+  const { db, checkIns, keyResults, chains, views } = deps;
 
+  /** The stored answer for this key, `expired` if only a stale record holds it, or null. */
   async function replay(
     auth: AuthContext,
     key: string,
     requestHash: string,
-  ): Promise<StoredResponse | null> {
+  ): Promise<StoredResponse | 'expired' | null> {
     const record = await checkIns.findIdempotencyRecord(auth.org.id, auth.user.id, key);
-    if (!record || record.expiresAt <= Date.now()) return null;
+    if (!record) return null;
+    if (record.expiresAt <= Date.now()) return 'expired';
     if (record.requestHash !== requestHash) {
       throw conflict(
         'idempotency_key_reused',
         'This Idempotency-Key was used with another request',
       );
     }
-    return { status: record.statusCode, body: JSON.parse(record.responseBody), replayed: true };
+    return { status: record.statusCode, body: record.responseBody, replayed: true };
   }
 
   return {
@@ -77,8 +78,9 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
     },
 
     /**
-     * Stores a check-in and everything it changes — the key result, its goal, each ancestor that
-     * depends on it, and the idempotency record — in one transaction.
+     * Stores a check-in and everything it changes — the key result, its goal, each ancestor, and
+     * the idempotency record — in one transaction of at most 11 statements whatever the depth
+     * (see goals.propagation.ts); the answer is built from what the transaction read and wrote.
      */
     async checkIn(
       auth: AuthContext,
@@ -86,24 +88,38 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
       body: CreateCheckInBody,
       idempotencyKey: string | undefined,
     ): Promise<StoredResponse> {
+      const orgId = auth.org.id;
       const requestHash = createHash('sha256')
         .update(
           JSON.stringify([keyResultId, body.value, body.status ?? null, body.comment ?? null]),
         )
         .digest('hex');
+      let staleRecord = false;
       if (idempotencyKey) {
         const stored = await replay(auth, idempotencyKey, requestHash);
-        if (stored) return stored;
+        if (stored === 'expired') staleRecord = true;
+        else if (stored) return stored;
       }
       try {
-        const result = await db.transaction(async (tx): Promise<CheckInResult> => {
-          const kr = await keyResults.lockKeyResult(auth.org.id, keyResultId, tx);
+        const answer = await db.transaction(async (tx): Promise<string> => {
+          const kr = await keyResults.lockKeyResult(orgId, keyResultId, tx);
           if (!kr) throw notFound('Key result');
-          if (!(await ownsKeyResult(auth, kr, goals, tx))) {
+          const chain = await chains.lock(orgId, [kr.goalId], tx);
+          const goal = chain.goals.get(kr.goalId);
+          if (!goal) throw notFound('Key result');
+          if (!ownsKeyResult(auth, kr, goal)) {
             throw forbidden('You may check in on key results you, or goals you or your teams, own');
           }
-          const goal = await goals.findGoal(auth.org.id, kr.goalId, tx);
-          if (!goal) throw notFound('Key result');
+          const now = Date.now();
+          if (idempotencyKey && staleRecord) {
+            await checkIns.deleteExpiredIdempotencyRecord(
+              orgId,
+              auth.user.id,
+              idempotencyKey,
+              now,
+              tx,
+            );
+          }
           const value = toStoredDecimal(body.value);
           const progress = keyResultProgress({
             kind: kr.kind,
@@ -111,63 +127,87 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
             target: kr.target,
             current: value,
           });
-          const status =
-            body.status ??
-            suggestStatus({
-              progress,
-              timeframe: goal.timeframe,
-              now: Date.now(),
-            });
+          const status = body.status ?? suggestStatus({ progress, timeframe: goal.timeframe, now });
           const version = kr.version + 1;
+          const comment = body.comment ?? null;
           const checkInId = await checkIns.insertCheckIn(
             {
-              orgId: auth.org.id,
+              orgId,
               keyResultId,
               authorId: auth.user.id,
               value,
               status,
-              comment: body.comment ?? null,
+              comment,
               idempotencyKey: idempotencyKey ?? null,
               krVersion: version,
+              createdAt: now,
             },
             tx,
           );
           await keyResults.recordValue(
             keyResultId,
-            { current: value, status, progress, version },
+            { current: value, status, progress, version, now },
             tx,
           );
-          await propagateProgress(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
-          const [checkIn, updated, card] = await Promise.all([
-            checkIns.findCheckIn(checkInId, tx),
-            keyResults.findKeyResult(auth.org.id, keyResultId, tx),
-            goalCard(auth, kr.goalId, tx),
-          ]);
-          if (!checkIn || !updated) throw new Error('check-in vanished inside its own transaction');
-          const answer = { checkIn, keyResult: publicKeyResult(updated), goal: card };
+          const rolled = await chains.rollUp(
+            orgId,
+            chain,
+            auth.org.settings.initiativesCount,
+            now,
+            tx,
+          );
+          const checkIn: CheckIn = {
+            id: checkInId,
+            keyResultId,
+            author: { id: auth.user.id, name: auth.user.name, avatarUrl: auth.user.avatarUrl },
+            value,
+            status,
+            comment,
+            createdAt: new Date(now).toISOString(),
+          };
+          const written = rolled.goals.get(goal.id) as ChainGoal;
+          const krs = rolled.keyResults.filter((row) => row.goalId === goal.id);
+          const updated = krs.find((row) => row.id === keyResultId);
+          if (!updated) throw new Error('the key result vanished inside its own transaction');
+          const result: CheckInResult = {
+            checkIn,
+            keyResult: publicKeyResult(updated),
+            goal: cardOf({
+              goal: written,
+              keyResults: krs,
+              parent: (goal.parentId && rolled.goals.get(goal.parentId)) || null,
+              children: rolled.children.filter(
+                (child) => child.parentId === goal.id && !child.archived,
+              ),
+              // The check-in just stored is the goal's newest: nothing to look up.
+              lastCheckIn: checkIn,
+              initiativesCount: auth.org.settings.initiativesCount,
+            }),
+          };
+          const json = JSON.stringify(result);
           if (idempotencyKey) {
             await checkIns.insertIdempotencyRecord(
               {
-                orgId: auth.org.id,
+                orgId,
                 userId: auth.user.id,
                 key: idempotencyKey,
                 requestHash,
                 statusCode: 201,
-                responseBody: JSON.stringify(answer),
-                expiresAt: Date.now() + IDEMPOTENCY_TTL_MS,
+                responseBody: json,
+                expiresAt: now + IDEMPOTENCY_TTL_MS,
               },
               tx,
             );
           }
-          return answer;
+          return json;
         });
-        views.invalidate(auth.org.id);
-        return { status: 201, body: result, replayed: false };
+        views.invalidate(orgId);
+        return { status: 201, body: answer, replayed: false };
       } catch (error) {
         // The same key raced in from a parallel request: answer as that one did.
         if (idempotencyKey && isUniqueViolation(error)) {
           const stored = await replay(auth, idempotencyKey, requestHash);
-          if (stored) return stored;
+          if (stored && stored !== 'expired') return stored;
         }
         throw error;
       }

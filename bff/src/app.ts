@@ -21,6 +21,7 @@ import { createAlignmentService } from './components/alignment/alignment.service
 import { createCheckInsRepository } from './components/check-ins/check-ins.repository.js';
 import { checkInsRoutes } from './components/check-ins/check-ins.routes.js';
 import { createCheckInsService } from './components/check-ins/check-ins.service.js';
+import { createIdempotencySweeper } from './components/check-ins/idempotency-sweeper.js';
 import { createGoalsRepository } from './components/goals/goals.repository.js';
 import { createGoalCard } from './components/goals/goal-card.js';
 import { goalsRoutes } from './components/goals/goals.routes.js';
@@ -58,6 +59,10 @@ export function createApp({ config, db, logger, caches = createCaches() }: AppDe
   const checkIns = createCheckInsRepository(db);
   const timeframes = createTimeframesRepository(db);
   const chains = createGoalChains(db, goals, keyResults);
+  // Lives as long as the database it sweeps: closing the app's database stops it.
+  const sweeper = createIdempotencySweeper({ checkIns, logger });
+  sweeper.start();
+  db.onClose(() => sweeper.stop());
 
   const orgsService = createOrgsService(orgs, config.masterKey);
   const goalCard = createGoalCard({ goals, keyResults, checkIns });

@@ -19,6 +19,14 @@ export interface Database {
    * it as a deadlock victim or when `work` throws `RetryTransaction`.
    */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs statements of one transaction in the order given. MySQL: all are sent at once and the
+   * connection runs them one after another (mysql2 queues a connection's queries first in,
+   * first out), so a lock taken by one holds for the ones after it and no round trip to Node
+   * sits between them. SQLite: one after another, as its driver does not promise the order.
+   * Each task must start its statement without awaiting anything first.
+   */
+  inOrder<T extends readonly unknown[]>(tasks: { [K in keyof T]: () => Promise<T[K]> }): Promise<T>;
   ping(): Promise<void>;
   /** Runs `listener` when the database closes: work that lives as long as the pool stops with it. */
   onClose(listener: () => void): void;
@@ -128,6 +136,16 @@ export function createDatabase(url: string): Database {
       }
       // The isolation level was set when the connection was made (see afterConnect).
       return retry(() => sequelize.transaction(work));
+    },
+    async inOrder<T extends readonly unknown[]>(tasks: {
+      [K in keyof T]: () => Promise<T[K]>;
+    }): Promise<T> {
+      const list = tasks as unknown as Array<() => Promise<unknown>>;
+      if (dialect === 'mysql')
+        return (await Promise.all(list.map((task) => task()))) as unknown as T;
+      const results: unknown[] = [];
+      for (const task of list) results.push(await task());
+      return results as unknown as T;
     },
     async ping() {
       await sequelize.query('SELECT 1', { type: QueryTypes.SELECT });

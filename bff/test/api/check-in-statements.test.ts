@@ -92,6 +92,14 @@ for (const dialect of dialects()) {
         1,
         'all progress in one write',
       );
+      if (dialect.name === 'mariadb') {
+        // Sent together, run in order: the roll-up's reads come after the chain's lock.
+        const lockAt = statements.findIndex((sql) => /FROM goals[\s\S]*FOR UPDATE/i.test(sql));
+        const childrenAt = statements.findIndex((sql) =>
+          /WHERE org_id = \S+ AND parent_id IN/.test(sql),
+        );
+        assert.ok(lockAt > 0 && childrenAt > lockAt, statements.join('\n'));
+      }
       assert.equal(answer.body.keyResult.current, 2);
       assert.equal(answer.body.goal.progress, 0.02);
     });

@@ -3,6 +3,8 @@ import type { CheckIn, ProgressStatus } from '@okr-embed/contract';
 import type { Database, Tx } from '../../lib/db.js';
 
 export interface NewCheckIn {
+  /** Chosen by the caller, which answers with the check-in before reading it back. */
+  id: string;
   orgId: string;
   keyResultId: string;
   authorId: string;
@@ -52,17 +54,15 @@ const toCheckIn = (row: CheckInRow): CheckIn & { krVersion: number } => ({
 
 export function createCheckInsRepository(db: Database) {
   return {
-    async insertCheckIn(checkIn: NewCheckIn, tx: Tx): Promise<string> {
-      const id = randomUUID();
+    async insertCheckIn(checkIn: NewCheckIn, tx: Tx): Promise<void> {
       await db.execute(
         `INSERT INTO check_ins (id, org_id, key_result_id, author_id, value, status, comment,
            idempotency_key, kr_version, created_at)
          VALUES (:id, :orgId, :keyResultId, :authorId, :value, :status, :comment,
            :idempotencyKey, :krVersion, :createdAt)`,
-        { id, ...checkIn },
+        { ...checkIn },
         tx,
       );
-      return id;
     },
 
     /** Newest first: the key result's version orders check-ins by commit. */

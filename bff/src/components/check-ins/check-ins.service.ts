@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   keyResultProgress,
   suggestStatus,
@@ -79,8 +79,9 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
 
     /**
      * Stores a check-in and everything it changes — the key result, its goal, each ancestor, and
-     * the idempotency record — in one transaction of at most 11 statements whatever the depth
-     * (see goals.propagation.ts); the answer is built from what the transaction read and wrote.
+     * the idempotency record — in one transaction of at most 11 statements and 3 round trips
+     * whatever the depth (see goals.propagation.ts); the answer is built from what it read and
+     * wrote.
      */
     async checkIn(
       auth: AuthContext,
@@ -102,24 +103,21 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
       }
       try {
         const answer = await db.transaction(async (tx): Promise<string> => {
-          const kr = await keyResults.lockKeyResult(orgId, keyResultId, tx);
+          // Round trip 1: the chain, found from the key result without locks, then the key
+          // result locked and read. Its lock comes first, before the chain's, for every writer.
+          const [found, kr] = await db.inOrder([
+            () => chains.find(orgId, { keyResultId }, tx),
+            () => keyResults.lockKeyResult(orgId, keyResultId, tx),
+          ]);
           if (!kr) throw notFound('Key result');
-          const chain = await chains.lock(orgId, [kr.goalId], tx);
-          const goal = chain.goals.get(kr.goalId);
+          const goal = found.goals.get(kr.goalId);
           if (!goal) throw notFound('Key result');
+          // Decided on what `find` read: the lock below runs the whole transaction again if the
+          // goal changed (owner, team, timeframe all move its version) before it was locked.
           if (!ownsKeyResult(auth, kr, goal)) {
             throw forbidden('You may check in on key results you, or goals you or your teams, own');
           }
           const now = Date.now();
-          if (idempotencyKey && staleRecord) {
-            await checkIns.deleteExpiredIdempotencyRecord(
-              orgId,
-              auth.user.id,
-              idempotencyKey,
-              now,
-              tx,
-            );
-          }
           const value = toStoredDecimal(body.value);
           const progress = keyResultProgress({
             kind: kr.kind,
@@ -130,32 +128,47 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
           const status = body.status ?? suggestStatus({ progress, timeframe: goal.timeframe, now });
           const version = kr.version + 1;
           const comment = body.comment ?? null;
-          const checkInId = await checkIns.insertCheckIn(
-            {
-              orgId,
-              keyResultId,
-              authorId: auth.user.id,
-              value,
-              status,
-              comment,
-              idempotencyKey: idempotencyKey ?? null,
-              krVersion: version,
-              createdAt: now,
-            },
-            tx,
-          );
-          await keyResults.recordValue(
-            keyResultId,
-            { current: value, status, progress, version, now },
-            tx,
-          );
-          const rolled = await chains.rollUp(
-            orgId,
-            chain,
-            auth.org.settings.initiativesCount,
-            now,
-            tx,
-          );
+          const checkInId = randomUUID();
+          // Round trip 2: the key result's writes, the chain's lock, and the roll-up's reads
+          // behind that lock, so the chain is held for this round trip and the next only.
+          const [, , , chain, inputs] = await db.inOrder([
+            () =>
+              idempotencyKey && staleRecord
+                ? checkIns.deleteExpiredIdempotencyRecord(
+                    orgId,
+                    auth.user.id,
+                    idempotencyKey,
+                    now,
+                    tx,
+                  )
+                : Promise.resolve(),
+            () =>
+              checkIns.insertCheckIn(
+                {
+                  id: checkInId,
+                  orgId,
+                  keyResultId,
+                  authorId: auth.user.id,
+                  value,
+                  status,
+                  comment,
+                  idempotencyKey: idempotencyKey ?? null,
+                  krVersion: version,
+                  createdAt: now,
+                },
+                tx,
+              ),
+            () =>
+              keyResults.recordValue(
+                keyResultId,
+                { current: value, status, progress, version, now },
+                tx,
+              ),
+            () => chains.lockFound(orgId, found, tx),
+            () => chains.read(orgId, found, tx),
+          ] as const);
+          // `lockFound` answered before the reads ran: they saw the chain as locked.
+          const rolled = chains.compute(chain, inputs, auth.org.settings.initiativesCount, now);
           const checkIn: CheckIn = {
             id: checkInId,
             keyResultId,
@@ -185,20 +198,25 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
             }),
           };
           const json = JSON.stringify(result);
-          if (idempotencyKey) {
-            await checkIns.insertIdempotencyRecord(
-              {
-                orgId,
-                userId: auth.user.id,
-                key: idempotencyKey,
-                requestHash,
-                statusCode: 201,
-                responseBody: json,
-                expiresAt: now + IDEMPOTENCY_TTL_MS,
-              },
-              tx,
-            );
-          }
+          // Round trip 3: the chain's progress and the idempotency record; then COMMIT.
+          await db.inOrder([
+            () => chains.write(orgId, rolled, now, tx),
+            () =>
+              idempotencyKey
+                ? checkIns.insertIdempotencyRecord(
+                    {
+                      orgId,
+                      userId: auth.user.id,
+                      key: idempotencyKey,
+                      requestHash,
+                      statusCode: 201,
+                      responseBody: json,
+                      expiresAt: now + IDEMPOTENCY_TTL_MS,
+                    },
+                    tx,
+                  )
+                : Promise.resolve(),
+          ]);
           return json;
         });
         views.invalidate(orgId);

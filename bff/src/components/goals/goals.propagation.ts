@@ -20,6 +20,9 @@ import type {
  *    compute every number in JS with the contract's `goalSummary`, and write the ones that
  *    moved in one statement.
  *
+ * The steps are separate so a check-in can send several at once (`Database.inOrder`): its
+ * writes, the chain's lock and the reads behind the lock go in one round trip.
+ *
  * A key result's row is locked before its goal's chain, by every writer: key results first,
  * then the chain ascending by id. Reads after the locks see what others committed (READ
  * COMMITTED), and nobody changes a child's progress without holding its parent's lock, so the
@@ -34,9 +37,16 @@ export interface Chain {
 export interface RollUp {
   /** The chain's goals as written: progress, status and `updatedAt` of those that moved. */
   goals: Map<string, ChainGoal>;
+  /** What `write` stores: the goals whose progress or status changed. */
+  moved: Array<{ id: string; progress: number; status: ProgressStatus }>;
   /** The chain's live key results, each goal's in creation order. */
   keyResults: KeyResultRecord[];
   /** The chain's goals' live children (archived ones included, flagged), in creation order. */
+  children: ChildGoal[];
+}
+
+export interface RollUpInputs {
+  keyResults: KeyResultRecord[];
   children: ChildGoal[];
 }
 
@@ -45,47 +55,56 @@ export function createGoalChains(
   goals: GoalsRepository,
   keyResults: KeyResultsRepository,
 ) {
-  return {
-    /** Steps 1–3: the chain of `ids`, locked; a goal that does not exist is simply absent. */
-    async lock(orgId: string, ids: string[], tx: Tx): Promise<Chain> {
-      const found = await goals.chainOf(orgId, ids, tx);
-      const chain = new Map(found.map((goal) => [goal.id, goal]));
-      if (db.dialect === 'sqlite' || chain.size === 0) return { goals: chain };
-      const locked = await goals.lockGoals(orgId, [...chain.keys()], tx);
+  const chains = {
+    /** Step 1: the chain of `ids` (or of a key result's goal), unlocked. */
+    async find(orgId: string, from: { ids: string[] } | { keyResultId: string }, tx: Tx) {
+      const found = await goals.chainOf(orgId, from, tx);
+      return { goals: new Map(found.map((goal) => [goal.id, goal])) } satisfies Chain;
+    },
+
+    /** Steps 2–3: locks what `find` found; throws `RetryTransaction` if it moved meanwhile. */
+    async lockFound(orgId: string, chain: Chain, tx: Tx): Promise<Chain> {
+      if (db.dialect === 'sqlite' || chain.goals.size === 0) return chain;
+      const locked = await goals.lockGoals(orgId, [...chain.goals.keys()], tx);
       const moved =
-        locked.length !== chain.size ||
+        locked.length !== chain.goals.size ||
         locked.some((row) => {
-          const seen = chain.get(row.id);
+          const seen = chain.goals.get(row.id);
           return !seen || seen.parentId !== row.parentId || seen.version !== row.version;
         });
       if (moved) throw new RetryTransaction('the goal chain moved before it was locked');
+      const fresh = new Map(chain.goals);
       for (const row of locked) {
-        const goal = chain.get(row.id) as ChainGoal;
-        chain.set(row.id, { ...goal, progress: row.progress, status: row.status });
+        const goal = fresh.get(row.id) as ChainGoal;
+        fresh.set(row.id, { ...goal, progress: row.progress, status: row.status });
       }
-      return { goals: chain };
+      return { goals: fresh };
+    },
+
+    /** Steps 1–3: the chain of `ids`, locked; a goal that does not exist is simply absent. */
+    async lock(orgId: string, ids: string[], tx: Tx): Promise<Chain> {
+      return chains.lockFound(orgId, await chains.find(orgId, { ids }, tx), tx);
+    },
+
+    /** The chain's live key results and children, in two statements sent together. */
+    async read(orgId: string, chain: Chain, tx: Tx): Promise<RollUpInputs> {
+      const ids = [...chain.goals.keys()];
+      if (ids.length === 0) return { keyResults: [], children: [] };
+      const [krs, children] = await db.inOrder([
+        () => keyResults.listForGoals(orgId, ids, tx),
+        () => goals.childrenOf(orgId, ids, tx),
+      ]);
+      return { keyResults: krs, children };
     },
 
     /**
-     * Step 4, after the caller's writes. `chain` holds the goals to recompute, as they now are
-     * (a caller that edited or deleted one patches or drops it first).
+     * Step 4's arithmetic, in JS. `chain` holds the goals to recompute, as they now are (a
+     * caller that edited or deleted one patches or drops it first).
      */
-    async rollUp(
-      orgId: string,
-      chain: Chain,
-      initiativesCount: boolean,
-      now: number,
-      tx: Tx,
-    ): Promise<RollUp> {
-      const ids = [...chain.goals.keys()];
-      if (ids.length === 0) return { goals: new Map(), keyResults: [], children: [] };
-      const [krs, children] = [
-        await keyResults.listForGoals(orgId, ids, tx),
-        await goals.childrenOf(orgId, ids, tx),
-      ];
-      const krsOf = groupBy(krs, (kr) => kr.goalId);
+    compute(chain: Chain, inputs: RollUpInputs, initiativesCount: boolean, now: number): RollUp {
+      const krsOf = groupBy(inputs.keyResults, (kr) => kr.goalId);
       const childrenOf = groupBy(
-        children.filter((child) => !child.archived),
+        inputs.children.filter((child) => !child.archived),
         (child) => child.parentId,
       );
       const next = new Map<string, { progress: number; status: ProgressStatus }>();
@@ -101,30 +120,50 @@ export function createGoalChains(
           }),
         );
       }
-      const moved = [...next]
-        .filter(([id, value]) => {
-          const was = chain.goals.get(id) as ChainGoal;
-          return was.progress !== value.progress || was.status !== value.status;
-        })
-        .map(([id, value]) => ({ id, ...value }));
-      await goals.writeProgress(orgId, moved, now, tx);
       const written = new Map(chain.goals);
-      for (const goal of moved) {
-        const was = written.get(goal.id) as ChainGoal;
-        written.set(goal.id, {
-          ...was,
-          progress: goal.progress,
-          status: goal.status,
-          updatedAt: new Date(now).toISOString(),
-        });
+      const moved: RollUp['moved'] = [];
+      for (const [id, value] of next) {
+        const was = chain.goals.get(id) as ChainGoal;
+        if (was.progress === value.progress && was.status === value.status) continue;
+        moved.push({ id, ...value });
+        written.set(id, { ...was, ...value, updatedAt: new Date(now).toISOString() });
       }
       const fresh = (child: ChildGoal): ChildGoal => {
         const value = next.get(child.id);
         return value ? { ...child, ...value } : child;
       };
-      return { goals: written, keyResults: krs, children: children.map(fresh) };
+      return {
+        goals: written,
+        moved,
+        keyResults: inputs.keyResults,
+        children: inputs.children.map(fresh),
+      };
+    },
+
+    /** Every goal that moved, in one statement. */
+    write(orgId: string, rollUp: RollUp, now: number, tx: Tx): Promise<void> {
+      return goals.writeProgress(orgId, rollUp.moved, now, tx);
+    },
+
+    /** Step 4 whole, after the caller's writes, for writers that answer by reading again. */
+    async rollUp(
+      orgId: string,
+      chain: Chain,
+      initiativesCount: boolean,
+      now: number,
+      tx: Tx,
+    ): Promise<RollUp> {
+      const rolled = chains.compute(
+        chain,
+        await chains.read(orgId, chain, tx),
+        initiativesCount,
+        now,
+      );
+      await chains.write(orgId, rolled, now, tx);
+      return rolled;
     },
   };
+  return chains;
 }
 
 export type GoalChains = ReturnType<typeof createGoalChains>;

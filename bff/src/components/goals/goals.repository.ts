@@ -190,19 +190,30 @@ export function createGoalsRepository(db: Database) {
 
     /**
      * Every goal on the paths from `ids` up to their roots (the goals themselves included), in
-     * one recursive statement, without locks: `lockGoals` takes them and says whether they moved.
+     * one recursive statement, without locks: `lockGoals` takes them, and the caller compares.
      */
-    async chainOf(orgId: string, ids: string[], tx: Tx): Promise<ChainGoal[]> {
+    async chainOf(
+      orgId: string,
+      from: { ids: string[] } | { keyResultId: string },
+      tx: Tx,
+    ): Promise<ChainGoal[]> {
+      // From a key result, its goal is found in the same statement: a key result never moves
+      // to another goal, so no lock is needed to trust it.
+      const start =
+        'ids' in from
+          ? 'id IN (:ids)'
+          : `id = (SELECT k.goal_id FROM key_results k
+               WHERE k.org_id = :orgId AND k.id = :keyResultId AND k.deleted_at IS NULL)`;
       const rows = await db.select<GoalRow>(
         `WITH RECURSIVE chain (id, parent_id, hops) AS (
            SELECT id, parent_id, 0 FROM goals
-           WHERE org_id = :orgId AND id IN (:ids) AND deleted_at IS NULL
+           WHERE org_id = :orgId AND ${start} AND deleted_at IS NULL
            UNION ALL
            SELECT g.id, g.parent_id, chain.hops + 1 FROM goals g JOIN chain ON g.id = chain.parent_id
            WHERE g.org_id = :orgId AND g.deleted_at IS NULL AND chain.hops < 1000
          )
          ${chainSelect}`,
-        { orgId, ids },
+        { orgId, ...from },
         tx,
       );
       const seen = new Map<string, ChainGoal>();

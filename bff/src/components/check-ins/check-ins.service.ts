@@ -103,11 +103,12 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
       }
       try {
         const answer = await db.transaction(async (tx): Promise<string> => {
-          // Round trip 1: the chain, found from the key result without locks, then the key
-          // result locked and read. Its lock comes first, before the chain's, for every writer.
-          const [found, kr] = await db.inOrder([
-            () => chains.find(orgId, { keyResultId }, tx),
+          // Round trip 1: the key result locked and read (its lock comes before the chain's, for
+          // every writer), then its chain, found without locks. Found after the key result's
+          // lock is granted, so check-ins queued on it do not start from a chain read long ago.
+          const [kr, found] = await db.inOrder([
             () => keyResults.lockKeyResult(orgId, keyResultId, tx),
+            () => chains.find(orgId, { keyResultId }, tx),
           ]);
           if (!kr) throw notFound('Key result');
           const goal = found.goals.get(kr.goalId);

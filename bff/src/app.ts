@@ -23,10 +23,11 @@ import { createAlignmentService } from './components/alignment/alignment.service
 import { createCheckInsRepository } from './components/check-ins/check-ins.repository.js';
 import { checkInsRoutes } from './components/check-ins/check-ins.routes.js';
 import { createCheckInsService } from './components/check-ins/check-ins.service.js';
+import { createIdempotencySweeper } from './components/check-ins/idempotency-sweeper.js';
 import { createGoalsRepository } from './components/goals/goals.repository.js';
 import { createGoalCard } from './components/goals/goal-card.js';
 import { goalsRoutes } from './components/goals/goals.routes.js';
-import { createProgressPropagation } from './components/goals/goals.propagation.js';
+import { createGoalChains } from './components/goals/goals.propagation.js';
 import { createGoalsService } from './components/goals/goals.service.js';
 import { createKeyResultsRepository } from './components/key-results/key-results.repository.js';
 import { keyResultsRoutes } from './components/key-results/key-results.routes.js';
@@ -60,38 +61,28 @@ export function createApp({ config, db, logger, caches = createCaches() }: AppDe
   const keyResults = createKeyResultsRepository(db);
   const checkIns = createCheckInsRepository(db);
   const timeframes = createTimeframesRepository(db);
-  const propagateProgress = createProgressPropagation(goals, keyResults);
   const currentTimeframeId = createCurrentTimeframe(timeframes, views);
+  const chains = createGoalChains(db, goals, keyResults);
+  // Lives as long as the database it sweeps: closing the app's database stops it.
+  const sweeper = createIdempotencySweeper({ checkIns, logger });
+  sweeper.start();
+  db.onClose(() => sweeper.stop());
 
   const orgsService = createOrgsService(orgs, config.masterKey);
   const goalCard = createGoalCard({ goals, keyResults, checkIns });
   const goalsService = createGoalsService({
     db,
     goals,
+    keyResults,
     timeframes,
     users,
     goalCard,
-    propagateProgress,
+    chains,
     views,
     currentTimeframeId,
   });
-  const keyResultsService = createKeyResultsService({
-    db,
-    goals,
-    keyResults,
-    users,
-    propagateProgress,
-    views,
-  });
-  const checkInsService = createCheckInsService({
-    db,
-    checkIns,
-    keyResults,
-    goals,
-    goalCard,
-    propagateProgress,
-    views,
-  });
+  const keyResultsService = createKeyResultsService({ db, keyResults, users, chains, views });
+  const checkInsService = createCheckInsService({ db, checkIns, keyResults, chains, views });
 
   const api = new ApiRouter();
   meRoutes(api);

@@ -14,9 +14,34 @@ export interface Database {
   readonly forUpdate: string;
   select<T>(sql: string, params?: Params, tx?: Tx): Promise<T[]>;
   execute(sql: string, params?: Params, tx?: Tx): Promise<void>;
+  /**
+   * Runs `work` in one transaction. It runs again (a bounded number of times) when InnoDB picks
+   * it as a deadlock victim or when `work` throws `RetryTransaction`.
+   */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs statements of one transaction in the order given. MySQL: all are sent at once and the
+   * connection runs them one after another (mysql2 queues a connection's queries first in,
+   * first out), so a lock taken by one holds for the ones after it and no round trip to Node
+   * sits between them. SQLite: one after another, as its driver does not promise the order.
+   * Each task must start its statement without awaiting anything first.
+   */
+  inOrder<T extends readonly unknown[]>(tasks: { [K in keyof T]: () => Promise<T[K]> }): Promise<T>;
   ping(): Promise<void>;
+  /** Runs `listener` when the database closes: work that lives as long as the pool stops with it. */
+  onClose(listener: () => void): void;
   close(): Promise<void>;
+}
+
+/**
+ * Thrown by a transaction's work when what it read before taking its locks has changed since
+ * (a re-parent moved the goal chain it locked): the transaction rolls back and runs again.
+ */
+export class RetryTransaction extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'RetryTransaction';
+  }
 }
 
 /** `sqlite:relative/or/absolute.sqlite` → an absolute path (relative to the repository root). */
@@ -68,8 +93,21 @@ export function createDatabase(url: string): Database {
       timezone: '+00:00',
       dialectOptions: { decimalNumbers: true, connectTimeout: 5_000 },
       pool: { max: 10, min: 0, acquire: 10_000, idle: 10_000 },
+      hooks: {
+        // READ COMMITTED, once per connection rather than one more statement per transaction:
+        // after waiting for a row lock, a statement sees what the other transaction committed,
+        // so a roll-up never computes from a stale snapshot, and no gap locks are taken.
+        afterConnect: (connection) =>
+          new Promise<void>((resolve, reject) => {
+            (connection as { query(sql: string, done: (error: Error | null) => void): void }).query(
+              'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED',
+              (error) => (error ? reject(error) : resolve()),
+            );
+          }),
+      },
     });
   }
+  const closeListeners: Array<() => void> = [];
   const writers = new Mutex();
 
   return {
@@ -90,37 +128,50 @@ export function createDatabase(url: string): Database {
     transaction<T>(work: (tx: Tx) => Promise<T>) {
       if (dialect === 'sqlite') {
         // Sequelize gives each SQLite transaction its own connection; concurrent ones would
-        // fail with SQLITE_BUSY, so writers queue here and take the lock up front.
-        return writers.run(() =>
-          sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, work),
+        // fail with SQLITE_BUSY, so writers queue here and take the lock up front. The
+        // transaction is exclusive from its first statement: nothing it read can move.
+        return retry(() =>
+          writers.run(() => sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, work)),
         );
       }
-      // READ COMMITTED: after waiting for a row lock, a statement sees what the other
-      // transaction committed, so progress propagation never computes from a stale snapshot.
-      return retryOnDeadlock(() =>
-        sequelize.transaction(
-          { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED },
-          work,
-        ),
-      );
+      // The isolation level was set when the connection was made (see afterConnect).
+      return retry(() => sequelize.transaction(work));
+    },
+    async inOrder<T extends readonly unknown[]>(tasks: {
+      [K in keyof T]: () => Promise<T[K]>;
+    }): Promise<T> {
+      const list = tasks as unknown as Array<() => Promise<unknown>>;
+      if (dialect === 'mysql')
+        return (await Promise.all(list.map((task) => task()))) as unknown as T;
+      const results: unknown[] = [];
+      for (const task of list) results.push(await task());
+      return results as unknown as T;
     },
     async ping() {
       await sequelize.query('SELECT 1', { type: QueryTypes.SELECT });
     },
+    onClose(listener) {
+      closeListeners.push(listener);
+    },
     async close() {
+      for (const listener of closeListeners.splice(0)) listener();
       await sequelize.close();
     },
   };
 }
 
-/** InnoDB may pick a transaction as a deadlock victim; running it again is the documented fix. */
-async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+/**
+ * InnoDB may pick a transaction as a deadlock victim; running it again is the documented fix.
+ * A transaction that found its locked rows moved runs again the same way.
+ */
+async function retry<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
     } catch (error) {
       const code = (error as { parent?: { code?: string } }).parent?.code;
-      if (attempt >= attempts || code !== 'ER_LOCK_DEADLOCK') throw error;
+      const again = code === 'ER_LOCK_DEADLOCK' || error instanceof RetryTransaction;
+      if (attempt >= attempts || !again) throw error;
     }
   }
 }

@@ -138,6 +138,63 @@ for (const dialect of dialects()) {
       );
     });
 
+    it('when an aligned goal is archived or unarchived, then its parent’s progress and childCount leave it out or take it back', async () => {
+      const parent = await createGoal(app, as.writer, {
+        title: 'Parent',
+        level: 'team',
+        timeframeId: org.timeframeId,
+        progressSource: 'aligned_goals',
+      });
+      const child = (title: string) =>
+        createGoal(app, as.writer, {
+          title,
+          level: 'personal',
+          timeframeId: org.timeframeId,
+          parentId: parent.id,
+        });
+      const done = await child('Done');
+      const idle = await child('Idle');
+      await createKeyResult(app, as.writer, done.id, {
+        title: 'Shipped',
+        kind: 'boolean',
+        target: 1,
+        current: 1,
+      });
+      const read = async (id: string) =>
+        (await app.request('GET', `/api/v1/goals/${id}`, { token: as.reader })).body;
+      const archive = async (archived: boolean) => {
+        const version = (await read(idle.id)).version;
+        const answer = await app.request('PATCH', `/api/v1/goals/${idle.id}`, {
+          token: as.writer,
+          headers: { 'if-match': `"${version}"` },
+          body: { archived },
+        });
+        assert.equal(answer.status, 200, answer.text);
+      };
+      const before = await read(parent.id);
+      assert.equal(before.progress, 0.5);
+      assert.equal(before.childCount, 2);
+
+      await archive(true);
+      const archived = await read(parent.id);
+      assert.equal(archived.progress, 1, 'the archived child no longer counts');
+      assert.equal(archived.childCount, 1);
+      assert.deepEqual(
+        archived.children.map((c: { id: string }) => c.id),
+        [done.id],
+      );
+      const deleted = await app.request('DELETE', `/api/v1/goals/${parent.id}`, {
+        token: as.writer,
+        headers: { 'if-match': `"${archived.version}"` },
+      });
+      assert.equal(deleted.status, 409, 'an archived child still keeps its parent from going');
+
+      await archive(false);
+      const back = await read(parent.id);
+      assert.equal(back.progress, 0.5);
+      assert.equal(back.childCount, 2);
+    });
+
     it('when input is malformed, then 400 with the failing fields and nothing is stored', async () => {
       const bad = [
         { title: '', level: 'personal', timeframeId: org.timeframeId },

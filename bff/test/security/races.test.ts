@@ -126,5 +126,61 @@ for (const dialect of dialects()) {
       );
       assert.equal(Number(history.body.items[0].value), Number(last.value));
     });
+
+    it('when a goal is re-parented back and forth while check-ins roll up through it, then every chain ends with the progress a fresh roll-up gives', async () => {
+      const parent = async (title: string, parentId?: string) =>
+        createGoal(app, as.writer, {
+          title,
+          level: 'team',
+          timeframeId: org.timeframeId,
+          parentId,
+          progressSource: 'aligned_goals',
+        });
+      const roots = [await parent('Root A'), await parent('Root B')];
+      const parents = [
+        await parent('Parent A', roots[0].id),
+        await parent('Parent B', roots[1].id),
+      ];
+      const goal = await createGoal(app, as.writer, {
+        title: 'Moving',
+        level: 'personal',
+        timeframeId: org.timeframeId,
+        parentId: parents[0].id,
+      });
+      const kr = await createKeyResult(app, as.writer, goal.id, {
+        title: 'Moves',
+        kind: 'increase',
+        target: 100,
+      });
+      const read = async (id: string) =>
+        (await app.request('GET', `/api/v1/goals/${id}`, { token: as.reader })).body;
+      const moves = (async () => {
+        for (let i = 1; i <= 6; i++) {
+          const { version } = await read(goal.id);
+          const moved = await app.request('PATCH', `/api/v1/goals/${goal.id}`, {
+            token: as.writer,
+            headers: { 'if-match': `"${version}"` },
+            body: { parentId: parents[i % 2].id },
+          });
+          assert.equal(moved.status, 200, moved.text);
+        }
+      })();
+      const checkIns = Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          checkIn(kr.id, { value: i + 1 }, as.writer, { 'idempotency-key': `move-${i}` }),
+        ),
+      );
+      const [answers] = await Promise.all([checkIns, moves]);
+      for (const answer of answers) assert.equal(answer.status, 201, answer.text);
+      const final = await read(goal.id);
+      assert.equal(final.parentId, parents[0].id, 'six moves end where it started');
+      assert.equal(final.progress, final.keyResults[0].progress);
+      // Each parent and root has the moving goal as its only possible descendant.
+      for (const side of [0, 1]) {
+        const expected = final.parentId === parents[side].id ? final.progress : 0;
+        assert.equal((await read(parents[side].id)).progress, expected, `parent ${side}`);
+        assert.equal((await read(roots[side].id)).progress, expected, `root ${side}`);
+      }
+    });
   });
 }

@@ -3,6 +3,8 @@ import type { CheckIn, ProgressStatus } from '@okr-embed/contract';
 import type { Database, Tx } from '../../lib/db.js';
 
 export interface NewCheckIn {
+  /** Chosen by the caller, which answers with the check-in before reading it back. */
+  id: string;
   orgId: string;
   keyResultId: string;
   authorId: string;
@@ -11,6 +13,7 @@ export interface NewCheckIn {
   comment: string | null;
   idempotencyKey: string | null;
   krVersion: number;
+  createdAt: number;
 }
 
 export interface IdempotencyRecord {
@@ -51,24 +54,15 @@ const toCheckIn = (row: CheckInRow): CheckIn & { krVersion: number } => ({
 
 export function createCheckInsRepository(db: Database) {
   return {
-    async insertCheckIn(checkIn: NewCheckIn, tx: Tx): Promise<string> {
-      const id = randomUUID();
+    async insertCheckIn(checkIn: NewCheckIn, tx: Tx): Promise<void> {
       await db.execute(
         `INSERT INTO check_ins (id, org_id, key_result_id, author_id, value, status, comment,
            idempotency_key, kr_version, created_at)
          VALUES (:id, :orgId, :keyResultId, :authorId, :value, :status, :comment,
-           :idempotencyKey, :krVersion, :now)`,
-        { id, ...checkIn, now: Date.now() },
+           :idempotencyKey, :krVersion, :createdAt)`,
+        { ...checkIn },
         tx,
       );
-      return id;
-    },
-
-    async findCheckIn(id: string, tx?: Tx): Promise<CheckIn | null> {
-      const [row] = await db.select<CheckInRow>(`${checkInSelect} WHERE c.id = :id`, { id }, tx);
-      if (!row) return null;
-      const { krVersion: _krVersion, ...checkIn } = toCheckIn(row);
-      return checkIn;
     },
 
     /** Newest first: the key result's version orders check-ins by commit. */
@@ -122,25 +116,55 @@ export function createCheckInsRepository(db: Database) {
         : null;
     },
 
+    /** Stores the answer as the very string that was sent, so a replay sends it unchanged. */
     async insertIdempotencyRecord(
       record: IdempotencyRecord & { orgId: string; userId: string; key: string },
       tx: Tx,
     ): Promise<void> {
-      const now = Date.now();
-      // Records live 24 h: each new one sweeps the org's expired ones (including an old record
-      // of this very key), so the table never needs a separate cleaner.
-      await db.execute(
-        'DELETE FROM idempotency_records WHERE org_id = :orgId AND expires_at <= :now',
-        { ...record, now },
-        tx,
-      );
       await db.execute(
         `INSERT INTO idempotency_records (id, org_id, user_id, idem_key, request_hash, status_code,
            response_body, created_at, expires_at)
          VALUES (:id, :orgId, :userId, :key, :requestHash, :statusCode, :responseBody, :now, :expiresAt)`,
-        { id: randomUUID(), ...record, now },
+        { id: randomUUID(), ...record, now: Date.now() },
         tx,
       );
+    },
+
+    /**
+     * Frees a key whose record expired but was not swept yet, by its unique index (one row's
+     * lock), so the key can be used again at once.
+     */
+    async deleteExpiredIdempotencyRecord(
+      orgId: string,
+      userId: string,
+      key: string,
+      now: number,
+      tx: Tx,
+    ): Promise<void> {
+      await db.execute(
+        `DELETE FROM idempotency_records
+         WHERE org_id = :orgId AND user_id = :userId AND idem_key = :key AND expires_at <= :now`,
+        { orgId, userId, key, now },
+        tx,
+      );
+    },
+
+    /**
+     * Deletes up to `limit` expired records of any org, oldest first, through the expiry index;
+     * answers how many went. Runs outside any request, each batch its own short transaction.
+     */
+    async deleteExpiredIdempotencyRecords(now: number, limit: number): Promise<number> {
+      const expired = await db.select<{ id: string }>(
+        `SELECT id FROM idempotency_records WHERE expires_at <= :now
+         ORDER BY expires_at LIMIT :limit`,
+        { now, limit },
+      );
+      if (expired.length === 0) return 0;
+      await db.execute(
+        'DELETE FROM idempotency_records WHERE id IN (:ids) AND expires_at <= :now',
+        { ids: expired.map((row) => row.id), now },
+      );
+      return expired.length;
     },
   };
 }

@@ -58,7 +58,8 @@ export function checkInsRoutes(api: ApiRouter, checkIns: CheckInsService) {
         headers['Idempotency-Key'],
       );
       if (stored.replayed) res.set('Idempotent-Replayed', 'true');
-      res.status(stored.status).json(stored.body);
+      // Already JSON (and the same bytes a replay sends): no second serialisation.
+      res.status(stored.status).type('application/json').send(stored.body);
     },
   );
 }

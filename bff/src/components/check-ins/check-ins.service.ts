@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   keyResultProgress,
   suggestStatus,
@@ -12,9 +12,9 @@ import { isUniqueViolation, type Database } from '../../lib/db.js';
 import type { ViewCache } from '../../lib/view-cache.js';
 import { conflict, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, toStoredDecimal } from '../../lib/schemas.js';
-import type { GoalsRepository } from '../goals/goals.repository.js';
-import type { PropagateProgress } from '../goals/goals.propagation.js';
-import { publicKeyResult, type GoalCard } from '../goals/goal-card.js';
+import type { ChainGoal } from '../goals/goals.repository.js';
+import type { GoalChains } from '../goals/goals.propagation.js';
+import { cardOf, publicKeyResult } from '../goals/goal-card.js';
 import { ownsKeyResult } from '../goals/goal-rules.js';
 import type { KeyResultsRepository } from '../key-results/key-results.repository.js';
 import type { CheckInsRepository } from './check-ins.repository.js';
@@ -27,35 +27,36 @@ export interface CheckInsServiceDeps {
   db: Database;
   checkIns: CheckInsRepository;
   keyResults: KeyResultsRepository;
-  goals: GoalsRepository;
-  goalCard: GoalCard;
-  propagateProgress: PropagateProgress;
+  chains: GoalChains;
   views: ViewCache;
 }
 
 export interface StoredResponse {
   status: number;
-  body: unknown;
+  /** The JSON answer, serialised once: what is sent is what the idempotency record keeps. */
+  body: string;
   replayed: boolean;
 }
 
 export function createCheckInsService(deps: CheckInsServiceDeps) {
-  const { db, checkIns, keyResults, goals, goalCard, propagateProgress, views } = deps;
+  const { db, checkIns, keyResults, chains, views } = deps;
 
+  /** The stored answer for this key, `expired` if only a stale record holds it, or null. */
   async function replay(
     auth: AuthContext,
     key: string,
     requestHash: string,
-  ): Promise<StoredResponse | null> {
+  ): Promise<StoredResponse | 'expired' | null> {
     const record = await checkIns.findIdempotencyRecord(auth.org.id, auth.user.id, key);
-    if (!record || record.expiresAt <= Date.now()) return null;
+    if (!record) return null;
+    if (record.expiresAt <= Date.now()) return 'expired';
     if (record.requestHash !== requestHash) {
       throw conflict(
         'idempotency_key_reused',
         'This Idempotency-Key was used with another request',
       );
     }
-    return { status: record.statusCode, body: JSON.parse(record.responseBody), replayed: true };
+    return { status: record.statusCode, body: record.responseBody, replayed: true };
   }
 
   return {
@@ -77,8 +78,10 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
     },
 
     /**
-     * Stores a check-in and everything it changes — the key result, its goal, each ancestor that
-     * depends on it, and the idempotency record — in one transaction.
+     * Stores a check-in and everything it changes — the key result, its goal, each ancestor, and
+     * the idempotency record — in one transaction of at most 11 statements and 3 round trips
+     * whatever the depth (see goals.propagation.ts); the answer is built from what it read and
+     * wrote.
      */
     async checkIn(
       auth: AuthContext,
@@ -86,24 +89,36 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
       body: CreateCheckInBody,
       idempotencyKey: string | undefined,
     ): Promise<StoredResponse> {
+      const orgId = auth.org.id;
       const requestHash = createHash('sha256')
         .update(
           JSON.stringify([keyResultId, body.value, body.status ?? null, body.comment ?? null]),
         )
         .digest('hex');
+      let staleRecord = false;
       if (idempotencyKey) {
         const stored = await replay(auth, idempotencyKey, requestHash);
-        if (stored) return stored;
+        if (stored === 'expired') staleRecord = true;
+        else if (stored) return stored;
       }
       try {
-        const result = await db.transaction(async (tx): Promise<CheckInResult> => {
-          const kr = await keyResults.lockKeyResult(auth.org.id, keyResultId, tx);
+        const answer = await db.transaction(async (tx): Promise<string> => {
+          // Round trip 1: the key result locked and read (its lock comes before the chain's, for
+          // every writer), then its chain, found without locks. Found after the key result's
+          // lock is granted, so check-ins queued on it do not start from a chain read long ago.
+          const [kr, found] = await db.inOrder([
+            () => keyResults.lockKeyResult(orgId, keyResultId, tx),
+            () => chains.find(orgId, { keyResultId }, tx),
+          ]);
           if (!kr) throw notFound('Key result');
-          if (!(await ownsKeyResult(auth, kr, goals, tx))) {
+          const goal = found.goals.get(kr.goalId);
+          if (!goal) throw notFound('Key result');
+          // Decided on what `find` read: the lock below runs the whole transaction again if the
+          // goal changed (owner, team, timeframe all move its version) before it was locked.
+          if (!ownsKeyResult(auth, kr, goal)) {
             throw forbidden('You may check in on key results you, or goals you or your teams, own');
           }
-          const goal = await goals.findGoal(auth.org.id, kr.goalId, tx);
-          if (!goal) throw notFound('Key result');
+          const now = Date.now();
           const value = toStoredDecimal(body.value);
           const progress = keyResultProgress({
             kind: kr.kind,
@@ -111,63 +126,107 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
             target: kr.target,
             current: value,
           });
-          const status =
-            body.status ??
-            suggestStatus({
-              progress,
-              timeframe: goal.timeframe,
-              now: Date.now(),
-            });
+          const status = body.status ?? suggestStatus({ progress, timeframe: goal.timeframe, now });
           const version = kr.version + 1;
-          const checkInId = await checkIns.insertCheckIn(
-            {
-              orgId: auth.org.id,
-              keyResultId,
-              authorId: auth.user.id,
-              value,
-              status,
-              comment: body.comment ?? null,
-              idempotencyKey: idempotencyKey ?? null,
-              krVersion: version,
-            },
-            tx,
-          );
-          await keyResults.recordValue(
+          const comment = body.comment ?? null;
+          const checkInId = randomUUID();
+          // Round trip 2: the key result's writes, the chain's lock, and the roll-up's reads
+          // behind that lock, so the chain is held for this round trip and the next only.
+          const [, , , chain, inputs] = await db.inOrder([
+            () =>
+              idempotencyKey && staleRecord
+                ? checkIns.deleteExpiredIdempotencyRecord(
+                    orgId,
+                    auth.user.id,
+                    idempotencyKey,
+                    now,
+                    tx,
+                  )
+                : Promise.resolve(),
+            () =>
+              checkIns.insertCheckIn(
+                {
+                  id: checkInId,
+                  orgId,
+                  keyResultId,
+                  authorId: auth.user.id,
+                  value,
+                  status,
+                  comment,
+                  idempotencyKey: idempotencyKey ?? null,
+                  krVersion: version,
+                  createdAt: now,
+                },
+                tx,
+              ),
+            () =>
+              keyResults.recordValue(
+                keyResultId,
+                { current: value, status, progress, version, now },
+                tx,
+              ),
+            () => chains.lockFound(orgId, found, tx),
+            () => chains.read(orgId, found, tx),
+          ] as const);
+          // `lockFound` answered before the reads ran: they saw the chain as locked.
+          const rolled = chains.compute(chain, inputs, auth.org.settings.initiativesCount, now);
+          const checkIn: CheckIn = {
+            id: checkInId,
             keyResultId,
-            { current: value, status, progress, version },
-            tx,
-          );
-          await propagateProgress(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
-          const [checkIn, updated, card] = await Promise.all([
-            checkIns.findCheckIn(checkInId, tx),
-            keyResults.findKeyResult(auth.org.id, keyResultId, tx),
-            goalCard(auth, kr.goalId, tx),
+            author: { id: auth.user.id, name: auth.user.name, avatarUrl: auth.user.avatarUrl },
+            value,
+            status,
+            comment,
+            createdAt: new Date(now).toISOString(),
+          };
+          const written = rolled.goals.get(goal.id) as ChainGoal;
+          const krs = rolled.keyResults.filter((row) => row.goalId === goal.id);
+          const updated = krs.find((row) => row.id === keyResultId);
+          if (!updated) throw new Error('the key result vanished inside its own transaction');
+          const result: CheckInResult = {
+            checkIn,
+            keyResult: publicKeyResult(updated),
+            goal: cardOf({
+              goal: written,
+              keyResults: krs,
+              parent: (goal.parentId && rolled.goals.get(goal.parentId)) || null,
+              children: rolled.children.filter(
+                (child) => child.parentId === goal.id && !child.archived,
+              ),
+              // The check-in just stored is the goal's newest: nothing to look up.
+              lastCheckIn: checkIn,
+              initiativesCount: auth.org.settings.initiativesCount,
+            }),
+          };
+          const json = JSON.stringify(result);
+          // Round trip 3: the chain's progress and the idempotency record; then COMMIT.
+          await db.inOrder([
+            () => chains.write(orgId, rolled, now, tx),
+            () =>
+              idempotencyKey
+                ? checkIns.insertIdempotencyRecord(
+                    {
+                      orgId,
+                      userId: auth.user.id,
+                      key: idempotencyKey,
+                      requestHash,
+                      statusCode: 201,
+                      responseBody: json,
+                      expiresAt: now + IDEMPOTENCY_TTL_MS,
+                    },
+                    tx,
+                  )
+                : Promise.resolve(),
           ]);
-          if (!checkIn || !updated) throw new Error('check-in vanished inside its own transaction');
-          const answer = { checkIn, keyResult: publicKeyResult(updated), goal: card };
-          if (idempotencyKey) {
-            await checkIns.insertIdempotencyRecord(
-              {
-                orgId: auth.org.id,
-                userId: auth.user.id,
-                key: idempotencyKey,
-                requestHash,
-                statusCode: 201,
-                responseBody: JSON.stringify(answer),
-                expiresAt: Date.now() + IDEMPOTENCY_TTL_MS,
-              },
-              tx,
-            );
-          }
-          return answer;
+          return json;
         });
-        views.invalidate(auth.org.id);
-        return { status: 201, body: result, replayed: false };
+        views.invalidate(orgId);
+        return { status: 201, body: answer, replayed: false };
       } catch (error) {
         // The same key raced in from a parallel request: answer as that one did.
         if (idempotencyKey && isUniqueViolation(error)) {
           const stored = await replay(auth, idempotencyKey, requestHash);
-          if (stored) return stored;
+          if (stored && stored !== 'expired') return stored;
         }
         throw error;
       }

@@ -1,4 +1,4 @@
-import type { Goal, GoalSummary, KeyResult } from '@okr-embed/contract';
+import type { CheckIn, Goal, GoalRef, GoalSummary, KeyResult } from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
 import type { Tx } from '../../lib/db.js';
 import { notFound } from '../../lib/errors.js';
@@ -32,6 +32,41 @@ export function goalSummary(goal: GoalRecord): GoalSummary {
   return summary;
 }
 
+/** A goal as a card shows it: a parent or child reduced to what links to it. */
+const goalRef = ({ id, title, level, status, progress }: GoalRef): GoalRef => ({
+  id,
+  title,
+  level,
+  status,
+  progress,
+});
+
+export interface CardParts {
+  goal: Omit<GoalRecord, 'childCount' | 'keyResultCount'>;
+  keyResults: KeyResultRecord[];
+  parent: GoalRef | null;
+  /** The goal's live, unarchived children, in creation order: they are what counts. */
+  children: GoalRef[];
+  lastCheckIn: CheckIn | null;
+  initiativesCount: boolean;
+}
+
+/** The card from parts in hand: a check-in has them all after its roll-up, and reads none. */
+export function cardOf(parts: CardParts): Goal {
+  const { goal, keyResults, children } = parts;
+  return {
+    ...goalSummary({ ...goal, childCount: children.length, keyResultCount: keyResults.length }),
+    description: goal.description,
+    progressSource: goal.progressSource,
+    archived: goal.archived,
+    keyResults: keyResults.map(publicKeyResult),
+    parent: parts.parent ? goalRef(parts.parent) : null,
+    children: children.map(goalRef),
+    lastCheckIn: parts.lastCheckIn,
+    initiativesCount: parts.initiativesCount,
+  };
+}
+
 export interface GoalCardDeps {
   goals: GoalsRepository;
   keyResults: KeyResultsRepository;
@@ -49,25 +84,14 @@ export function createGoalCard({ goals, keyResults, checkIns }: GoalCardDeps) {
       goals.childRefs(auth.org.id, id, tx),
       checkIns.lastForGoal(auth.org.id, id, tx),
     ]);
-    return {
-      ...goalSummary(goal),
-      description: goal.description,
-      progressSource: goal.progressSource,
-      archived: goal.archived,
-      keyResults: krs.map(publicKeyResult),
-      parent: parent
-        ? {
-            id: parent.id,
-            title: parent.title,
-            level: parent.level,
-            status: parent.status,
-            progress: parent.progress,
-          }
-        : null,
-      children: children.map(({ progressSource: _p, ...child }) => child),
+    return cardOf({
+      goal,
+      keyResults: krs,
+      parent,
+      children,
       lastCheckIn,
       initiativesCount: auth.org.settings.initiativesCount,
-    };
+    });
   };
 }
 

@@ -1,8 +1,6 @@
 import { hasScope, type AuthContext } from '../../lib/auth.js';
-import type { Tx } from '../../lib/db.js';
 import { conflict } from '../../lib/errors.js';
 import type { KeyResultRecord } from '../key-results/key-results.repository.js';
-import type { GoalsRepository } from './goals.repository.js';
 
 /*
  * Who may change a goal or its key results, and when an edit is stale: the goals, key-results
@@ -21,16 +19,16 @@ export function ownsGoal(
   );
 }
 
-/** A key result's owner, or whoever may edit its goal, may edit it or check in on it. */
-export async function ownsKeyResult(
+/**
+ * A key result's owner, or whoever may edit its goal, may edit it or check in on it. The goal
+ * is the one its writer locked with the chain, so deciding reads nothing more.
+ */
+export function ownsKeyResult(
   auth: AuthContext,
   kr: KeyResultRecord,
-  goals: GoalsRepository,
-  tx: Tx,
-): Promise<boolean> {
-  if (kr.ownerId === auth.user.id) return true;
-  const goal = await goals.findGoal(auth.org.id, kr.goalId, tx);
-  return goal !== null && ownsGoal(auth, goal);
+  goal: { ownerId: string | null; teamId: string | null },
+): boolean {
+  return kr.ownerId === auth.user.id || ownsGoal(auth, goal);
 }
 
 export function requireVersion(expected: number, actual: number) {

@@ -1,48 +1,195 @@
-import { goalSummary } from '@okr-embed/contract';
-import type { Tx } from '../../lib/db.js';
-import type { GoalsRepository } from './goals.repository.js';
-import type { KeyResultsRepository } from '../key-results/key-results.repository.js';
+import { goalSummary, type ProgressStatus } from '@okr-embed/contract';
+import { RetryTransaction, type Database, type Tx } from '../../lib/db.js';
+import type { ChainGoal, ChildGoal, GoalsRepository } from './goals.repository.js';
+import type {
+  KeyResultRecord,
+  KeyResultsRepository,
+} from '../key-results/key-results.repository.js';
 
-/**
- * Progress propagation: recomputes a goal's cached progress and status, then each ancestor's
- * while the ancestor's number depends on its children and something changed. Runs inside the
- * caller's transaction; each goal's row is locked before it is read, bottom-up, so concurrent
- * propagations through a shared ancestor queue instead of overwriting each other.
+/*
+ * Progress roll-up: a goal's cached progress and status come from its key results and its
+ * live, unarchived children, so a change below moves every ancestor. Every writer that changes
+ * a chain (check-in, key-result and goal writes) locks it the same way, then rolls it up here:
+ *
+ * 1. find the chain (the goals and all their ancestors) in one recursive statement;
+ * 2. lock the whole chain in one `SELECT … FOR UPDATE`, ascending by id (MySQL; SQLite's
+ *    transaction is exclusive from its first statement, so there is nothing to lock or move);
+ * 3. compare what the lock re-read with step 1, and run the transaction again if a re-parent
+ *    or an edit committed in between;
+ * 4. after the caller's own writes, read the chain's key results and children (two statements),
+ *    compute every number in JS with the contract's `goalSummary`, and write the ones that
+ *    moved in one statement.
+ *
+ * The steps are separate so a check-in can send several at once (`Database.inOrder`): its
+ * writes, the chain's lock and the reads behind the lock go in one round trip.
+ *
+ * A key result's row is locked before its goal's chain, by every writer: key results first,
+ * then the chain ascending by id. Reads after the locks see what others committed (READ
+ * COMMITTED), and nobody changes a child's progress without holding its parent's lock, so the
+ * numbers read are the ones to roll up.
  */
-export function createProgressPropagation(
+
+export interface Chain {
+  /** Every goal of the chain by id, with the progress and status the lock re-read. */
+  goals: Map<string, ChainGoal>;
+}
+
+export interface RollUp {
+  /** The chain's goals as written: progress, status and `updatedAt` of those that moved. */
+  goals: Map<string, ChainGoal>;
+  /** What `write` stores: the goals whose progress or status changed. */
+  moved: Array<{ id: string; progress: number; status: ProgressStatus }>;
+  /** The chain's live key results, each goal's in creation order. */
+  keyResults: KeyResultRecord[];
+  /** The chain's goals' live children (archived ones included, flagged), in creation order. */
+  children: ChildGoal[];
+}
+
+export interface RollUpInputs {
+  keyResults: KeyResultRecord[];
+  children: ChildGoal[];
+}
+
+export function createGoalChains(
+  db: Database,
   goals: GoalsRepository,
   keyResults: KeyResultsRepository,
 ) {
-  return async function propagateProgress(
-    orgId: string,
-    goalId: string,
-    initiativesCount: boolean,
-    tx: Tx,
-  ) {
-    let id: string | null = goalId;
-    while (id) {
-      const goal = await goals.lockGoal(orgId, id, tx);
-      if (!goal) return;
-      const current = await goals.findGoal(orgId, id, tx);
-      if (!current) return;
-      const krs =
-        goal.progressSource === 'aligned_goals' ? [] : await keyResults.listForGoal(orgId, id, tx);
-      const children =
-        goal.progressSource === 'key_results' ? [] : await goals.childRefs(orgId, id, tx);
-      const { progress, status } = goalSummary({
-        source: goal.progressSource,
-        keyResults: krs,
-        children,
+  const chains = {
+    /** Step 1: the chain of `ids` (or of a key result's goal), unlocked. */
+    async find(orgId: string, from: { ids: string[] } | { keyResultId: string }, tx: Tx) {
+      const found = await goals.chainOf(orgId, from, tx);
+      return { goals: new Map(found.map((goal) => [goal.id, goal])) } satisfies Chain;
+    },
+
+    /** Steps 2–3: locks what `find` found; throws `RetryTransaction` if it moved meanwhile. */
+    async lockFound(orgId: string, chain: Chain, tx: Tx): Promise<Chain> {
+      if (db.dialect === 'sqlite' || chain.goals.size === 0) return chain;
+      const locked = await goals.lockGoals(orgId, [...chain.goals.keys()], tx);
+      const moved =
+        locked.length !== chain.goals.size ||
+        locked.some((row) => {
+          const seen = chain.goals.get(row.id);
+          return !seen || seen.parentId !== row.parentId || seen.version !== row.version;
+        });
+      if (moved) throw new RetryTransaction('the goal chain moved before it was locked');
+      const fresh = new Map(chain.goals);
+      for (const row of locked) {
+        const goal = fresh.get(row.id) as ChainGoal;
+        fresh.set(row.id, { ...goal, progress: row.progress, status: row.status });
+      }
+      return { goals: fresh };
+    },
+
+    /** Steps 1–3: the chain of `ids`, locked; a goal that does not exist is simply absent. */
+    async lock(orgId: string, ids: string[], tx: Tx): Promise<Chain> {
+      return chains.lockFound(orgId, await chains.find(orgId, { ids }, tx), tx);
+    },
+
+    /** The chain's live key results and children, in two statements sent together. */
+    async read(orgId: string, chain: Chain, tx: Tx): Promise<RollUpInputs> {
+      const ids = [...chain.goals.keys()];
+      if (ids.length === 0) return { keyResults: [], children: [] };
+      const [krs, children] = await db.inOrder([
+        () => keyResults.listForGoals(orgId, ids, tx),
+        () => goals.childrenOf(orgId, ids, tx),
+      ]);
+      return { keyResults: krs, children };
+    },
+
+    /**
+     * Step 4's arithmetic, in JS. `chain` holds the goals to recompute, as they now are (a
+     * caller that edited or deleted one patches or drops it first).
+     */
+    compute(chain: Chain, inputs: RollUpInputs, initiativesCount: boolean, now: number): RollUp {
+      const krsOf = groupBy(inputs.keyResults, (kr) => kr.goalId);
+      const childrenOf = groupBy(
+        inputs.children.filter((child) => !child.archived),
+        (child) => child.parentId,
+      );
+      const next = new Map<string, { progress: number; status: ProgressStatus }>();
+      // Deepest first, so each goal is computed from its children's new numbers.
+      for (const goal of byDepth(chain.goals)) {
+        next.set(
+          goal.id,
+          goalSummary({
+            source: goal.progressSource,
+            keyResults: krsOf.get(goal.id) ?? [],
+            children: (childrenOf.get(goal.id) ?? []).map((child) => next.get(child.id) ?? child),
+            initiativesCount,
+          }),
+        );
+      }
+      const written = new Map(chain.goals);
+      const moved: RollUp['moved'] = [];
+      for (const [id, value] of next) {
+        const was = chain.goals.get(id) as ChainGoal;
+        if (was.progress === value.progress && was.status === value.status) continue;
+        moved.push({ id, ...value });
+        written.set(id, { ...was, ...value, updatedAt: new Date(now).toISOString() });
+      }
+      const fresh = (child: ChildGoal): ChildGoal => {
+        const value = next.get(child.id);
+        return value ? { ...child, ...value } : child;
+      };
+      return {
+        goals: written,
+        moved,
+        keyResults: inputs.keyResults,
+        children: inputs.children.map(fresh),
+      };
+    },
+
+    /** Every goal that moved, in one statement. */
+    write(orgId: string, rollUp: RollUp, now: number, tx: Tx): Promise<void> {
+      return goals.writeProgress(orgId, rollUp.moved, now, tx);
+    },
+
+    /** Step 4 whole, after the caller's writes, for writers that answer by reading again. */
+    async rollUp(
+      orgId: string,
+      chain: Chain,
+      initiativesCount: boolean,
+      now: number,
+      tx: Tx,
+    ): Promise<RollUp> {
+      const rolled = chains.compute(
+        chain,
+        await chains.read(orgId, chain, tx),
         initiativesCount,
-      });
-      if (progress === current.progress && status === current.status) return;
-      await goals.setProgress(id, progress, status, tx);
-      if (!goal.parentId) return;
-      const parent = await goals.lockGoal(orgId, goal.parentId, tx);
-      if (!parent || parent.progressSource === 'key_results') return;
-      id = parent.id;
-    }
+        now,
+      );
+      await chains.write(orgId, rolled, now, tx);
+      return rolled;
+    },
   };
+  return chains;
 }
 
-export type PropagateProgress = ReturnType<typeof createProgressPropagation>;
+export type GoalChains = ReturnType<typeof createGoalChains>;
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
+
+/** The chain's goals, those with more ancestors inside the chain first. */
+function byDepth(goals: Map<string, ChainGoal>): ChainGoal[] {
+  const depth = new Map<string, number>();
+  const depthOf = (goal: ChainGoal): number => {
+    const known = depth.get(goal.id);
+    if (known !== undefined) return known;
+    // Marked before recursing: a cycle in stored data ends here instead of looping.
+    depth.set(goal.id, 0);
+    const parent = goal.parentId ? goals.get(goal.parentId) : undefined;
+    const value = parent ? depthOf(parent) + 1 : 0;
+    depth.set(goal.id, value);
+    return value;
+  };
+  return [...goals.values()].sort((a, b) => depthOf(b) - depthOf(a));
+}

@@ -20,6 +20,24 @@ export interface GoalRecord extends GoalSummary {
   createdAt: number;
 }
 
+/** A goal on a locked chain: the record without the counts (the roll-up's reads give those). */
+export type ChainGoal = Omit<GoalRecord, 'childCount' | 'keyResultCount'>;
+
+/** What the chain's lock re-reads: what must not have moved, and what the roll-up starts from. */
+export interface LockedGoal {
+  id: string;
+  parentId: string | null;
+  version: number;
+  progress: number;
+  status: ProgressStatus;
+}
+
+/** A direct child of a goal on a chain; archived ones are read too (a delete must see them). */
+export interface ChildGoal extends GoalRef {
+  parentId: string;
+  archived: boolean;
+}
+
 export interface GoalFilters {
   ownerId?: string;
   teamId?: string;
@@ -92,10 +110,24 @@ const goalSelect = `
          g.archived, g.parent_id, g.owner_id, u.name AS owner_name, u.avatar_url AS owner_avatar,
          g.team_id, t.team_key, t.name AS team_name,
          g.timeframe_id, tf.name AS tf_name, tf.start_date, tf.end_date,
-         (SELECT COUNT(*) FROM goals c WHERE c.parent_id = g.id AND c.deleted_at IS NULL) AS child_count,
+         (SELECT COUNT(*) FROM goals c
+          WHERE c.parent_id = g.id AND c.deleted_at IS NULL AND c.archived = 0) AS child_count,
          (SELECT COUNT(*) FROM key_results k WHERE k.goal_id = g.id AND k.deleted_at IS NULL) AS kr_count,
          g.version, g.created_at, g.updated_at
   FROM goals g
+  JOIN timeframes tf ON tf.id = g.timeframe_id
+  LEFT JOIN users u ON u.id = g.owner_id
+  LEFT JOIN teams t ON t.id = g.team_id`;
+
+/** `goalSelect` over the recursive `chain`, without the per-row counts the roll-up reads anyway. */
+const chainSelect = `
+  SELECT g.id, g.org_id, g.title, g.description, g.level, g.status, g.progress, g.progress_source,
+         g.archived, g.parent_id, g.owner_id, u.name AS owner_name, u.avatar_url AS owner_avatar,
+         g.team_id, t.team_key, t.name AS team_name,
+         g.timeframe_id, tf.name AS tf_name, tf.start_date, tf.end_date,
+         0 AS child_count, 0 AS kr_count, g.version, g.created_at, g.updated_at
+  FROM chain
+  JOIN goals g ON g.id = chain.id
   JOIN timeframes tf ON tf.id = g.timeframe_id
   LEFT JOIN users u ON u.id = g.owner_id
   LEFT JOIN teams t ON t.id = g.team_id`;
@@ -157,36 +189,97 @@ export function createGoalsRepository(db: Database) {
       return row ? toGoal(row) : null;
     },
 
-    /** Takes the goal's row lock (MySQL) so progress propagation and edits of one goal queue up. */
-    async lockGoal(
+    /**
+     * Every goal on the paths from `ids` up to their roots (the goals themselves included), in
+     * one recursive statement, without locks: `lockGoals` takes them, and the caller compares.
+     */
+    async chainOf(
       orgId: string,
-      id: string,
+      from: { ids: string[] } | { keyResultId: string },
       tx: Tx,
-    ): Promise<{
-      id: string;
-      parentId: string | null;
-      progressSource: ProgressSource;
-      version: number;
-    } | null> {
-      const [row] = await db.select<{
-        id: string;
-        parent_id: string | null;
-        progress_source: ProgressSource;
-        version: number;
-      }>(
-        `SELECT id, parent_id, progress_source, version FROM goals
-         WHERE org_id = :orgId AND id = :id AND deleted_at IS NULL${db.forUpdate}`,
-        { orgId, id },
+    ): Promise<ChainGoal[]> {
+      // From a key result, its goal is found in the same statement: a key result never moves
+      // to another goal, so no lock is needed to trust it.
+      const start =
+        'ids' in from
+          ? 'id IN (:ids)'
+          : `id = (SELECT k.goal_id FROM key_results k
+               WHERE k.org_id = :orgId AND k.id = :keyResultId AND k.deleted_at IS NULL)`;
+      const rows = await db.select<GoalRow>(
+        `WITH RECURSIVE chain (id, parent_id, hops) AS (
+           SELECT id, parent_id, 0 FROM goals
+           WHERE org_id = :orgId AND ${start} AND deleted_at IS NULL
+           UNION ALL
+           SELECT g.id, g.parent_id, chain.hops + 1 FROM goals g JOIN chain ON g.id = chain.parent_id
+           WHERE g.org_id = :orgId AND g.deleted_at IS NULL AND chain.hops < 1000
+         )
+         ${chainSelect}`,
+        { orgId, ...from },
         tx,
       );
-      return row
-        ? {
-            id: row.id,
-            parentId: row.parent_id,
-            progressSource: row.progress_source,
-            version: Number(row.version),
-          }
-        : null;
+      const seen = new Map<string, ChainGoal>();
+      for (const row of rows) {
+        if (seen.has(row.id)) continue;
+        const { childCount: _c, keyResultCount: _k, ...goal } = toGoal(row);
+        seen.set(row.id, goal);
+      }
+      return [...seen.values()];
+    },
+
+    /**
+     * Locks the goals (MySQL) in one statement, ascending by id: every writer of a chain locks
+     * in this order, so two of them never hold each other's rows. Re-reads what the caller must
+     * compare with what it read before locking.
+     */
+    async lockGoals(orgId: string, ids: string[], tx: Tx): Promise<LockedGoal[]> {
+      const rows = await db.select<{
+        id: string;
+        parent_id: string | null;
+        version: number;
+        progress: number;
+        status: ProgressStatus;
+      }>(
+        `SELECT id, parent_id, version, progress, status FROM goals
+         WHERE org_id = :orgId AND id IN (:ids) AND deleted_at IS NULL
+         ORDER BY id${db.forUpdate}`,
+        { orgId, ids },
+        tx,
+      );
+      return rows.map((row) => ({
+        id: row.id,
+        parentId: row.parent_id,
+        version: Number(row.version),
+        progress: Number(row.progress),
+        status: row.status,
+      }));
+    },
+
+    /** The live children of several goals in one statement, each goal's in creation order. */
+    async childrenOf(orgId: string, parentIds: string[], tx: Tx): Promise<ChildGoal[]> {
+      const rows = await db.select<{
+        id: string;
+        parent_id: string;
+        title: string;
+        level: GoalLevel;
+        status: ProgressStatus;
+        progress: number;
+        archived: number | boolean;
+      }>(
+        `SELECT id, parent_id, title, level, status, progress, archived FROM goals
+         WHERE org_id = :orgId AND parent_id IN (:parentIds) AND deleted_at IS NULL
+         ORDER BY created_at, id`,
+        { orgId, parentIds },
+        tx,
+      );
+      return rows.map((row) => ({
+        id: row.id,
+        parentId: row.parent_id,
+        title: row.title,
+        level: row.level,
+        status: row.status,
+        progress: Number(row.progress),
+        archived: Boolean(row.archived),
+      }));
     },
 
     async listGoals(orgId: string, f: GoalFilters): Promise<GoalRecord[]> {
@@ -236,7 +329,7 @@ export function createGoalsRepository(db: Database) {
         progress_source: ProgressSource;
       }>(
         `SELECT id, title, level, status, progress, progress_source FROM goals
-         WHERE org_id = :orgId AND parent_id = :parentId AND deleted_at IS NULL
+         WHERE org_id = :orgId AND parent_id = :parentId AND deleted_at IS NULL AND archived = 0
          ORDER BY created_at, id`,
         { orgId, parentId },
         tx,
@@ -249,22 +342,6 @@ export function createGoalsRepository(db: Database) {
         progress: Number(row.progress),
         progressSource: row.progress_source,
       }));
-    },
-
-    /** Every ancestor id of a goal, nearest first, in one recursive statement. */
-    async ancestorIds(orgId: string, id: string, tx?: Tx): Promise<string[]> {
-      const rows = await db.select<{ id: string }>(
-        `WITH RECURSIVE up (id, parent_id, hops) AS (
-           SELECT id, parent_id, 0 FROM goals WHERE org_id = :orgId AND id = :id
-           UNION ALL
-           SELECT g.id, g.parent_id, up.hops + 1 FROM goals g JOIN up ON g.id = up.parent_id
-           WHERE g.org_id = :orgId AND up.hops < 1000
-         )
-         SELECT id FROM up WHERE hops > 0 ORDER BY hops`,
-        { orgId, id },
-        tx,
-      );
-      return rows.map((row) => row.id);
     },
 
     async insertGoal(goal: NewGoal, tx: Tx): Promise<string> {
@@ -293,11 +370,34 @@ export function createGoalsRepository(db: Database) {
       );
     },
 
-    /** Progress propagated from below; not an edit, so the version stays. */
-    async setProgress(id: string, progress: number, status: ProgressStatus, tx: Tx): Promise<void> {
+    /**
+     * Progress rolled up from below, for every goal that moved, in one statement; not an edit,
+     * so versions stay.
+     */
+    async writeProgress(
+      orgId: string,
+      moved: Array<{ id: string; progress: number; status: ProgressStatus }>,
+      now: number,
+      tx: Tx,
+    ): Promise<void> {
+      if (moved.length === 0) return;
+      const params: Record<string, unknown> = { orgId, now, ids: moved.map((goal) => goal.id) };
+      const progress: string[] = [];
+      const status: string[] = [];
+      moved.forEach((goal, i) => {
+        Object.assign(params, {
+          [`id${i}`]: goal.id,
+          [`p${i}`]: goal.progress,
+          [`s${i}`]: goal.status,
+        });
+        progress.push(`WHEN :id${i} THEN :p${i}`);
+        status.push(`WHEN :id${i} THEN :s${i}`);
+      });
       await db.execute(
-        'UPDATE goals SET progress = :progress, status = :status, updated_at = :now WHERE id = :id',
-        { id, progress, status, now: Date.now() },
+        `UPDATE goals SET progress = CASE id ${progress.join(' ')} END,
+           status = CASE id ${status.join(' ')} END, updated_at = :now
+         WHERE org_id = :orgId AND id IN (:ids)`,
+        params,
         tx,
       );
     },

@@ -11,7 +11,8 @@ import type { UsersRepository } from '../users/users.repository.js';
 import { goalSummary, type GoalCard } from './goal-card.js';
 import { ownsGoal, requireVersion } from './goal-rules.js';
 import type { GoalChanges, GoalFilters, GoalsRepository } from './goals.repository.js';
-import type { PropagateProgress } from './goals.propagation.js';
+import type { GoalChains } from './goals.propagation.js';
+import type { KeyResultsRepository } from '../key-results/key-results.repository.js';
 import type { CreateGoalBody, ListGoalsQuery, UpdateGoalBody } from './goals.schema.js';
 
 const goalCursor = z.tuple([z.number().int(), z.string().max(36)]);
@@ -19,27 +20,29 @@ const goalCursor = z.tuple([z.number().int(), z.string().max(36)]);
 export interface GoalsServiceDeps {
   db: Database;
   goals: GoalsRepository;
+  keyResults: KeyResultsRepository;
   timeframes: TimeframesRepository;
   users: UsersRepository;
   goalCard: GoalCard;
-  propagateProgress: PropagateProgress;
+  chains: GoalChains;
   views: ViewCache;
   currentTimeframeId: CurrentTimeframe;
 }
 
 export function createGoalsService(deps: GoalsServiceDeps) {
-  const { db, goals, timeframes, users, goalCard, propagateProgress, views, currentTimeframeId } =
+  const { db, goals, keyResults, timeframes, users, goalCard, chains, views, currentTimeframeId } =
     deps;
 
-  /** Body references must name rows of the caller's org; a foreign id reads as missing. */
+  /**
+   * Body references must name rows of the caller's org; a foreign id reads as missing. The
+   * parent is checked against the locked chain by the writer itself.
+   */
   async function checkReferences(auth: AuthContext, body: Partial<CreateGoalBody>, tx: Tx) {
     const orgId = auth.org.id;
     if (body.timeframeId && !(await timeframes.findTimeframe(orgId, body.timeframeId, tx)))
       throw notFound('Timeframe');
     if (body.teamId && !(await users.teamExists(orgId, body.teamId, tx))) throw notFound('Team');
     if (body.ownerId && !(await users.userExists(orgId, body.ownerId, tx))) throw notFound('Owner');
-    if (body.parentId && !(await goals.findGoal(orgId, body.parentId, tx)))
-      throw notFound('Parent goal');
   }
 
   return {
@@ -95,6 +98,9 @@ export function createGoalsService(deps: GoalsServiceDeps) {
       }
       const id = await db.transaction(async (tx) => {
         await checkReferences(auth, body, tx);
+        const parentId = body.parentId ?? null;
+        const chain = parentId ? await chains.lock(auth.org.id, [parentId], tx) : null;
+        if (parentId && !chain?.goals.has(parentId)) throw notFound('Parent goal');
         const newId = await goals.insertGoal(
           {
             orgId: auth.org.id,
@@ -104,18 +110,13 @@ export function createGoalsService(deps: GoalsServiceDeps) {
             ownerId,
             teamId,
             timeframeId: body.timeframeId,
-            parentId: body.parentId ?? null,
+            parentId,
             progressSource: body.progressSource,
           },
           tx,
         );
-        if (body.parentId)
-          await propagateProgress(
-            auth.org.id,
-            body.parentId,
-            auth.org.settings.initiativesCount,
-            tx,
-          );
+        if (chain)
+          await chains.rollUp(auth.org.id, chain, initiativesCountOf(auth), Date.now(), tx);
         return newId;
       });
       views.invalidate(auth.org.id);
@@ -129,9 +130,14 @@ export function createGoalsService(deps: GoalsServiceDeps) {
       body: UpdateGoalBody,
     ): Promise<Goal> {
       await db.transaction(async (tx) => {
-        const locked = await goals.lockGoal(auth.org.id, id, tx);
-        const goal = locked && (await goals.findGoal(auth.org.id, id, tx));
-        if (!locked || !goal) throw notFound('Goal');
+        // The goal's chain and the new parent's, locked together in the one ascending order.
+        const chain = await chains.lock(
+          auth.org.id,
+          body.parentId ? [id, body.parentId] : [id],
+          tx,
+        );
+        const goal = chain.goals.get(id);
+        if (!goal) throw notFound('Goal');
         if (!ownsGoal(auth, goal)) throw forbidden('You may edit goals you or your teams own');
         requireVersion(version, goal.version);
         const next = {
@@ -142,26 +148,39 @@ export function createGoalsService(deps: GoalsServiceDeps) {
           throw forbidden('The goal would no longer be yours or your team’s');
         await checkReferences(auth, body, tx);
         if (body.parentId) {
-          const ancestors = await goals.ancestorIds(auth.org.id, body.parentId, tx);
-          if (body.parentId === id || ancestors.includes(id)) {
-            throw conflict(
-              'alignment_cycle',
-              'A goal cannot be aligned under itself or its own descendant',
-            );
+          if (!chain.goals.has(body.parentId)) throw notFound('Parent goal');
+          for (
+            let at: string | null = body.parentId;
+            at;
+            at = chain.goals.get(at)?.parentId ?? null
+          ) {
+            if (at === id) {
+              throw conflict(
+                'alignment_cycle',
+                'A goal cannot be aligned under itself or its own descendant',
+              );
+            }
           }
         }
         const changes = Object.fromEntries(
           Object.entries(body).filter(([, value]) => value !== undefined),
         ) as GoalChanges;
         await goals.updateGoal(auth.org.id, id, changes, tx);
-        const initiativesCount = auth.org.settings.initiativesCount;
-        if (body.progressSource !== undefined)
-          await propagateProgress(auth.org.id, id, initiativesCount, tx);
-        if (body.parentId !== undefined && body.parentId !== goal.parentId) {
-          if (goal.parentId)
-            await propagateProgress(auth.org.id, goal.parentId, initiativesCount, tx);
-          if (body.parentId)
-            await propagateProgress(auth.org.id, body.parentId, initiativesCount, tx);
+        const rollsUp =
+          (changes.progressSource !== undefined &&
+            changes.progressSource !== goal.progressSource) ||
+          (changes.parentId !== undefined && changes.parentId !== goal.parentId) ||
+          (changes.archived !== undefined && changes.archived !== goal.archived);
+        if (rollsUp) {
+          // Recomputed as it now is: the old parent loses it, the new one (if any) gains it, and
+          // an archived goal counts for neither.
+          chain.goals.set(id, {
+            ...goal,
+            progressSource: changes.progressSource ?? goal.progressSource,
+            parentId: changes.parentId === undefined ? goal.parentId : changes.parentId,
+            archived: changes.archived ?? goal.archived,
+          });
+          await chains.rollUp(auth.org.id, chain, initiativesCountOf(auth), Date.now(), tx);
         }
       });
       views.invalidate(auth.org.id);
@@ -170,12 +189,15 @@ export function createGoalsService(deps: GoalsServiceDeps) {
 
     async deleteGoal(auth: AuthContext, id: string, version: number): Promise<void> {
       await db.transaction(async (tx) => {
-        const locked = await goals.lockGoal(auth.org.id, id, tx);
-        const goal = locked && (await goals.findGoal(auth.org.id, id, tx));
-        if (!locked || !goal) throw notFound('Goal');
+        // Its key results go with it: they are locked first, as every chain writer does.
+        await keyResults.lockForGoal(auth.org.id, id, tx);
+        const chain = await chains.lock(auth.org.id, [id], tx);
+        const goal = chain.goals.get(id);
+        if (!goal) throw notFound('Goal');
         if (!ownsGoal(auth, goal)) throw forbidden('You may delete goals you or your teams own');
         requireVersion(version, goal.version);
-        if (goal.childCount > 0) {
+        // Archived children too: they would be left under a goal that is gone.
+        if ((await goals.childrenOf(auth.org.id, [id], tx)).length > 0) {
           throw new AppError(
             'goal_has_children',
             'Re-align or delete the aligned goals first',
@@ -183,17 +205,14 @@ export function createGoalsService(deps: GoalsServiceDeps) {
           );
         }
         await goals.softDelete(auth.org.id, id, tx);
-        if (goal.parentId)
-          await propagateProgress(
-            auth.org.id,
-            goal.parentId,
-            auth.org.settings.initiativesCount,
-            tx,
-          );
+        chain.goals.delete(id);
+        await chains.rollUp(auth.org.id, chain, initiativesCountOf(auth), Date.now(), tx);
       });
       views.invalidate(auth.org.id);
     },
   };
 }
+
+const initiativesCountOf = (auth: AuthContext) => auth.org.settings.initiativesCount;
 
 export type GoalsService = ReturnType<typeof createGoalsService>;

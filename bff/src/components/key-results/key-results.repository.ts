@@ -99,22 +99,52 @@ export function createKeyResultsRepository(db: Database) {
       return row ? toKeyResult(row) : null;
     },
 
-    /** Locks the row (MySQL) before reading it, so concurrent check-ins on it queue up. */
+    /**
+     * Locks the row (MySQL) and reads it in one statement, so concurrent check-ins on it queue
+     * up. The owner comes from scalar subqueries: InnoDB locks only the rows of the outer
+     * table, so two key results of one owner do not queue on the owner's row.
+     */
     async lockKeyResult(orgId: string, id: string, tx: Tx): Promise<KeyResultRecord | null> {
-      const locked = await db.select(
-        `SELECT id FROM key_results WHERE org_id = :orgId AND id = :id AND deleted_at IS NULL${db.forUpdate}`,
+      const [row] = await db.select<KeyResultRow>(
+        `SELECT k.id, k.org_id, k.goal_id, k.title, k.kind, k.start_value, k.target_value,
+           k.current_value, k.unit, k.weight, k.owner_id,
+           (SELECT u.name FROM users u WHERE u.id = k.owner_id) AS owner_name,
+           (SELECT u.avatar_url FROM users u WHERE u.id = k.owner_id) AS owner_avatar,
+           k.status, k.progress, k.version, k.updated_at
+         FROM key_results k
+         WHERE k.org_id = :orgId AND k.id = :id AND k.deleted_at IS NULL${db.forUpdate}`,
         { orgId, id },
         tx,
       );
-      if (locked.length === 0) return null;
-      return this.findKeyResult(orgId, id, tx);
+      return row ? toKeyResult(row) : null;
+    },
+
+    /**
+     * Locks a goal's key results (MySQL), ascending by id, before the goal's chain: the lock
+     * order every writer keeps is key results first, then the goal chain.
+     */
+    async lockForGoal(orgId: string, goalId: string, tx: Tx): Promise<void> {
+      if (!db.forUpdate) return;
+      await db.select(
+        `SELECT id FROM key_results WHERE org_id = :orgId AND goal_id = :goalId
+         AND deleted_at IS NULL ORDER BY id${db.forUpdate}`,
+        { orgId, goalId },
+        tx,
+      );
     },
 
     async listForGoal(orgId: string, goalId: string, tx?: Tx): Promise<KeyResultRecord[]> {
+      return this.listForGoals(orgId, [goalId], tx);
+    },
+
+    /** The key results of several goals in one statement, each goal's in creation order. */
+    async listForGoals(orgId: string, goalIds: string[], tx?: Tx): Promise<KeyResultRecord[]> {
+      if (goalIds.length === 0) return [];
       const rows = await db.select<KeyResultRow>(
-        `${keyResultSelect} WHERE k.org_id = :orgId AND k.goal_id = :goalId AND k.deleted_at IS NULL
+        `${keyResultSelect}
+         WHERE k.org_id = :orgId AND k.goal_id IN (:goalIds) AND k.deleted_at IS NULL
          ORDER BY k.created_at, k.id`,
-        { orgId, goalId },
+        { orgId, goalIds },
         tx,
       );
       return rows.map(toKeyResult);
@@ -148,13 +178,19 @@ export function createKeyResultsRepository(db: Database) {
 
     async recordValue(
       id: string,
-      values: { current: number; status: ProgressStatus; progress: number; version: number },
+      values: {
+        current: number;
+        status: ProgressStatus;
+        progress: number;
+        version: number;
+        now: number;
+      },
       tx: Tx,
     ): Promise<void> {
       await db.execute(
         `UPDATE key_results SET current_value = :current, status = :status, progress = :progress,
            version = :version, updated_at = :now WHERE id = :id`,
-        { ...values, id, now: Date.now() },
+        { ...values, id },
         tx,
       );
     },

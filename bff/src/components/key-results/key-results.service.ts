@@ -4,8 +4,7 @@ import type { Database, Tx } from '../../lib/db.js';
 import type { ViewCache } from '../../lib/view-cache.js';
 import { forbidden, notFound } from '../../lib/errors.js';
 import { toStoredDecimal } from '../../lib/schemas.js';
-import type { GoalsRepository } from '../goals/goals.repository.js';
-import type { PropagateProgress } from '../goals/goals.propagation.js';
+import type { GoalChains } from '../goals/goals.propagation.js';
 import { publicKeyResult } from '../goals/goal-card.js';
 import { ownsGoal, ownsKeyResult, requireVersion } from '../goals/goal-rules.js';
 import type { UsersRepository } from '../users/users.repository.js';
@@ -14,23 +13,37 @@ import type { CreateKeyResultBody, UpdateKeyResultBody } from './key-results.sch
 
 export interface KeyResultsServiceDeps {
   db: Database;
-  goals: GoalsRepository;
   keyResults: KeyResultsRepository;
   users: UsersRepository;
-  propagateProgress: PropagateProgress;
+  chains: GoalChains;
   views: ViewCache;
 }
 
 export function createKeyResultsService({
   db,
-  goals,
   keyResults,
   users,
-  propagateProgress,
+  chains,
   views,
 }: KeyResultsServiceDeps) {
   async function checkOwner(auth: AuthContext, ownerId: string | null | undefined, tx: Tx) {
     if (ownerId && !(await users.userExists(auth.org.id, ownerId, tx))) throw notFound('Owner');
+  }
+
+  /**
+   * Locks the key result, then its goal's chain (the order every chain writer keeps), and
+   * checks the caller may change it at this version.
+   */
+  async function lockOwned(auth: AuthContext, id: string, version: number, tx: Tx, verb: string) {
+    const kr = await keyResults.lockKeyResult(auth.org.id, id, tx);
+    if (!kr) throw notFound('Key result');
+    const chain = await chains.lock(auth.org.id, [kr.goalId], tx);
+    const goal = chain.goals.get(kr.goalId);
+    if (!goal) throw notFound('Key result');
+    if (!ownsKeyResult(auth, kr, goal))
+      throw forbidden(`You may ${verb} key results you or your teams own`);
+    requireVersion(version, kr.version);
+    return { kr, chain };
   }
 
   return {
@@ -40,7 +53,8 @@ export function createKeyResultsService({
       body: CreateKeyResultBody,
     ): Promise<KeyResult> {
       const id = await db.transaction(async (tx) => {
-        const goal = await goals.findGoal(auth.org.id, goalId, tx);
+        const chain = await chains.lock(auth.org.id, [goalId], tx);
+        const goal = chain.goals.get(goalId);
         if (!goal) throw notFound('Goal');
         if (!ownsGoal(auth, goal))
           throw forbidden('You may add key results to goals you or your teams own');
@@ -64,7 +78,7 @@ export function createKeyResultsService({
           },
           tx,
         );
-        await propagateProgress(auth.org.id, goalId, auth.org.settings.initiativesCount, tx);
+        await chains.rollUp(auth.org.id, chain, auth.org.settings.initiativesCount, Date.now(), tx);
         return newId;
       });
       views.invalidate(auth.org.id);
@@ -80,11 +94,7 @@ export function createKeyResultsService({
       body: UpdateKeyResultBody,
     ): Promise<KeyResult> {
       await db.transaction(async (tx) => {
-        const kr = await keyResults.lockKeyResult(auth.org.id, id, tx);
-        if (!kr) throw notFound('Key result');
-        if (!(await ownsKeyResult(auth, kr, goals, tx)))
-          throw forbidden('You may edit key results you or your teams own');
-        requireVersion(version, kr.version);
+        const { kr, chain } = await lockOwned(auth, id, version, tx, 'edit');
         await checkOwner(auth, body.ownerId, tx);
         const changes: KeyResultChanges = Object.fromEntries(
           Object.entries(body).filter(([, value]) => value !== undefined),
@@ -100,7 +110,7 @@ export function createKeyResultsService({
           current: kr.current,
         });
         await keyResults.updateKeyResult(id, changes, tx);
-        await propagateProgress(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
+        await chains.rollUp(auth.org.id, chain, auth.org.settings.initiativesCount, Date.now(), tx);
       });
       views.invalidate(auth.org.id);
       const updated = await keyResults.findKeyResult(auth.org.id, id);
@@ -110,13 +120,9 @@ export function createKeyResultsService({
 
     async deleteKeyResult(auth: AuthContext, id: string, version: number): Promise<void> {
       await db.transaction(async (tx) => {
-        const kr = await keyResults.lockKeyResult(auth.org.id, id, tx);
-        if (!kr) throw notFound('Key result');
-        if (!(await ownsKeyResult(auth, kr, goals, tx)))
-          throw forbidden('You may delete key results you or your teams own');
-        requireVersion(version, kr.version);
+        const { chain } = await lockOwned(auth, id, version, tx, 'delete');
         await keyResults.softDelete(id, tx);
-        await propagateProgress(auth.org.id, kr.goalId, auth.org.settings.initiativesCount, tx);
+        await chains.rollUp(auth.org.id, chain, auth.org.settings.initiativesCount, Date.now(), tx);
       });
       views.invalidate(auth.org.id);
     },

@@ -1,0 +1,113 @@
+/**
+ * What one check-in asks the database, counted through Sequelize's logging hook (the bench
+ * counts the same way), so transaction control statements count too. The budget is 12
+ * statements whatever the depth of the goal chain the check-in rolls up through.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { actorsOf, createGoal, createKeyResult, type Actors } from '../support/fixtures.js';
+import { dialects, startTestApp, type TestApp, type TestOrg } from '../support/harness.js';
+
+for (const dialect of dialects()) {
+  describe(`[${dialect.name}] check-in statements`, () => {
+    let app: TestApp;
+    let org: TestOrg;
+    let as: Actors;
+    let log: string[] | undefined;
+
+    before(async () => {
+      app = await startTestApp(dialect);
+      // Sequelize logs `Executing (connection): SQL`; the SQL is what counts.
+      (app.db.sequelize as unknown as { options: { logging?: unknown } }).options.logging = (
+        line: string,
+      ) => log?.push(line.replace(/^Executing \([^)]*\): /, ''));
+      org = await app.createOrg();
+      as = await actorsOf(org);
+    });
+    after(() => app.close());
+
+    /** A key result on a goal with `ancestors` goals above it, each rolling up its children. */
+    async function keyResultUnder(ancestors: number) {
+      let parentId: string | undefined;
+      for (let level = 0; level < ancestors; level++) {
+        const goal = await createGoal(app, as.writer, {
+          title: `Level ${level}`,
+          level: 'team',
+          timeframeId: org.timeframeId,
+          parentId,
+          progressSource: 'both',
+        });
+        parentId = goal.id;
+      }
+      const goal = await createGoal(app, as.writer, {
+        title: 'Leaf',
+        level: 'personal',
+        timeframeId: org.timeframeId,
+        parentId,
+      });
+      return createKeyResult(app, as.writer, goal.id, {
+        title: 'Calls',
+        kind: 'increase',
+        target: 100,
+      });
+    }
+
+    /** The statements of one check-in with an Idempotency-Key, after a first one warmed up. */
+    async function statementsOfCheckIn(krId: string) {
+      const post = (value: number) =>
+        app.request('POST', `/api/v1/key-results/${krId}/check-ins`, {
+          token: as.writer,
+          body: { value },
+          headers: { 'idempotency-key': `count-${krId}-${value}` },
+        });
+      assert.equal((await post(1)).status, 201);
+      log = [];
+      const answer = await post(2);
+      const statements = log;
+      log = undefined;
+      assert.equal(answer.status, 201, answer.text);
+      return { answer, statements };
+    }
+
+    it('when a check-in rolls up through four ancestors, then the request sends at most 12 statements, one transaction of them', async () => {
+      const kr = await keyResultUnder(4);
+      const { answer, statements } = await statementsOfCheckIn(kr.id);
+      assert.ok(statements.length <= 12, `${statements.length}:\n${statements.join('\n')}`);
+      const begins = statements.filter((sql) => /\b(START|BEGIN)\b.*TRANSACTION/i.test(sql));
+      const commits = statements.filter((sql) => /\bCOMMIT\b/i.test(sql));
+      assert.equal(begins.length, 1);
+      assert.equal(commits.length, 1);
+      assert.ok(
+        !statements.some((sql) => /SET SESSION TRANSACTION/i.test(sql)),
+        'the isolation level is the connection’s, not set per transaction',
+      );
+      assert.ok(
+        !statements.some((sql) => /DELETE FROM idempotency_records/i.test(sql)),
+        'no sweep inside the check-in',
+      );
+      const goalLocks = statements.filter((sql) => /FROM goals[\s\S]*FOR UPDATE/i.test(sql));
+      assert.equal(goalLocks.length, dialect.name === 'mariadb' ? 1 : 0, 'one lock for the chain');
+      assert.equal(
+        statements.filter((sql) => /^\s*UPDATE goals/i.test(sql)).length,
+        1,
+        'all progress in one write',
+      );
+      if (dialect.name === 'mariadb') {
+        // Sent together, run in order: the roll-up's reads come after the chain's lock.
+        const lockAt = statements.findIndex((sql) => /FROM goals[\s\S]*FOR UPDATE/i.test(sql));
+        const childrenAt = statements.findIndex((sql) =>
+          /WHERE org_id = \S+ AND parent_id IN/.test(sql),
+        );
+        assert.ok(lockAt > 0 && childrenAt > lockAt, statements.join('\n'));
+      }
+      assert.equal(answer.body.keyResult.current, 2);
+      assert.equal(answer.body.goal.progress, 0.02);
+    });
+
+    it('when the chain is deeper or shallower, then a check-in sends the same number of statements', async () => {
+      const shallow = await statementsOfCheckIn((await keyResultUnder(1)).id);
+      const deep = await statementsOfCheckIn((await keyResultUnder(7)).id);
+      assert.equal(deep.statements.length, shallow.statements.length);
+    });
+  });
+}

@@ -396,7 +396,8 @@ export async function benchHttp(server: BenchServer, engine: string): Promise<Ro
     });
     if (topUp.errors > 0 || topUp['4xx'] + topUp['5xx'] > 0) {
       throw new Error(
-        `memory load: ${topUp.errors} errors, ${topUp['4xx'] + topUp['5xx']} 4xx/5xx`,
+        `memory load: ${topUp.errors} errors, ${topUp['4xx']} 4xx, ${topUp['5xx']} 5xx ` +
+          `(status codes ${JSON.stringify(topUp.statusCodeStats)})`,
       );
     }
     requests += topUp.requests.total;

@@ -1,11 +1,14 @@
 /**
- * The alignment tree at 1 000 and 10 000 goals on SQLite and MariaDB: the repository's
- * recursive CTE against a node-by-node loop, timed, with the SQL statements each one sends
- * (counted by Sequelize's logging hook, i.e. what reaches the driver).
+ * The alignment tree, cold (no view cache), at 1 000 and 10 000 goals on SQLite and MariaDB: the
+ * service's path (one range read of the org's goals, one pass in JS) against a node-by-node
+ * loop, timed, with the SQL statements each one sends (counted by Sequelize's logging hook, i.e.
+ * what reaches the driver).
  */
 import { randomBytes } from 'node:crypto';
+import { LIMITS } from '@okr-embed/contract';
 import { performance } from 'node:perf_hooks';
 import { createAlignmentRepository } from '../bff/src/components/alignment/alignment.repository.js';
+import { alignmentTree } from '../bff/src/components/alignment/alignment.tree.js';
 import { seedDemo } from '../bff/src/components/demo/demo.seed.js';
 import { createOrgsRepository } from '../bff/src/components/orgs/orgs.repository.js';
 import { createOrgsService } from '../bff/src/components/orgs/orgs.service.js';
@@ -16,7 +19,7 @@ import type { ScratchDatabase } from './databases.js';
 import { median, type Row } from './report.js';
 
 const SIZES = [1_000, 10_000];
-const CTE_RUNS = 5;
+const TREE_RUNS = 5;
 const LOOP_RUNS = 3;
 
 /** Runs `work` `runs` times; the median time and the statements of one run. */
@@ -58,6 +61,11 @@ export async function benchAlignment(
         await migrate(db);
         const orgs = createOrgsService(createOrgsRepository(db), randomBytes(32));
         const repository = createAlignmentRepository(db);
+        // Which SQLite runs matters (plans differ between builds): the label says it.
+        const engine =
+          db.dialect === 'sqlite'
+            ? `sqlite ${(await db.select<{ v: string }>('SELECT sqlite_version() AS v'))[0]?.v}`
+            : database.dialect;
         for (const size of SIZES) {
           const slug = `bench-${size}`;
           await seedDemo(db, orgs, { slug, goals: size });
@@ -66,36 +74,37 @@ export async function benchAlignment(
             { slug },
           );
           if (!org) throw new Error(`no org ${slug}`);
-          const tree = () => repository.treeRows({ orgId: org.id, depth: 50 });
-          await tree(); // warm the page cache and the statement cache
-          const cte = await measure(db, CTE_RUNS, tree);
+          const tree = async () =>
+            alignmentTree(await repository.liveGoals(org.id), { depth: LIMITS.alignmentDepthMax });
+          await tree(); // warm the database's page cache and the statement cache, not a view cache
+          const cold = await measure(db, TREE_RUNS, tree);
           const loop = await measure(db, LOOP_RUNS, () => alignmentByLoop(db, org.id));
-          if (cte.nodes !== loop.nodes) {
-            throw new Error(`CTE found ${cte.nodes} nodes, the loop ${loop.nodes}`);
+          if (cold.nodes !== loop.nodes) {
+            throw new Error(`the tree has ${cold.nodes} nodes, the loop found ${loop.nodes}`);
           }
-          const speedUp = loop.ms / cte.ms;
+          const speedUp = loop.ms / cold.ms;
           const big = size === SIZES[SIZES.length - 1];
-          const label = `${database.dialect}, ${cte.nodes.toLocaleString('en-US')} goals`;
+          const label = `${engine}, ${cold.nodes.toLocaleString('en-US')} goals`;
           rows.push({
             section: 'Alignment',
-            name: `${label}: CTE time`,
-            value: cte.ms,
+            name: `${label}: cold tree (range read + JS pass)`,
+            value: cold.ms,
             unit: 'ms',
             baseline: { name: 'per-node loop', value: loop.ms },
-            ratio: cte.ms / loop.ms,
-            budget: big ? '≥ 10× faster (ratio ≤ 0.10×)' : undefined,
-            pass: big ? speedUp >= 10 : undefined,
+            ratio: cold.ms / loop.ms,
+            budget: big ? '≥ 20× faster (ratio ≤ 0.05×)' : undefined,
+            pass: big ? speedUp >= 20 : undefined,
             note: `${speedUp.toFixed(1)}× faster`,
           });
           rows.push({
             section: 'Alignment',
             name: `${label}: SQL statements per tree`,
-            value: cte.statements,
+            value: cold.statements,
             unit: '',
             baseline: { name: 'per-node loop', value: loop.statements },
-            ratio: cte.statements / loop.statements,
+            ratio: cold.statements / loop.statements,
             budget: '= 1',
-            pass: cte.statements === 1,
+            pass: cold.statements === 1,
           });
         }
       } finally {

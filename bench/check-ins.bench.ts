@@ -1,13 +1,18 @@
 /**
- * Check-ins on MariaDB through the BFF: concurrent posts on different key results and on one
- * key result four goals deep (each check-in rolls up through every ancestor), next to plain
- * INSERTs of check-in rows with the same concurrency. Afterwards every acknowledged check-in
- * must be in the database exactly once and each key result's version must have moved by as many.
+ * Check-ins on MariaDB through the BFF, posted as a widget posts them (the page's Origin, the
+ * key result owner's own token): concurrent posts on different key results and on one key
+ * result four goals deep (each check-in rolls up through every ancestor), next to plain
+ * INSERTs of check-in rows with the same concurrency; the SQL statements one check-in sends;
+ * and two orgs checking in at once, each against its own rate alone. Afterwards every
+ * acknowledged check-in must be in the database exactly once and each key result's version
+ * must have moved by as many.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { profiled } from './profile.js';
 import { createDatabase, type Database } from '../bff/src/lib/db.js';
 import type { Row } from './report.js';
+import type { BenchOrg } from './bff-server.js';
 import type { BenchServer } from './server-process.js';
 
 const WORKERS = 10;
@@ -21,12 +26,16 @@ interface KeyResultRow {
   version: number;
 }
 
-/** Runs `total` jobs on `WORKERS` concurrent loops; answers jobs per second. */
-async function concurrently(total: number, job: (index: number) => Promise<void>) {
+/** Runs `total` jobs on `workers` concurrent loops; answers jobs per second. */
+async function concurrently(
+  total: number,
+  job: (index: number) => Promise<void>,
+  workers = WORKERS,
+) {
   let next = 0;
   const start = performance.now();
   await Promise.all(
-    Array.from({ length: WORKERS }, async () => {
+    Array.from({ length: workers }, async () => {
       while (next < total) await job(next++);
     }),
   );
@@ -74,13 +83,90 @@ async function storedState(db: Database, ids: string[]) {
   );
 }
 
+interface Posted {
+  rate: number;
+  acknowledged: Map<string, number>;
+  refused: Map<number, number>;
+}
+
+/** Posts `total` check-ins on `workers` loops, each by the key result owner's token. */
+async function postCheckIns(
+  server: BenchServer,
+  tokenOf: Map<string, string>,
+  total: number,
+  target: (index: number) => KeyResultRow,
+  workers = WORKERS,
+): Promise<Posted> {
+  const acknowledged = new Map<string, number>();
+  const refused = new Map<number, number>();
+  const rate = await concurrently(
+    total,
+    async (i) => {
+      const kr = target(i);
+      const response = await fetch(`${server.baseUrl}/api/v1/key-results/${kr.id}/check-ins`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${tokenOf.get(kr.owner_id)}`,
+          origin: server.origin,
+          'content-type': 'application/json',
+          'idempotency-key': randomUUID(),
+        },
+        body: JSON.stringify({ value: i % 100, comment: `bench ${i}` }),
+      });
+      await response.arrayBuffer();
+      if (response.status === 201) acknowledged.set(kr.id, (acknowledged.get(kr.id) ?? 0) + 1);
+      else refused.set(response.status, (refused.get(response.status) ?? 0) + 1);
+    },
+    workers,
+  );
+  return { rate, acknowledged, refused };
+}
+
+/** Every acknowledged check-in stored once: rows, distinct idempotency keys and version steps. */
+function lostAndExtra(
+  ids: string[],
+  before: Awaited<ReturnType<typeof storedState>>,
+  after: Awaited<ReturnType<typeof storedState>>,
+  acknowledged: Map<string, number>,
+) {
+  let lost = 0;
+  let extra = 0;
+  for (const id of ids) {
+    const acked = acknowledged.get(id) ?? 0;
+    const was = before.get(id);
+    const now = after.get(id);
+    if (!was || !now) throw new Error(`key result ${id} vanished`);
+    const stored = now.stored - was.stored;
+    const versions = now.version - was.version;
+    const keys = now.keys - was.keys;
+    lost += Math.max(0, acked - Math.min(stored, versions, keys));
+    extra += Math.max(0, Math.max(stored, versions, keys) - acked);
+  }
+  const total = [...acknowledged.values()].reduce((a, b) => a + b, 0);
+  return { lost, extra, total };
+}
+
+const describeRefused = (refused: Map<number, number>) =>
+  refused.size === 0
+    ? '0 refused'
+    : `refused ${[...refused].map(([s, n]) => `${s}×${n}`).join(', ')}`;
+
+/** Key results four goals deep, whose owner is a bench user (so has a token). */
+async function targetsOf(db: Database, org: BenchOrg) {
+  const tokenOf = new Map(org.users.map((user) => [user.id, user.token]));
+  const candidates = (await deepKeyResults(db, org.id)).filter((kr) => tokenOf.has(kr.owner_id));
+  if (candidates.length < WORKERS + 2) {
+    throw new Error(`only ${candidates.length} key results sit ${MIN_ANCESTORS} goals deep`);
+  }
+  return { tokenOf, candidates };
+}
+
 export async function benchCheckIns(server: BenchServer, databaseUrl: string): Promise<Row[]> {
   const db = createDatabase(databaseUrl);
   try {
-    const candidates = await deepKeyResults(db, server.orgId);
-    if (candidates.length < WORKERS + 2) {
-      throw new Error(`only ${candidates.length} key results sit ${MIN_ANCESTORS} goals deep`);
-    }
+    const [org, otherOrg] = server.orgs;
+    if (!org || !otherOrg) throw new Error('the check-in bench needs two orgs');
+    const { tokenOf, candidates } = await targetsOf(db, org);
     const [insertTarget, single, ...rest] = candidates as [
       KeyResultRow,
       KeyResultRow,
@@ -95,7 +181,7 @@ export async function benchCheckIns(server: BenchServer, databaseUrl: string): P
          VALUES (:id, :orgId, :kr, :author, :value, 'on_track', NULL, NULL, :version, :at)`,
         {
           id: randomUUID(),
-          orgId: server.orgId,
+          orgId: org.id,
           kr: insertTarget.id,
           author: insertTarget.owner_id,
           value: i,
@@ -114,68 +200,129 @@ export async function benchCheckIns(server: BenchServer, databaseUrl: string): P
         note: `${WORKERS} concurrent`,
       },
     ];
-    const scenarios: Array<[string, (i: number) => KeyResultRow]> = [
-      [`${spread.length} different key results`, (i) => spread[i % spread.length] as KeyResultRow],
-      ['one key result, 4-level roll-up', () => single],
+
+    // Statements of one check-in, sequentially so that no other request's are counted.
+    const sequential = 10;
+    const statementsBefore = await server.statements();
+    await postCheckIns(server, tokenOf, sequential, () => single, 1);
+    const perCheckIn = ((await server.statements()) - statementsBefore) / sequential;
+    rows.push({
+      section: 'Check-ins',
+      name: 'SQL statements per check-in, 4-level roll-up',
+      value: perCheckIn,
+      unit: '',
+      budget: '≤ 12',
+      pass: perCheckIn <= 12,
+      note: `mean of ${sequential} sequential check-ins`,
+    });
+
+    const scenarios: Array<[string, (i: number) => KeyResultRow, number | undefined]> = [
+      [
+        `${spread.length} different key results`,
+        (i) => spread[i % spread.length] as KeyResultRow,
+        undefined,
+      ],
+      ['one key result, 4-level roll-up', () => single, 0.1],
     ];
-    for (const [name, target] of scenarios) {
+    for (const [name, target, budget] of scenarios) {
       const ids = [...new Set(Array.from({ length: PER_SCENARIO }, (_, i) => target(i).id))];
       const before = await storedState(db, ids);
-      const acknowledged = new Map<string, number>();
-      let refused = 0;
-      const rate = await concurrently(PER_SCENARIO, async (i) => {
-        const kr = target(i);
-        const response = await fetch(`${server.baseUrl}/api/v1/key-results/${kr.id}/check-ins`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${server.token}`,
-            'content-type': 'application/json',
-            'idempotency-key': randomUUID(),
-          },
-          body: JSON.stringify({ value: i % 100, comment: `bench ${i}` }),
-        });
-        await response.arrayBuffer();
-        if (response.status === 201) acknowledged.set(kr.id, (acknowledged.get(kr.id) ?? 0) + 1);
-        else refused += 1;
-      });
-      const after = await storedState(db, ids);
-      let lost = 0;
-      let extra = 0;
-      for (const id of ids) {
-        const acked = acknowledged.get(id) ?? 0;
-        const was = before.get(id);
-        const now = after.get(id);
-        if (!was || !now) throw new Error(`key result ${id} vanished`);
-        const stored = now.stored - was.stored;
-        const versions = now.version - was.version;
-        const keys = now.keys - was.keys;
-        // Stored once: rows, distinct idempotency keys and version steps all equal the acks.
-        lost += Math.max(0, acked - Math.min(stored, versions, keys));
-        extra += Math.max(0, Math.max(stored, versions, keys) - acked);
-      }
-      const ackedTotal = [...acknowledged.values()].reduce((a, b) => a + b, 0);
+      const posted = await profiled(server, 'checkins', 'mariadb', () =>
+        postCheckIns(server, tokenOf, PER_SCENARIO, target),
+      );
+      const { lost, extra, total } = lostAndExtra(
+        ids,
+        before,
+        await storedState(db, ids),
+        posted.acknowledged,
+      );
+      const ratio = posted.rate / insertRate;
       rows.push({
         section: 'Check-ins',
-        name: name,
-        value: rate,
+        name: `${name}, ${WORKERS} concurrent`,
+        value: posted.rate,
         unit: '/s',
         baseline: { name: 'INSERT', value: insertRate },
-        ratio: rate / insertRate,
-        note: `${ackedTotal} acknowledged, ${refused} refused`,
+        ratio,
+        budget: budget === undefined ? undefined : `≥ ${budget}×`,
+        pass: budget === undefined ? undefined : ratio >= budget,
+        note: `${total} acknowledged, ${describeRefused(posted.refused)}`,
       });
       rows.push({
         section: 'Check-ins',
         name: `${name}: lost or duplicated`,
         value: lost + extra,
         unit: '',
-        baseline: { name: 'acknowledged', value: ackedTotal },
+        baseline: { name: 'acknowledged', value: total },
         budget: '= 0, all acknowledged',
-        pass: lost + extra === 0 && ackedTotal === PER_SCENARIO,
+        pass: lost + extra === 0 && total === PER_SCENARIO,
         note: `${lost} lost, ${extra} extra`,
       });
     }
+
+    rows.push(...(await twoOrgs(server, db, [org, otherOrg])));
     return rows;
   } finally {
     await db.close();
   }
+}
+
+/**
+ * Two orgs checking in at once, each on its own key results with half the workers: each org's
+ * rate together must stay near its rate alone, i.e. one org's check-ins do not wait for the
+ * other's locks (an org-wide sweep inside the transaction made them).
+ */
+async function twoOrgs(server: BenchServer, db: Database, orgs: BenchOrg[]): Promise<Row[]> {
+  const workers = WORKERS / 2;
+  const perOrg = PER_SCENARIO / 2;
+  const setups = await Promise.all(
+    orgs.map(async (org) => {
+      const { tokenOf, candidates } = await targetsOf(db, org);
+      const krs = candidates.slice(2, 2 + workers);
+      return { org, tokenOf, target: (i: number) => krs[i % krs.length] as KeyResultRow, krs };
+    }),
+  );
+  const alone: number[] = [];
+  for (const setup of setups) {
+    alone.push((await postCheckIns(server, setup.tokenOf, perOrg, setup.target, workers)).rate);
+  }
+  const ids = setups.flatMap((setup) => setup.krs.map((kr) => kr.id));
+  const before = await storedState(db, ids);
+  const together = await profiled(server, 'checkins-two-orgs', 'mariadb', () =>
+    Promise.all(
+      setups.map((setup) => postCheckIns(server, setup.tokenOf, perOrg, setup.target, workers)),
+    ),
+  );
+  const acknowledged = new Map(together.flatMap((posted) => [...posted.acknowledged]));
+  const { lost, extra, total } = lostAndExtra(
+    ids,
+    before,
+    await storedState(db, ids),
+    acknowledged,
+  );
+  const rows: Row[] = together.map((posted, i) => {
+    const ratio = posted.rate / (alone[i] as number);
+    return {
+      section: 'Check-ins',
+      name: `two orgs at once: ${setups[i]?.org.slug}, ${workers} concurrent each`,
+      value: posted.rate,
+      unit: '/s',
+      baseline: { name: 'alone', value: alone[i] as number },
+      ratio,
+      budget: '≥ 0.8×',
+      pass: ratio >= 0.8,
+      note: describeRefused(posted.refused),
+    };
+  });
+  rows.push({
+    section: 'Check-ins',
+    name: 'two orgs at once: lost or duplicated',
+    value: lost + extra,
+    unit: '',
+    baseline: { name: 'acknowledged', value: total },
+    budget: '= 0, all acknowledged',
+    pass: lost + extra === 0 && total === perOrg * orgs.length,
+    note: `${lost} lost, ${extra} extra`,
+  });
+  return rows;
 }

@@ -50,3 +50,14 @@ export async function scratchMariaDb(): Promise<ScratchDatabase> {
     },
   };
 }
+
+/** The SQLite the sqlite3 binding was built with: plans differ between builds. */
+export async function sqliteVersion(): Promise<string> {
+  const db = new Sequelize({ dialect: 'sqlite', storage: ':memory:', logging: false });
+  try {
+    const [rows] = await db.query('SELECT sqlite_version() AS v');
+    return (rows as Array<{ v: string }>)[0]?.v ?? 'unknown';
+  } finally {
+    await db.close();
+  }
+}

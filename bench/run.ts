@@ -2,7 +2,9 @@
  * `npm run bench`: every performance claim of PRODUCT.md "Budgets", each measured against a
  * baseline run in the same invocation (the machine is shared, so only ratios mean much).
  * Prints a table, writes bench/results.json, exits 1 when a budget fails or a measurement breaks.
- * BENCH_ONLY=bundle,http,alignment,checkins,render runs a subset while working on one.
+ * BENCH_ONLY=bundle,http,http-sqlite,http-mariadb,alignment,checkins,render runs a subset while
+ * working on one (`http` is both HTTP sections); `--profile <row>` writes a CPU profile of the
+ * BFF during that row (bench/profile.ts).
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,15 +13,23 @@ import { fileURLToPath } from 'node:url';
 import { benchAlignment } from './alignment.bench.js';
 import { benchBundles } from './bundles.bench.js';
 import { benchCheckIns } from './check-ins.bench.js';
-import { scratchMariaDb, scratchSqlite, type ScratchDatabase } from './databases.js';
+import { scratchMariaDb, scratchSqlite, sqliteVersion, type ScratchDatabase } from './databases.js';
 import { benchHttp } from './http.bench.js';
+import { PROFILE_ROWS, profiledRow } from './profile.js';
 import { benchRendering } from './render.bench.js';
 import { table, type Row } from './report.js';
 import { startBenchServer } from './server-process.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.env.BENCH_ONLY?.split(',');
-const wanted = (name: string) => !only || only.includes(name);
+const wanted = (name: string) =>
+  !only || only.includes(name) || only.includes(name.split('-')[0] as string);
+if (profiledRow !== undefined && !(PROFILE_ROWS as readonly string[]).includes(profiledRow)) {
+  console.error(`--profile takes one of: ${PROFILE_ROWS.join(', ')}`);
+  process.exit(2);
+}
+/** The org every HTTP row runs on: what a large customer's embeds hit. */
+const HTTP_GOALS = 10_000;
 
 async function withDatabase<T>(
   make: () => ScratchDatabase | Promise<ScratchDatabase>,
@@ -35,24 +45,29 @@ async function withDatabase<T>(
 
 const sections: Array<[string, () => Promise<Row[]>]> = [
   ['bundle', benchBundles],
-  [
-    'http',
+  ...(
+    [
+      ['http-sqlite', scratchSqlite, async () => `sqlite ${await sqliteVersion()}`],
+      ['http-mariadb', scratchMariaDb, async () => 'mariadb'],
+    ] as const
+  ).map(([name, make, engine]): [string, () => Promise<Row[]>] => [
+    name,
     () =>
-      withDatabase(scratchSqlite, async (database) => {
-        const server = await startBenchServer(database.url, 1000);
+      withDatabase(make, async (database) => {
+        const server = await startBenchServer(database.url, [HTTP_GOALS]);
         try {
-          return await benchHttp(server);
+          return await benchHttp(server, await engine());
         } finally {
           await server.stop();
         }
       }),
-  ],
+  ]),
   ['alignment', () => benchAlignment([scratchSqlite, scratchMariaDb], withDatabase)],
   [
     'checkins',
     () =>
       withDatabase(scratchMariaDb, async (database) => {
-        const server = await startBenchServer(database.url, 1000);
+        const server = await startBenchServer(database.url, [1000, 1000]);
         try {
           return await benchCheckIns(server, database.url);
         } finally {

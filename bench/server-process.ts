@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { fork, type Serializable } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,11 +19,16 @@ export interface BenchServer extends BenchServerReady {
   memoryUsage(): Promise<NodeJS.MemoryUsage>;
   /** SQL statements the server has sent since it started listening. */
   statements(): Promise<number>;
+  /** Records a CPU profile of the server while `work` runs, written to `file`. */
+  profile<T>(file: string, work: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
 }
 
-/** Forks bench/bff-server.ts over `databaseUrl` and waits until it listens. */
-export async function startBenchServer(databaseUrl: string, goals: number): Promise<BenchServer> {
+/**
+ * Forks bench/bff-server.ts over `databaseUrl` and waits until it listens, with one org per
+ * entry of `goals` (that many generated goals each).
+ */
+export async function startBenchServer(databaseUrl: string, goals: number[]): Promise<BenchServer> {
   const child = fork(path.join(here, 'bff-server.ts'), [], {
     // The V8 flags `okr serve` runs with, so that memory and throughput are the product's.
     execArgv: ['--import', 'tsx', '--expose-gc', ...nodeFlags],
@@ -32,7 +37,7 @@ export async function startBenchServer(databaseUrl: string, goals: number): Prom
       TSX_TSCONFIG_PATH: path.join(here, 'tsconfig.json'),
       DATABASE_URL: databaseUrl,
       OKR_MASTER_KEY: randomBytes(32).toString('hex'),
-      BENCH_GOALS: String(goals),
+      BENCH_GOALS: goals.join(','),
       NODE_ENV: 'development',
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -51,7 +56,7 @@ export async function startBenchServer(databaseUrl: string, goals: number): Prom
       child.once('message', (message) => resolve(message as BenchServerReady));
       child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
     });
-    const ask = <T = number>(question: string, field: string) =>
+    const ask = <T = number>(question: Serializable, field: string) =>
       new Promise<T>((resolve) => {
         const answer = (message: unknown) => {
           const value = (message as Record<string, T | undefined>)[field];
@@ -77,6 +82,15 @@ export async function startBenchServer(databaseUrl: string, goals: number): Prom
       heapAfterGc: () => ask('heap', 'heapUsed'),
       memoryUsage: () => ask<NodeJS.MemoryUsage>('usage', 'usage'),
       statements: () => ask('statements', 'statements'),
+      async profile(file, work) {
+        await ask<boolean>('profile-start', 'profiling');
+        try {
+          return await work();
+        } finally {
+          const written = await ask<string>({ profileStop: file }, 'profiled');
+          process.stderr.write(`bench: CPU profile of the BFF: ${written}\n`);
+        }
+      },
       stop,
     };
   } catch (error) {

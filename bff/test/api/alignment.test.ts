@@ -168,5 +168,42 @@ for (const dialect of dialects()) {
         true,
       );
     });
+
+    it('when a goal in the middle is archived, then its subtree leaves the tree and asking for it is 404', async () => {
+      const mOrg = await app.createOrg();
+      const token = await mOrg.token({ sub: 'pruner' });
+      const goal = (title: string, level: string, parentId?: string) =>
+        createGoal(app, token, { title, level, timeframeId: mOrg.timeframeId, parentId });
+      const root = await goal('Root', 'company');
+      const middle = await goal('Middle', 'team', root.id);
+      await goal('Below the middle', 'personal', middle.id);
+      const sibling = await goal('Sibling', 'team', root.id);
+      const cousin = await goal('Cousin', 'personal', sibling.id);
+      const rootsOnly = await app.request('GET', '/api/v1/alignment?depth=0', { token });
+      assert.deepEqual(
+        rootsOnly.body.nodes.map((n: { id: string; childCount: number }) => [n.id, n.childCount]),
+        [[root.id, 2]],
+      );
+      const archived = await app.request('PATCH', `/api/v1/goals/${middle.id}`, {
+        token,
+        body: { archived: true },
+        headers: { 'if-match': '1' },
+      });
+      assert.equal(archived.status, 200, archived.text);
+      const tree = await app.request('GET', '/api/v1/alignment', { token });
+      assert.deepEqual(
+        tree.body.nodes.map((n: { id: string; depth: number }) => [n.id, n.depth]),
+        [
+          [root.id, 0],
+          [sibling.id, 1],
+          [cousin.id, 2],
+        ],
+      );
+      assert.equal(tree.body.nodes[0].childCount, 1);
+      assert.equal(
+        (await app.request('GET', `/api/v1/alignment?root=${middle.id}`, { token })).status,
+        404,
+      );
+    });
   });
 }

@@ -1,16 +1,22 @@
-import type { AlignmentNode, GoalLevel, ProgressStatus } from '@okr-embed/contract';
+import type { GoalLevel, ProgressStatus, UserSummary } from '@okr-embed/contract';
 import type { Database } from '../../lib/db.js';
 
-export interface AlignmentScope {
-  orgId: string;
-  rootId?: string;
-  timeframeId?: string;
-  depth: number;
+/** A goal as the alignment tree needs it: enough to place it, draw it and filter its roots. */
+export interface AlignmentGoal {
+  id: string;
+  parentId: string | null;
+  timeframeId: string;
+  title: string;
+  level: GoalLevel;
+  status: ProgressStatus;
+  progress: number;
+  owner: UserSummary | null;
 }
 
-interface NodeRow {
+interface GoalRow {
   id: string;
   parent_id: string | null;
+  timeframe_id: string;
   title: string;
   level: GoalLevel;
   status: ProgressStatus;
@@ -18,46 +24,30 @@ interface NodeRow {
   owner_id: string | null;
   owner_name: string | null;
   owner_avatar: string | null;
-  depth: number;
-  child_count: number;
-  created_at: number;
 }
 
 export function createAlignmentRepository(db: Database) {
   return {
     /**
-     * The whole (sub)tree in ONE statement: a recursive CTE walks down from the roots, the
-     * outer query adds owners and child counts. Rows come back unordered; the service orders.
+     * Every live goal of the org in ONE range read of the org's goals (`goals_org_created`),
+     * oldest first: the tree is then assembled in one pass in JS (alignment.tree.ts). A
+     * recursive CTE with a correlated child count did the same in SQL, but its plan depends on
+     * the SQLite build: 3.52 rescans the org's goals on every recursive step (34 s for 10 000
+     * goals, against 0.2 s on 3.40). A range read has one plan everywhere.
      */
-    async treeRows({
-      orgId,
-      rootId,
-      timeframeId,
-      depth,
-    }: AlignmentScope): Promise<Array<AlignmentNode & { createdAt: number }>> {
-      const roots = rootId
-        ? 'g.id = :rootId'
-        : timeframeId
-          ? 'g.parent_id IS NULL AND g.timeframe_id = :timeframeId'
-          : 'g.parent_id IS NULL';
-      const rows = await db.select<NodeRow>(
-        `WITH RECURSIVE tree (id, depth) AS (
-           SELECT g.id, 0 FROM goals g
-           WHERE g.org_id = :orgId AND g.deleted_at IS NULL AND g.archived = :no AND ${roots}
-           UNION ALL
-           SELECT c.id, tree.depth + 1 FROM goals c JOIN tree ON c.parent_id = tree.id
-           WHERE c.org_id = :orgId AND c.deleted_at IS NULL AND c.archived = :no AND tree.depth < :depth
-         )
-         SELECT g.id, g.parent_id, g.title, g.level, g.status, g.progress, g.owner_id,
-                u.name AS owner_name, u.avatar_url AS owner_avatar, tree.depth, g.created_at,
-                (SELECT COUNT(*) FROM goals k
-                 WHERE k.parent_id = g.id AND k.deleted_at IS NULL AND k.archived = :no) AS child_count
-         FROM tree JOIN goals g ON g.id = tree.id LEFT JOIN users u ON u.id = g.owner_id`,
-        { orgId, rootId, timeframeId, depth, no: false },
+    async liveGoals(orgId: string): Promise<AlignmentGoal[]> {
+      const rows = await db.select<GoalRow>(
+        `SELECT g.id, g.parent_id, g.timeframe_id, g.title, g.level, g.status, g.progress,
+                g.owner_id, u.name AS owner_name, u.avatar_url AS owner_avatar
+         FROM goals g LEFT JOIN users u ON u.id = g.owner_id
+         WHERE g.org_id = :orgId AND g.deleted_at IS NULL AND g.archived = :no
+         ORDER BY g.created_at, g.id`,
+        { orgId, no: false },
       );
       return rows.map((row) => ({
         id: row.id,
         parentId: row.parent_id,
+        timeframeId: row.timeframe_id,
         title: row.title,
         level: row.level,
         status: row.status,
@@ -65,9 +55,6 @@ export function createAlignmentRepository(db: Database) {
         owner: row.owner_id
           ? { id: row.owner_id, name: row.owner_name ?? '', avatarUrl: row.owner_avatar }
           : null,
-        depth: Number(row.depth),
-        childCount: Number(row.child_count),
-        createdAt: Number(row.created_at),
       }));
     },
   };

@@ -1,32 +1,10 @@
-import { dayOf, type Alignment, type AlignmentNode } from '@okr-embed/contract';
+import { dayOf, type Alignment } from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
 import { notFound } from '../../lib/errors.js';
 import type { TimeframesRepository } from '../timeframes/timeframes.repository.js';
 import type { AlignmentRepository } from './alignment.repository.js';
 import type { AlignmentQuery } from './alignment.schema.js';
-
-/** Depth-first order: each node right after its parent, siblings oldest first. */
-function treeOrder(rows: Array<AlignmentNode & { createdAt: number }>): AlignmentNode[] {
-  const ids = new Set(rows.map((row) => row.id));
-  const byParent = new Map<string | null, typeof rows>();
-  for (const row of rows) {
-    const parent = row.parentId !== null && ids.has(row.parentId) ? row.parentId : null;
-    const siblings = byParent.get(parent) ?? [];
-    siblings.push(row);
-    byParent.set(parent, siblings);
-  }
-  for (const siblings of byParent.values()) {
-    siblings.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
-  }
-  const ordered: AlignmentNode[] = [];
-  const stack = [...(byParent.get(null) ?? [])].reverse();
-  while (stack.length > 0) {
-    const { createdAt: _c, ...node } = stack.pop()!;
-    ordered.push(node);
-    stack.push(...[...(byParent.get(node.id) ?? [])].reverse());
-  }
-  return ordered;
-}
+import { alignmentTree } from './alignment.tree.js';
 
 export function createAlignmentService(
   alignment: AlignmentRepository,
@@ -36,9 +14,10 @@ export function createAlignmentService(
     async alignment(auth: AuthContext, query: AlignmentQuery): Promise<Alignment> {
       const orgId = auth.org.id;
       if (query.root) {
-        const rows = await alignment.treeRows({ orgId, rootId: query.root, depth: query.depth });
-        if (rows.length === 0) throw notFound('Goal');
-        return { nodes: treeOrder(rows) };
+        const goals = await alignment.liveGoals(orgId);
+        const nodes = alignmentTree(goals, { rootId: query.root, depth: query.depth });
+        if (nodes.length === 0) throw notFound('Goal');
+        return { nodes };
       }
       let timeframeId = query.timeframe;
       if (timeframeId === 'current') {
@@ -48,9 +27,8 @@ export function createAlignmentService(
       } else if (timeframeId && !(await timeframes.findTimeframe(orgId, timeframeId))) {
         throw notFound('Timeframe');
       }
-      return {
-        nodes: treeOrder(await alignment.treeRows({ orgId, timeframeId, depth: query.depth })),
-      };
+      const goals = await alignment.liveGoals(orgId);
+      return { nodes: alignmentTree(goals, { timeframeId, depth: query.depth }) };
     },
   };
 }

@@ -24,7 +24,7 @@ const CLOCK_SKEW_SECONDS = 30;
  * bigger one is refused before it is decoded, hashed or looked up.
  */
 const MAX_TOKEN_LENGTH = 8_192;
-const knownScopes: readonly Scope[] = ['okr:read', 'okr:checkin', 'okr:write', 'okr:admin'];
+export const knownScopes: readonly Scope[] = ['okr:read', 'okr:checkin', 'okr:write', 'okr:admin'];
 /** Verified tokens remembered at once; a flood of distinct tokens evicts the oldest. */
 const MAX_VERIFIED_TOKENS = 5_000;
 

@@ -100,7 +100,7 @@ export function oneOf<T extends string>(
   const raw = text(values, name);
   if (raw === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(raw)) {
-    throw badValue('usage', `--${name} must be ${allowed.join(' or ')}`);
+    throw badValue('usage', `--${name} must be one of: ${allowed.join(', ')}`);
   }
   return raw as T;
 }

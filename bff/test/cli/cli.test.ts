@@ -4,34 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../../src/app.js';
 import { createDatabase } from '../../src/lib/db.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { masterKeyHex, testConfig } from '../support/harness.js';
-
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/okr.mjs');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function okr(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { bin, okr } from './run-cli.js';
 
 describe('[sqlite] operator CLI', () => {
   let dir: string;
@@ -50,17 +28,23 @@ describe('[sqlite] operator CLI', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('when flags are wrong or missing, then the usage goes to stderr with exit 2 and no stack trace', async () => {
-    for (const args of [
-      [],
-      ['bogus'],
-      ['org', 'create', '--name', 'x'],
-      ['key', 'add', '--org', 'a', '--alg', 'HS512'],
-      ['token', '--org', 'a', '--sub', 'b', '--ttl', '99999'],
-    ]) {
+    for (const args of [[], ['bogus'], ['org', 'create', '--name', 'x'], ['org', 'show']]) {
       const run = await okr(args, env);
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
       assert.match(run.stderr, /Usage: okr <command>/);
       assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
+
+  it('when a flag has a bad value, then exit 2 with the reason and without the whole usage', async () => {
+    for (const [args, reason] of [
+      [['key', 'add', '--org', 'a', '--alg', 'HS512'], /--alg must be one of: HS256, ES256, RS256/],
+      [['token', '--org', 'a', '--sub', 'b', '--ttl', '99999'], /--ttl must be a whole number/],
+    ] as const) {
+      const run = await okr([...args], env);
+      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, reason);
+      assert.doesNotMatch(run.stderr, /Usage: okr/);
     }
   });
 

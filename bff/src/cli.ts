@@ -5,6 +5,7 @@
  */
 import { parse, print, UsageError, type Command } from './cli/args.js';
 import { demoCommands } from './cli/demo-commands.js';
+import { rotateMasterKey } from './cli/master-key-command.js';
 import { orgCommands } from './cli/org-commands.js';
 import { serve } from './cli/serve-command.js';
 import { ConfigError, loadConfig } from './lib/config.js';
@@ -30,6 +31,8 @@ Commands:
   token --org S --sub ID [--kid K] [--name N] [--email E] [--teams a,b]
         [--scope "okr:read okr:checkin"] [--ttl SECONDS]
                                             sign a development token with an active HS256 key
+  rotate-master-key [--generate]            re-encrypt every HS256 secret under OKR_NEW_MASTER_KEY
+                                            (or a generated key, printed once), in one transaction
   seed-demo [--org S] [--goals N]           create a realistic demo organization (--goals 10000 for benchmarks)
   serve [--demo]                            run the BFF (--demo: seed two demo orgs, start their two sites)
 
@@ -53,6 +56,7 @@ const commands: Record<string, Command> = {
   },
   ...orgCommands,
   ...demoCommands,
+  'rotate-master-key': rotateMasterKey,
   serve,
 };
 

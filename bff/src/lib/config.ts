@@ -19,6 +19,17 @@ const masterKey = z
   })
   .optional();
 
+/** A master key as the environment gives one (OKR_MASTER_KEY, OKR_NEW_MASTER_KEY). */
+export function parseMasterKey(name: string, value: string): Buffer {
+  const parsed = masterKey.safeParse(value);
+  if (!parsed.success || !parsed.data) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${name}: ${parsed.error?.issues[0]?.message ?? 'missing'}`,
+    );
+  }
+  return parsed.data;
+}
+
 const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).optional(),

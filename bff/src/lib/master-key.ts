@@ -2,9 +2,10 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.js';
-import type { Database, Tx } from './db.js';
+import { isUniqueViolation, type Database, type Tx } from './db.js';
 import { AppError } from './errors.js';
-import { decryptSecret } from './secrets.js';
+import { decryptSecret, encryptSecret } from './secrets.js';
+import type { OrgsRepository } from '../components/orgs/orgs.repository.js';
 
 const keyFile = (config: Config) => path.join(config.dataDir, 'master.key');
 
@@ -102,6 +103,51 @@ export async function checkMasterKey(
       throw mismatch();
     }
   }
-  await storeCheckValue(db, masterKey);
+  try {
+    await storeCheckValue(db, masterKey);
+  } catch (error) {
+    // Another process recorded its key first: it must be this one.
+    if (!isUniqueViolation(error)) throw error;
+    const first = await storedCheck(db);
+    if (first === undefined || !sameCheck(first, masterKey)) throw mismatch();
+  }
   return config;
+}
+
+/**
+ * Re-encrypts every HS256 secret under `next` and records its check value, in one transaction:
+ * either every secret and the check value move to the new key, or nothing changes. A secret the
+ * current key cannot decrypt stops it before anything is written, and is named.
+ */
+export async function rotateMasterKey(
+  db: Database,
+  orgs: OrgsRepository,
+  current: Buffer,
+  next: Buffer,
+): Promise<{ reencrypted: string[] }> {
+  return db.transaction(async (tx) => {
+    const secrets = await orgs.encryptedSecrets(tx);
+    const unreadable: string[] = [];
+    const replaced = secrets.flatMap(({ kid, secretEncrypted }) => {
+      try {
+        const secret = decryptSecret(secretEncrypted, current, kid);
+        return [{ kid, secretEncrypted: encryptSecret(secret, next, kid) }];
+      } catch {
+        unreadable.push(kid);
+        return [];
+      }
+    });
+    if (unreadable.length > 0) {
+      throw new AppError(
+        'key_unusable',
+        `The current OKR_MASTER_KEY cannot decrypt ${unreadable.join(', ')}: retire those keys first (okr key retire --kid K); nothing was changed`,
+        400,
+      );
+    }
+    for (const { kid, secretEncrypted } of replaced) {
+      await orgs.replaceSecret(kid, secretEncrypted, tx);
+    }
+    await storeCheckValue(db, next, tx);
+    return { reencrypted: replaced.map((r) => r.kid) };
+  });
 }

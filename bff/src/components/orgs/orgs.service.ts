@@ -226,7 +226,10 @@ export function createOrgsService(repo: OrgsRepository, masterKey: Buffer | unde
           return { key, secret: this.secretOf(key) };
         } catch (error) {
           if (error instanceof AppError) throw error;
-          unusable.push(`${key.kid} (${reasonOf(error)})`);
+          // AES-GCM says only "unable to authenticate data": in practice another master key.
+          unusable.push(
+            `${key.kid} (${reasonOf(error) === 'unknown secret format' ? 'the stored secret is damaged' : 'encrypted under another master key'})`,
+          );
         }
       }
       throw new AppError(

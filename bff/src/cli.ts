@@ -33,7 +33,9 @@ Commands:
                                             sign a development token with an active HS256 key
   rotate-master-key [--generate]            re-encrypt every HS256 secret under OKR_NEW_MASTER_KEY
                                             (or a generated key, printed once), in one transaction
-  seed-demo [--org S] [--goals N]           create a realistic demo organization (--goals 10000 for benchmarks)
+  seed-demo [--org S] [--goals N] [--origin URL]...
+                                            fill an org (new or existing) with realistic demo OKRs;
+                                            prints a new key's secret once (--goals 10000: benchmarks)
   serve [--demo]                            run the BFF (--demo: seed two demo orgs, start their two sites)
 
 Origins are exactly scheme://host[:port]. Scopes: okr:read okr:checkin okr:write okr:admin.

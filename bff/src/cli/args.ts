@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Config } from '../lib/config.js';
+import { AppError } from '../lib/errors.js';
 import type { MasterKeySource } from '../lib/master-key.js';
 
 /**
@@ -107,4 +108,17 @@ export function oneOf<T extends string>(
 
 export function print(values: Values, result: unknown, human: string) {
   process.stdout.write(`${values.json ? JSON.stringify(result, null, 2) : human}\n`);
+}
+
+/** Origins are checked before the database opens: a typo must not half-apply a change. */
+export async function checkedOrigins(values: Values, name: string): Promise<string[]> {
+  const { parseOrigin } = await import('../components/orgs/orgs.service.js');
+  return list(values, name).map((origin) => {
+    try {
+      return parseOrigin(origin);
+    } catch (error) {
+      if (error instanceof AppError) throw badValue(error.code, `--${name}: ${error.message}`);
+      throw error;
+    }
+  });
 }

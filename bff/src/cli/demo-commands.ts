@@ -1,32 +1,38 @@
-import { integer, parse, print, text, type Command } from './args.js';
+import { checkedOrigins, integer, parse, print, text, type Command } from './args.js';
+import { progressOn } from './progress.js';
 import { withSession } from './session.js';
-
-function progressBar(done: number, total: number) {
-  if (!process.stderr.isTTY) return;
-  const width = 30;
-  const filled = Math.round((done / total) * width);
-  process.stderr.write(
-    `\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total} goals`,
-  );
-  if (done >= total) process.stderr.write('\n');
-}
 
 export const demoCommands: Record<string, Command> = {
   async 'seed-demo'(args, context) {
-    const { values } = parse(args, { org: { type: 'string' }, goals: { type: 'string' } });
+    const { values } = parse(args, {
+      org: { type: 'string' },
+      goals: { type: 'string' },
+      origin: { type: 'string', multiple: true },
+    });
     const goals = integer(values, 'goals', 0, 1_000_000) ?? 0;
+    const origins = await checkedOrigins(values, 'origin');
     const { seedDemo } = await import('../components/demo/demo.seed.js');
+    const progress = progressOn('goals');
     const seeded = await withSession(context, 'write', ({ db, orgs }) =>
       seedDemo(db, orgs, {
         slug: text(values, 'org') ?? 'demo',
         goals,
-        onProgress: progressBar,
+        origins,
+        onProgress: (done, total) => progress.update(done, total),
       }),
-    );
+    ).finally(() => progress.stop());
     print(
       values,
       seeded,
-      `Seeded org ${seeded.org}: ${seeded.goals} goals, ${seeded.teams} teams, ${seeded.users} users; key ${seeded.kid}`,
+      [
+        `Seeded org ${seeded.org}: ${seeded.goals} goals, ${seeded.teams} teams, ${seeded.users} users; key ${seeded.kid}`,
+        ...(seeded.secret
+          ? [
+              `secret: ${seeded.secret}`,
+              "(Shown once. Store it on the host's server; it signs the users' tokens.)",
+            ]
+          : []),
+      ].join('\n'),
     );
   },
 };

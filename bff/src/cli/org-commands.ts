@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import {
   badValue,
+  checkedOrigins,
   integer,
   list,
   oneOf,
@@ -14,19 +15,6 @@ import {
 import { withSession } from './session.js';
 import { AppError } from '../lib/errors.js';
 import type { KeyListing, OrgRecord } from '../components/orgs/orgs.repository.js';
-
-/** Origins are checked before the database opens: a typo must not half-apply a change. */
-async function checkedOrigins(values: Values, name: string): Promise<string[]> {
-  const { parseOrigin } = await import('../components/orgs/orgs.service.js');
-  return list(values, name).map((origin) => {
-    try {
-      return parseOrigin(origin);
-    } catch (error) {
-      if (error instanceof AppError) throw badValue(error.code, `--${name}: ${error.message}`);
-      throw error;
-    }
-  });
-}
 
 async function checkedScope(values: Values): Promise<string | undefined> {
   const scope = text(values, 'scope');

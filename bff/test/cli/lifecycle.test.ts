@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { decodeProtectedHeader } from 'jose';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { createApp } from '../../src/app.js';
 import { createDatabase } from '../../src/lib/db.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -142,6 +142,47 @@ for (const spec of dialects()) {
       } finally {
         await db.close();
       }
+    });
+
+    it('when seed-demo fills an existing org, then it keeps its key and origins; a new one gets origins and a secret shown once', async () => {
+      await okrOk(
+        ['org', 'create', '--slug', 'host', '--name', 'Host', '--origin', 'https://host.example'],
+        env,
+      );
+      const key = await okrJson(['key', 'add', '--org', 'host', '--alg', 'HS256'], env);
+      const seeded = await okrJson(['seed-demo', '--org', 'host'], env);
+      assert.equal(seeded.kid, key.kid, 'the working key is used');
+      assert.equal(seeded.secret, undefined, 'no secret is shown for a key that was already there');
+      const again = await okrJson(['seed-demo', '--org', 'host'], env);
+      const shown = await okrJson(['org', 'show', 'host'], env);
+      assert.deepEqual(shown.allowedOrigins, ['https://host.example']);
+      assert.equal(shown.counts.goals, seeded.goals + again.goals);
+      assert.equal(shown.counts.teams, seeded.teams, 'teams are reused, not duplicated');
+      assert.equal(shown.counts.users, seeded.users);
+      assert.equal(shown.counts.timeframes, 2);
+
+      const refused = await okr(
+        ['seed-demo', '--org', 'host', '--origin', 'https://other.example'],
+        env,
+      );
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /org update host --add-origin/);
+      assert.deepEqual((await okrJson(['org', 'show', 'host'], env)).counts, shown.counts);
+
+      const fresh = await okrJson(
+        ['seed-demo', '--org', 'fresh', '--origin', 'https://fresh.example'],
+        env,
+      );
+      assert.equal(Buffer.from(fresh.secret, 'base64url').length, 32);
+      const org = await okrJson(['org', 'show', 'fresh'], env);
+      assert.deepEqual(org.allowedOrigins, ['https://fresh.example']);
+      assert.equal(org.issuer, 'https://fresh.example');
+      const { token } = await okrJson(['token', '--org', 'fresh', '--sub', 'kim'], env);
+      const verified = await jwtVerify(token, Buffer.from(fresh.secret, 'base64url'), {
+        issuer: org.issuer,
+        audience: 'okr-embed',
+      });
+      assert.equal(verified.protectedHeader.kid, fresh.kid);
     });
 
     it('when keys are listed and a token asks for a kid, then that key signs; a retired or foreign kid is refused', async () => {

@@ -27,6 +27,39 @@ export function createDemoRepository(db: Database) {
       }
     },
 
+    /**
+     * What an existing org already has of the demo's people, teams and quarters, so seeding it
+     * again reuses them instead of tripping over their unique keys.
+     */
+    async existingOf(orgId: string) {
+      const [teams, users, memberships, timeframes] = await Promise.all([
+        db.select<{ id: string; team_key: string }>(
+          'SELECT id, team_key FROM teams WHERE org_id = :orgId',
+          { orgId },
+        ),
+        db.select<{ id: string; external_id: string }>(
+          'SELECT id, external_id FROM users WHERE org_id = :orgId',
+          { orgId },
+        ),
+        db.select<{ user_id: string; team_id: string }>(
+          'SELECT user_id, team_id FROM memberships WHERE org_id = :orgId',
+          { orgId },
+        ),
+        db.select<{ id: string; name: string; start_date: string; end_date: string }>(
+          'SELECT id, name, start_date, end_date FROM timeframes WHERE org_id = :orgId',
+          { orgId },
+        ),
+      ]);
+      return {
+        teamIds: new Map(teams.map((t) => [t.team_key, t.id])),
+        userIds: new Map(users.map((u) => [u.external_id, u.id])),
+        memberships: new Set(memberships.map((m) => `${m.user_id} ${m.team_id}`)),
+        timeframeIds: new Map(
+          timeframes.map((t) => [`${t.name} ${t.start_date} ${t.end_date}`, t.id]),
+        ),
+      };
+    },
+
     /** A goal of the user's with a numeric key result: what a demo page features. */
     async featuredGoalOf(
       orgId: string,

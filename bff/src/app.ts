@@ -47,10 +47,12 @@ export interface AppDeps {
   db: Database;
   logger: Logger;
   checkInHooks?: CheckInHooks;
+  /** More links for `GET /`, read per request: demo mode adds its sites once they listen. */
+  homeLinks?: () => Record<string, string>;
 }
 
 /** Builds the whole BFF around its dependencies; `server.ts` listens, tests use port 0. */
-export function createApp({ config, db, logger, checkInHooks }: AppDeps): Express {
+export function createApp({ config, db, logger, checkInHooks, homeLinks }: AppDeps): Express {
   const orgs = createOrgsRepository(db);
   const users = createUsersRepository(db);
   const goals = createGoalsRepository(db);
@@ -115,6 +117,19 @@ export function createApp({ config, db, logger, checkInHooks }: AppDeps): Expres
   app.use(requestContext(logger));
   app.use(helmet());
 
+  // Someone who opens the BFF's address in a browser finds where things are, not a 404.
+  app.get('/', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({
+      service: 'okr-embed BFF',
+      links: {
+        health: '/healthz',
+        readiness: '/readyz',
+        openApi: '/api/v1/openapi.json',
+        widgets: '/widgets/okr-embed.js',
+        ...homeLinks?.(),
+      },
+    });
+  });
   app.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });

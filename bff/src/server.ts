@@ -21,6 +21,7 @@ export interface ServeOptions {
   /** Where the master key came from; the demo's key file is trusted only by its own database. */
   masterKeySource?: MasterKeySource;
   demo?: boolean;
+  homeLinks?: () => Record<string, string>;
   /** Runs after migrations and the master-key check, before listening (demo seeding). */
   prepare?: (db: Database, config: Config) => Promise<void>;
 }
@@ -30,6 +31,7 @@ export async function startServer({
   logger,
   masterKeySource = 'environment',
   demo = false,
+  homeLinks,
   prepare,
 }: ServeOptions): Promise<RunningServer> {
   const db = createDatabase(given.databaseUrl);
@@ -44,7 +46,7 @@ export async function startServer({
     await db.close();
     throw error;
   }
-  const app = createApp({ config, db, logger });
+  const app = createApp({ config, db, logger, homeLinks });
   // Without HOST, Node picks every interface (IPv6 and IPv4 where the machine has both).
   const server = config.host ? app.listen(config.port, config.host) : app.listen(config.port);
   await new Promise<void>((resolve, reject) => {

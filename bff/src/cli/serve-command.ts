@@ -20,7 +20,9 @@ export const serve: Command = async (args, context) => {
     import('../demo-hosts/demo-hosts.js'),
   ]);
   const logger = createLogger(config.logLevel);
+  const demoLinks: Record<string, string> = {};
   const running = await startServer({
+    homeLinks: () => demoLinks,
     config,
     logger,
     masterKeySource: context.masterKeySource,
@@ -48,6 +50,10 @@ export const serve: Command = async (args, context) => {
         partnerPort: config.port === 0 ? 0 : running.port + 2,
       })
     : undefined;
+  if (hosts) {
+    demoLinks.demoIntranet = `${hosts.intranet.origin}/`;
+    demoLinks.demoPartner = `${hosts.partner.origin}/`;
+  }
   const lines = [
     `okr-embed BFF listening on ${url}`,
     ...(hosts

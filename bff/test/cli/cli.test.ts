@@ -175,6 +175,12 @@ describe('[sqlite] operator CLI', () => {
     });
     assert.doesNotMatch(output, /Demo page|Partner demo/);
     assert.equal((await fetch(`${url}/healthz`)).status, 200);
+    const home = await fetch(`${url}/`);
+    assert.equal(home.status, 200);
+    const { links } = (await home.json()) as { links: Record<string, string> };
+    assert.deepEqual(Object.keys(links).sort(), ['health', 'openApi', 'readiness', 'widgets']);
+    assert.equal((await fetch(`${url}${links.openApi}`)).status, 200);
+    assert.equal((await fetch(`${url}${links.readiness}`)).status, 200);
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     assert.equal(await exited, 0);

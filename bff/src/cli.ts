@@ -8,6 +8,7 @@ import { demoCommands } from './cli/demo-commands.js';
 import { rotateMasterKey } from './cli/master-key-command.js';
 import { orgCommands } from './cli/org-commands.js';
 import { serve } from './cli/serve-command.js';
+import { transferCommands } from './cli/transfer-commands.js';
 import { ConfigError, loadConfig } from './lib/config.js';
 import { AppError } from './lib/errors.js';
 import { withStoredMasterKey } from './lib/master-key.js';
@@ -31,6 +32,12 @@ Commands:
   token --org S --sub ID [--kid K] [--name N] [--email E] [--teams a,b]
         [--scope "okr:read okr:checkin"] [--ttl SECONDS]
                                             sign a development token with an active HS256 key
+  export --org S [--format json|csv] [--out FILE]
+                                            the org's OKRs: JSON (complete, versioned) or CSV (goals
+                                            and key results, one row per key result)
+  import --org S FILE [--format json|csv] [--dry-run]
+                                            JSON into an empty org; CSV adds goals and key results
+                                            (--dry-run: what would change and every bad row)
   rotate-master-key [--generate]            re-encrypt every HS256 secret under OKR_NEW_MASTER_KEY
                                             (or a generated key, printed once), in one transaction
   seed-demo [--org S] [--goals N] [--origin URL]...
@@ -58,6 +65,7 @@ const commands: Record<string, Command> = {
   },
   ...orgCommands,
   ...demoCommands,
+  ...transferCommands,
   'rotate-master-key': rotateMasterKey,
   serve,
 };

@@ -1,31 +1,11 @@
+import { bulkInsert, type Row } from '../../lib/bulk-insert.js';
 import type { Database, Tx } from '../../lib/db.js';
 
-type Row = Record<string, string | number | boolean | null>;
-
-/** Seeding writes thousands of rows; multi-row INSERTs keep `seed-demo --goals 10000` quick. */
+/** Seeding writes thousands of rows through `bulkInsert`; these are the demo's own reads. */
 export function createDemoRepository(db: Database) {
   return {
-    async bulkInsert(table: string, rows: Row[], tx: Tx, batchSize = 200): Promise<void> {
-      const first = rows[0];
-      if (!first) return;
-      const columns = Object.keys(first);
-      for (let offset = 0; offset < rows.length; offset += batchSize) {
-        const batch = rows.slice(offset, offset + batchSize);
-        const params: Record<string, unknown> = {};
-        const tuples = batch.map((row, i) => {
-          const names = columns.map((column) => {
-            params[`r${i}_${column}`] = row[column] ?? null;
-            return `:r${i}_${column}`;
-          });
-          return `(${names.join(', ')})`;
-        });
-        await db.execute(
-          `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`,
-          params,
-          tx,
-        );
-      }
-    },
+    bulkInsert: (table: string, rows: Row[], tx: Tx, batchSize?: number) =>
+      bulkInsert(db, table, rows, tx, batchSize),
 
     /**
      * What an existing org already has of the demo's people, teams and quarters, so seeding it

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
-import type { Config } from './lib/config.js';
+import { describeConfig, type Config } from './lib/config.js';
 import { createDatabase, type Database } from './lib/db.js';
 import type { Logger } from './lib/logger.js';
 import { checkMasterKey, type MasterKeySource } from './lib/master-key.js';
@@ -41,6 +41,7 @@ export async function startServer({
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     // A wrong master key would turn every HS256 token into a 401: refuse to start instead.
     config = await checkMasterKey(db, given, masterKeySource, demo);
+    logger.info({ config: describeConfig(config, masterKeySource) }, 'configuration');
     await prepare?.(db, config);
   } catch (error) {
     await db.close();

@@ -87,3 +87,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }
+
+/**
+ * The configuration as start-up logs it: what an operator needs to see which settings won,
+ * never a secret (the master key only says where it came from, a database URL loses its password).
+ */
+export function describeConfig(config: Config, masterKeySource: string): Record<string, unknown> {
+  let database = config.databaseUrl;
+  if (!database.startsWith('sqlite:')) {
+    const url = new URL(database);
+    if (url.password) url.password = 'redacted';
+    database = url.toString();
+  }
+  return {
+    port: config.port,
+    host: config.host ?? null,
+    database,
+    masterKey: config.masterKey ? masterKeySource : 'not set',
+    dataDir: config.dataDir,
+    widgetsDir: config.widgetsDir,
+    logLevel: config.logLevel,
+    production: config.production,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    jsonBodyLimitBytes: config.jsonBodyLimitBytes,
+    shutdownGraceMs: config.shutdownGraceMs,
+  };
+}

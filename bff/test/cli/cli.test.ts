@@ -185,5 +185,13 @@ describe('[sqlite] operator CLI', () => {
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
     assert.match(output, /"msg":"stopped"/);
+    const started = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg: string; config?: Record<string, unknown> })
+      .find((entry) => entry.msg === 'configuration');
+    assert.equal(started?.config?.masterKey, 'environment');
+    assert.equal(started?.config?.database, env.DATABASE_URL);
+    assert.ok(!output.includes(masterKeyHex), 'the master key is never logged');
   });
 });

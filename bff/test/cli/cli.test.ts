@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createApp } from '../../src/app.js';
-import { createDatabase } from '../../src/lib/db.js';
-import { createLogger } from '../../src/lib/logger.js';
-import { masterKeyHex, testConfig } from '../support/harness.js';
-import { bin, okr } from './run-cli.js';
+import { masterKeyHex } from '../support/harness.js';
+import { bin, okr, startApi } from './run-cli.js';
 
 describe('[sqlite] operator CLI', () => {
   let dir: string;
@@ -104,19 +100,11 @@ describe('[sqlite] operator CLI', () => {
     const signed = JSON.parse(token.stdout);
     assert.equal(signed.kid, kid);
 
-    const db = createDatabase(env.DATABASE_URL ?? '');
-    const app = createApp({
-      config: testConfig(env.DATABASE_URL ?? ''),
-      db,
-      logger: createLogger('silent'),
-    });
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
+    const api = await startApi(env.DATABASE_URL ?? '');
     try {
-      const response = await fetch(
-        `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/me`,
-        { headers: { authorization: `Bearer ${signed.token}` } },
-      );
+      const response = await fetch(`${api.baseUrl}/api/v1/me`, {
+        headers: { authorization: `Bearer ${signed.token}` },
+      });
       assert.equal(response.status, 200);
       const me = (await response.json()) as {
         org: { slug: string };
@@ -130,8 +118,7 @@ describe('[sqlite] operator CLI', () => {
       );
       assert.deepEqual(me.scopes, ['okr:read', 'okr:write']);
     } finally {
-      server.close();
-      await db.close();
+      await api.close();
     }
 
     const retired = await okr(['key', 'retire', '--kid', kid], env);

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
-import { createApp } from '../../src/app.js';
 import { createDatabase } from '../../src/lib/db.js';
-import { createLogger } from '../../src/lib/logger.js';
-import { dialects, masterKeyHex, testConfig, type TestDatabase } from '../support/harness.js';
-import { okr, okrJson, okrOk } from './run-cli.js';
+import { dialects, masterKeyHex, type TestDatabase } from '../support/harness.js';
+import { okr, okrJson, okrOk, startApi } from './run-cli.js';
 
 for (const spec of dialects()) {
   describe(`[${spec.name}] operator CLI: the org and key lifecycle`, () => {
@@ -312,16 +309,9 @@ for (const spec of dialects()) {
         ],
         env,
       );
-      const db = createDatabase(database.url);
-      const app = createApp({
-        config: testConfig(database.url),
-        db,
-        logger: createLogger('silent'),
-      });
-      const server = app.listen(0, '127.0.0.1');
-      await new Promise((resolve) => server.once('listening', resolve));
+      const api = await startApi(database.url);
       const preflight = (origin: string) =>
-        fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/me`, {
+        fetch(`${api.baseUrl}/api/v1/me`, {
           method: 'OPTIONS',
           headers: { origin, 'access-control-request-method': 'GET' },
         });
@@ -343,8 +333,7 @@ for (const spec of dialects()) {
         assert.equal((await preflight('https://new.live.example')).status, 204);
         assert.equal((await preflight('https://old.live.example')).status, 403);
       } finally {
-        server.close();
-        await db.close();
+        await api.close();
       }
     });
 

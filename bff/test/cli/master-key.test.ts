@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createApp } from '../../src/app.js';
 import { createDatabase } from '../../src/lib/db.js';
-import { createLogger } from '../../src/lib/logger.js';
 import { encryptSecret } from '../../src/lib/secrets.js';
-import { dialects, testConfig, type TestDatabase } from '../support/harness.js';
-import { okr, okrJson, okrOk } from './run-cli.js';
+import { dialects, type TestDatabase } from '../support/harness.js';
+import { okr, okrJson, okrOk, startApi } from './run-cli.js';
 
 const newKey = () => randomBytes(32).toString('base64');
 const noRawCrypto = (text: string) =>
@@ -118,23 +115,14 @@ for (const spec of dialects()) {
 
       const moved = { ...env, OKR_MASTER_KEY: next };
       const { token } = await okrJson(['token', '--org', 'acme', '--sub', 'u'], moved);
-      const db = createDatabase(database.url);
-      const app = createApp({
-        config: testConfig(database.url, { OKR_MASTER_KEY: next }),
-        db,
-        logger: createLogger('silent'),
-      });
-      const server = app.listen(0, '127.0.0.1');
-      await new Promise((resolve) => server.once('listening', resolve));
+      const api = await startApi(database.url, { OKR_MASTER_KEY: next });
       try {
-        const response = await fetch(
-          `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/me`,
-          { headers: { authorization: `Bearer ${token}` } },
-        );
+        const response = await fetch(`${api.baseUrl}/api/v1/me`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
         assert.equal(response.status, 200);
       } finally {
-        server.close();
-        await db.close();
+        await api.close();
       }
 
       const generated = await okrJson(['rotate-master-key', '--generate'], moved);

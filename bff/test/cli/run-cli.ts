@@ -1,5 +1,6 @@
 /** Drives the operator CLI as an operator would: a separate process, its exit code and output. */
 import { spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,4 +43,33 @@ export async function okrJson<T = any>( // eslint-disable-line @typescript-eslin
   env: Record<string, string | undefined>,
 ): Promise<T> {
   return JSON.parse((await okrOk([...args, '--json'], env)).stdout) as T;
+}
+
+export interface RunningApi {
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** A BFF in this process over the database the CLI wrote, to see what running servers see. */
+export async function startApi(
+  url: string,
+  config: Record<string, string> = {},
+): Promise<RunningApi> {
+  const [{ createApp }, { createDatabase }, { createLogger }, { testConfig }] = await Promise.all([
+    import('../../src/app.js'),
+    import('../../src/lib/db.js'),
+    import('../../src/lib/logger.js'),
+    import('../support/harness.js'),
+  ]);
+  const db = createDatabase(url);
+  const app = createApp({ config: testConfig(url, config), db, logger: createLogger('silent') });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await db.close();
+    },
+  };
 }

@@ -50,10 +50,18 @@ export interface AppDeps {
    * tests' harness) shares the app's set, so a key it retires is forgotten at once.
    */
   caches?: Caches;
+  /** More links for `GET /`, read per request: demo mode adds its sites once they listen. */
+  homeLinks?: () => Record<string, string>;
 }
 
 /** Builds the whole BFF around its dependencies; `server.ts` listens, tests use port 0. */
-export function createApp({ config, db, logger, caches = createCaches() }: AppDeps): Express {
+export function createApp({
+  config,
+  db,
+  logger,
+  caches = createCaches(),
+  homeLinks,
+}: AppDeps): Express {
   const { views } = caches;
   const orgs = createOrgsRepository(db, caches.orgLookups);
   const users = createUsersRepository(db);
@@ -124,6 +132,19 @@ export function createApp({ config, db, logger, caches = createCaches() }: AppDe
   app.use(requestContext(logger));
   app.use(helmet());
 
+  // Someone who opens the BFF's address in a browser finds where things are, not a 404.
+  app.get('/', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({
+      service: 'okr-embed BFF',
+      links: {
+        health: '/healthz',
+        readiness: '/readyz',
+        openApi: '/api/v1/openapi.json',
+        widgets: '/widgets/okr-embed.js',
+        ...homeLinks?.(),
+      },
+    });
+  });
   app.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });

@@ -70,6 +70,11 @@ export function authOf(req: Request): AuthContext {
   return context;
 }
 
+/** The caller, when authentication has run and passed; for the request log, which never throws. */
+export function authIfKnown(req: Request): AuthContext | undefined {
+  return contexts.get(req);
+}
+
 export function invalidToken(message: string): AppError {
   return new AppError('invalid_token', message, 401);
 }

@@ -55,6 +55,16 @@ const trustProxy = z
     }
     return entries;
   });
+/** A master key as the environment gives one (OKR_MASTER_KEY, OKR_NEW_MASTER_KEY). */
+export function parseMasterKey(name: string, value: string): Buffer {
+  const parsed = masterKey.safeParse(value);
+  if (!parsed.success || !parsed.data) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${name}: ${parsed.error?.issues[0]?.message ?? 'missing'}`,
+    );
+  }
+  return parsed.data;
+}
 
 const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -119,5 +129,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     jsonBodyLimitBytes: e.JSON_BODY_LIMIT_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}
+
+/**
+ * The configuration as start-up logs it: what an operator needs to see which settings won,
+ * never a secret (the master key only says where it came from, a database URL loses its password).
+ */
+export function describeConfig(config: Config, masterKeySource: string): Record<string, unknown> {
+  let database = config.databaseUrl;
+  if (!database.startsWith('sqlite:')) {
+    const url = new URL(database);
+    if (url.password) url.password = 'redacted';
+    database = url.toString();
+  }
+  return {
+    port: config.port,
+    host: config.host ?? null,
+    database,
+    masterKey: config.masterKey ? masterKeySource : 'not set',
+    dataDir: config.dataDir,
+    widgetsDir: config.widgetsDir,
+    logLevel: config.logLevel,
+    production: config.production,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    jsonBodyLimitBytes: config.jsonBodyLimitBytes,
+    shutdownGraceMs: config.shutdownGraceMs,
   };
 }

@@ -1,12 +1,24 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { isDatabaseUnavailable } from './db.js';
+import { authIfKnown } from './auth.js';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { HeaderDeclaration } from './openapi.js';
 import { ifMatchHeader } from './schemas.js';
 
 const requestIds = new WeakMap<Request, string>();
+/** Why a request was refused, for its log line: what the caller was told, and the origin. */
+const refusals = new WeakMap<Request, { code: string; reason: string; origin?: string }>();
+
+/**
+ * The route's template (`/api/v1/goals/:id`), never the path with ids and query in it; before a
+ * route matched (a 401 in authentication, a 404) there is none, and the line says so.
+ */
+function routeOf(req: Request): string | null {
+  const path = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof path === 'string' ? `${req.baseUrl}${path === '/' ? '' : path}` : null;
+}
 
 export function requestIdOf(req: Request): string {
   return requestIds.get(req) ?? 'unknown';
@@ -21,13 +33,20 @@ export function requestContext(logger: Logger): RequestHandler {
     res.set('X-Request-Id', id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
+      const auth = authIfKnown(req);
+      const refusal = refusals.get(req);
       logger.info(
         {
           requestId: id,
           method: req.method,
-          path: req.path,
+          route: routeOf(req),
+          path: req.originalUrl.split('?')[0],
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - started) / 1e6,
+          // Ids only: a token or an email never reaches a log line.
+          org: auth?.org.slug,
+          userId: auth?.user.id,
+          ...(refusal && { error: refusal }),
         },
         'request',
       );
@@ -108,6 +127,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const requestId = requestIdOf(req);
     const { status, code, message, details } = describe(error);
     if (status >= 500) logger.error({ err: error, requestId }, 'request failed');
+    if (status === 401 || status === 403) {
+      const origin = code === 'origin_not_allowed' ? req.get('origin') : undefined;
+      refusals.set(req, { code, reason: message, ...(origin && { origin }) });
+    }
     if (status === 401) {
       res.set(
         'WWW-Authenticate',

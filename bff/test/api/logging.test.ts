@@ -50,6 +50,71 @@ for (const dialect of dialects()) {
       );
     });
 
+    it('when requests are logged, then each line has the route template, org slug and user id, and a refusal its reason', async () => {
+      const goal = await createGoal(app, as.writer, {
+        title: 'Logged',
+        level: 'personal',
+        timeframeId: org.timeframeId,
+      });
+      lines.length = 0;
+      await app.request('GET', `/api/v1/goals/${goal.id}?x=1`, {
+        token: await org.token({ sub: 'logged', email: 'kim@acme.example', scope: 'okr:read' }),
+        headers: { 'x-request-id': 'card-1' },
+      });
+      await app.request('GET', '/api/v1/me', { headers: { 'x-request-id': 'anon-1' } });
+      const expired = await org.token({}, { iatOffset: -7200, ttl: 60 });
+      await app.request('GET', '/api/v1/me', {
+        token: expired,
+        headers: { 'x-request-id': 'old-1' },
+      });
+      await app.request('GET', '/api/v1/me', {
+        token: await org.token({}, { kid: 'no-such-kid' }),
+        headers: { 'x-request-id': 'kid-1' },
+      });
+      await app.request('GET', '/api/v1/me', {
+        token: await org.token({ iss: 'https://elsewhere.example' }),
+        headers: { 'x-request-id': 'iss-1' },
+      });
+      await app.request('POST', '/api/v1/goals', {
+        token: as.reader,
+        body: { title: 'No', level: 'personal', timeframeId: org.timeframeId },
+        headers: { 'x-request-id': 'scope-1' },
+      });
+      await app.request('GET', '/api/v1/me', {
+        token: as.reader,
+        headers: { 'x-request-id': 'origin-1', origin: 'https://evil.example' },
+      });
+      const byId = new Map(
+        lines
+          .map((line) => JSON.parse(line) as Record<string, any>) // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read JSON freely
+          .filter((entry) => entry.msg === 'request')
+          .map((entry) => [entry.requestId, entry]),
+      );
+      const card = byId.get('card-1');
+      assert.equal(card?.route, '/api/v1/goals/:id');
+      assert.equal(card?.path, `/api/v1/goals/${goal.id}`);
+      assert.equal(card?.org, org.slug);
+      assert.match(card?.userId ?? '', /^[0-9a-f-]{36}$/);
+      assert.equal(typeof card?.ms, 'number');
+      assert.equal(byId.get('anon-1')?.error?.code, 'missing_token');
+      assert.equal(byId.get('anon-1')?.path, '/api/v1/me');
+      assert.match(byId.get('old-1')?.error?.reason ?? '', /expired|older|maxAge|1 h/i);
+      assert.match(byId.get('kid-1')?.error?.reason ?? '', /Unknown or retired key/);
+      assert.match(
+        byId.get('iss-1')?.error?.reason ?? '',
+        new RegExp(`issuer invalid. expected: ${org.issuer}`),
+      );
+      assert.match(byId.get('scope-1')?.error?.reason ?? '', /okr:write/);
+      assert.equal(byId.get('scope-1')?.org, org.slug);
+      assert.equal(byId.get('origin-1')?.error?.origin, 'https://evil.example');
+      assert.equal(byId.get('origin-1')?.status, 403);
+      const signature = as.reader.split('.')[2] ?? '';
+      for (const line of lines) {
+        assert.doesNotMatch(line, /@/, 'no email');
+        assert.ok(!line.includes(signature), 'no token');
+      }
+    });
+
     it('when two edits race with the same If-Match, then exactly one wins and the other gets 409', async () => {
       const goal = await createGoal(app, as.writer, {
         title: 'Raced',

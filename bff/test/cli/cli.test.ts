@@ -1,37 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { createApp } from '../../src/app.js';
-import { createDatabase } from '../../src/lib/db.js';
-import { createLogger } from '../../src/lib/logger.js';
-import { masterKeyHex, testConfig } from '../support/harness.js';
-
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/okr.mjs');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function okr(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { masterKeyHex } from '../support/harness.js';
+import { bin, okr, startApi } from './run-cli.js';
 
 describe('[sqlite] operator CLI', () => {
   let dir: string;
@@ -50,17 +24,23 @@ describe('[sqlite] operator CLI', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('when flags are wrong or missing, then the usage goes to stderr with exit 2 and no stack trace', async () => {
-    for (const args of [
-      [],
-      ['bogus'],
-      ['org', 'create', '--name', 'x'],
-      ['key', 'add', '--org', 'a', '--alg', 'HS512'],
-      ['token', '--org', 'a', '--sub', 'b', '--ttl', '99999'],
-    ]) {
+    for (const args of [[], ['bogus'], ['org', 'create', '--name', 'x'], ['org', 'show']]) {
       const run = await okr(args, env);
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
       assert.match(run.stderr, /Usage: okr <command>/);
       assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
+
+  it('when a flag has a bad value, then exit 2 with the reason and without the whole usage', async () => {
+    for (const [args, reason] of [
+      [['key', 'add', '--org', 'a', '--alg', 'HS512'], /--alg must be one of: HS256, ES256, RS256/],
+      [['token', '--org', 'a', '--sub', 'b', '--ttl', '99999'], /--ttl must be a whole number/],
+    ] as const) {
+      const run = await okr([...args], env);
+      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, reason);
+      assert.doesNotMatch(run.stderr, /Usage: okr/);
     }
   });
 
@@ -120,19 +100,11 @@ describe('[sqlite] operator CLI', () => {
     const signed = JSON.parse(token.stdout);
     assert.equal(signed.kid, kid);
 
-    const db = createDatabase(env.DATABASE_URL ?? '');
-    const app = createApp({
-      config: testConfig(env.DATABASE_URL ?? ''),
-      db,
-      logger: createLogger('silent'),
-    });
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
+    const api = await startApi(env.DATABASE_URL ?? '');
     try {
-      const response = await fetch(
-        `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/me`,
-        { headers: { authorization: `Bearer ${signed.token}` } },
-      );
+      const response = await fetch(`${api.baseUrl}/api/v1/me`, {
+        headers: { authorization: `Bearer ${signed.token}` },
+      });
       assert.equal(response.status, 200);
       const me = (await response.json()) as {
         org: { slug: string };
@@ -146,8 +118,7 @@ describe('[sqlite] operator CLI', () => {
       );
       assert.deepEqual(me.scopes, ['okr:read', 'okr:write']);
     } finally {
-      server.close();
-      await db.close();
+      await api.close();
     }
 
     const retired = await okr(['key', 'retire', '--kid', kid], env);
@@ -191,9 +162,23 @@ describe('[sqlite] operator CLI', () => {
     });
     assert.doesNotMatch(output, /Demo page|Partner demo/);
     assert.equal((await fetch(`${url}/healthz`)).status, 200);
+    const home = await fetch(`${url}/`);
+    assert.equal(home.status, 200);
+    const { links } = (await home.json()) as { links: Record<string, string> };
+    assert.deepEqual(Object.keys(links).sort(), ['health', 'openApi', 'readiness', 'widgets']);
+    assert.equal((await fetch(`${url}${links.openApi}`)).status, 200);
+    assert.equal((await fetch(`${url}${links.readiness}`)).status, 200);
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
     assert.match(output, /"msg":"stopped"/);
+    const started = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg: string; config?: Record<string, unknown> })
+      .find((entry) => entry.msg === 'configuration');
+    assert.equal(started?.config?.masterKey, 'environment');
+    assert.equal(started?.config?.database, env.DATABASE_URL);
+    assert.ok(!output.includes(masterKeyHex), 'the master key is never logged');
   });
 });

@@ -1,30 +1,43 @@
+import { bulkInsert, type Row } from '../../lib/bulk-insert.js';
 import type { Database, Tx } from '../../lib/db.js';
 
-type Row = Record<string, string | number | boolean | null>;
-
-/** Seeding writes thousands of rows; multi-row INSERTs keep `seed-demo --goals 10000` quick. */
+/** Seeding writes thousands of rows through `bulkInsert`; these are the demo's own reads. */
 export function createDemoRepository(db: Database) {
   return {
-    async bulkInsert(table: string, rows: Row[], tx: Tx, batchSize = 200): Promise<void> {
-      const first = rows[0];
-      if (!first) return;
-      const columns = Object.keys(first);
-      for (let offset = 0; offset < rows.length; offset += batchSize) {
-        const batch = rows.slice(offset, offset + batchSize);
-        const params: Record<string, unknown> = {};
-        const tuples = batch.map((row, i) => {
-          const names = columns.map((column) => {
-            params[`r${i}_${column}`] = row[column] ?? null;
-            return `:r${i}_${column}`;
-          });
-          return `(${names.join(', ')})`;
-        });
-        await db.execute(
-          `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`,
-          params,
-          tx,
-        );
-      }
+    bulkInsert: (table: string, rows: Row[], tx: Tx, batchSize?: number) =>
+      bulkInsert(db, table, rows, tx, batchSize),
+
+    /**
+     * What an existing org already has of the demo's people, teams and quarters, so seeding it
+     * again reuses them instead of tripping over their unique keys.
+     */
+    async existingOf(orgId: string) {
+      const [teams, users, memberships, timeframes] = await Promise.all([
+        db.select<{ id: string; team_key: string }>(
+          'SELECT id, team_key FROM teams WHERE org_id = :orgId',
+          { orgId },
+        ),
+        db.select<{ id: string; external_id: string }>(
+          'SELECT id, external_id FROM users WHERE org_id = :orgId',
+          { orgId },
+        ),
+        db.select<{ user_id: string; team_id: string }>(
+          'SELECT user_id, team_id FROM memberships WHERE org_id = :orgId',
+          { orgId },
+        ),
+        db.select<{ id: string; name: string; start_date: string; end_date: string }>(
+          'SELECT id, name, start_date, end_date FROM timeframes WHERE org_id = :orgId',
+          { orgId },
+        ),
+      ]);
+      return {
+        teamIds: new Map(teams.map((t) => [t.team_key, t.id])),
+        userIds: new Map(users.map((u) => [u.external_id, u.id])),
+        memberships: new Set(memberships.map((m) => `${m.user_id} ${m.team_id}`)),
+        timeframeIds: new Map(
+          timeframes.map((t) => [`${t.name} ${t.start_date} ${t.end_date}`, t.id]),
+        ),
+      };
     },
 
     /** A goal of the user's with a numeric key result: what a demo page features. */

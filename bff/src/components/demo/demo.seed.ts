@@ -8,6 +8,8 @@ import {
   type ProgressStatus,
 } from '@okr-embed/contract';
 import type { Database } from '../../lib/db.js';
+import { AppError } from '../../lib/errors.js';
+import { createOrgsRepository, type OrgRecord } from '../orgs/orgs.repository.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { demoGoals, demoTeams, demoUsers, generatedGoals } from './demo.data.js';
 import { createDemoRepository } from './demo.repository.js';
@@ -31,81 +33,116 @@ function quarterOf(date: Date): { start: Date; end: Date; name: string } {
   return { start, end, name: `Q${quarter + 1} ${date.getUTCFullYear()}` };
 }
 
-/** Creates a realistic demo org (users, teams, two timeframes, goals four levels deep, history). */
+/** An existing org keeps its key when one works; otherwise it gets one, shown this once. */
+async function signingKeyFor(orgsService: OrgsService, org: OrgRecord) {
+  try {
+    const { key } = await orgsService.signingKey(org);
+    return { kid: key.kid };
+  } catch (error) {
+    if (!(error instanceof AppError) || !['no_hs256_key', 'key_unusable'].includes(error.code)) {
+      throw error;
+    }
+    const created = await orgsService.addKey(org.slug, 'HS256');
+    return { kid: created.kid, secret: created.secret };
+  }
+}
+
+/**
+ * Creates a realistic demo org (users, teams, two timeframes, goals four levels deep, history),
+ * or fills an existing one: its people, teams and quarters of the same keys are reused.
+ */
 export async function seedDemo(db: Database, orgsService: OrgsService, options: SeedOptions) {
   const now = Date.now();
-  const org = await orgsService.createOrg({
+  const repo = createDemoRepository(db);
+  let org = await createOrgsRepository(db).findOrgBySlug(options.slug);
+  if (org && options.origins?.length) {
+    throw new AppError(
+      'org_exists',
+      `Organization "${org.slug}" exists: change its origins with okr org update ${org.slug} --add-origin URL`,
+      409,
+    );
+  }
+  org ??= await orgsService.createOrg({
     slug: options.slug,
     name: options.name ?? 'Acme Demo',
-    issuer: `https://${options.slug}.okr-embed.example`,
     origins: options.origins,
   });
-  const key = await orgsService.addKey(org.slug, 'HS256');
-  const repo = createDemoRepository(db);
+  const key = await signingKeyFor(orgsService, org);
+  const existing = await repo.existingOf(org.id);
 
   const current = quarterOf(new Date(now));
   const previous = quarterOf(new Date(current.start.getTime() - DAY));
+  const timeframeId = (t: { name: string; start: Date; end: Date }) =>
+    existing.timeframeIds.get(`${t.name} ${dayOf(t.start)} ${dayOf(t.end)}`);
   const timeframes = {
-    previous: { id: randomUUID(), ...previous },
-    current: { id: randomUUID(), ...current },
+    previous: { id: timeframeId(previous) ?? randomUUID(), ...previous },
+    current: { id: timeframeId(current) ?? randomUUID(), ...current },
   };
   const userIds = Object.fromEntries(
-    Object.keys(demoUsers).map((k) => [k, randomUUID()]),
+    Object.entries(demoUsers).map(([k, u]) => [k, existing.userIds.get(u.sub) ?? randomUUID()]),
   ) as Record<string, string>;
-  const teamIds = Object.fromEntries(demoTeams.map((t) => [t.key, randomUUID()])) as Record<
-    string,
-    string
-  >;
+  const teamIds = Object.fromEntries(
+    demoTeams.map((t) => [t.key, existing.teamIds.get(t.key) ?? randomUUID()]),
+  ) as Record<string, string>;
+  const orgId = org.id;
   const goals = [...demoGoals, ...generatedGoals(options.goals ?? 0)];
   const total = goals.length;
 
   await db.transaction(async (tx) => {
     await repo.bulkInsert(
       'timeframes',
-      Object.values(timeframes).map((t) => ({
-        id: t.id,
-        org_id: org.id,
-        name: t.name,
-        start_date: dayOf(t.start),
-        end_date: dayOf(t.end),
-        created_at: now,
-      })),
+      Object.values(timeframes)
+        .filter((t) => !timeframeId(t))
+        .map((t) => ({
+          id: t.id,
+          org_id: orgId,
+          name: t.name,
+          start_date: dayOf(t.start),
+          end_date: dayOf(t.end),
+          created_at: now,
+        })),
       tx,
     );
     await repo.bulkInsert(
       'teams',
-      demoTeams.map((t) => ({
-        id: teamIds[t.key] ?? null,
-        org_id: org.id,
-        team_key: t.key,
-        name: t.name,
-        parent_id: t.parent ? (teamIds[t.parent] ?? null) : null,
-        created_at: now,
-      })),
+      demoTeams
+        .filter((t) => !existing.teamIds.has(t.key))
+        .map((t) => ({
+          id: teamIds[t.key] ?? null,
+          org_id: orgId,
+          team_key: t.key,
+          name: t.name,
+          parent_id: t.parent ? (teamIds[t.parent] ?? null) : null,
+          created_at: now,
+        })),
       tx,
     );
     await repo.bulkInsert(
       'users',
-      Object.entries(demoUsers).map(([k, u]) => ({
-        id: userIds[k] ?? null,
-        org_id: org.id,
-        external_id: u.sub,
-        name: u.name,
-        email: u.email,
-        avatar_url: null,
-        created_at: now,
-        updated_at: now,
-      })),
+      Object.entries(demoUsers)
+        .filter(([, u]) => !existing.userIds.has(u.sub))
+        .map(([k, u]) => ({
+          id: userIds[k] ?? null,
+          org_id: orgId,
+          external_id: u.sub,
+          name: u.name,
+          email: u.email,
+          avatar_url: null,
+          created_at: now,
+          updated_at: now,
+        })),
       tx,
     );
     await repo.bulkInsert(
       'memberships',
       Object.entries(demoUsers).flatMap(([k, u]) =>
-        u.teams.map((t) => ({
-          user_id: userIds[k] ?? null,
-          team_id: teamIds[t] ?? null,
-          org_id: org.id,
-        })),
+        u.teams
+          .filter((t) => !existing.memberships.has(`${userIds[k]} ${teamIds[t]}`))
+          .map((t) => ({
+            user_id: userIds[k] ?? null,
+            team_id: teamIds[t] ?? null,
+            org_id: orgId,
+          })),
       ),
       tx,
     );
@@ -157,7 +194,7 @@ export async function seedDemo(db: Database, orgsService: OrgsService, options: 
           const at = Math.round(checkInTimes[i] ?? now);
           checkInRows.push({
             id: randomUUID(),
-            org_id: org.id,
+            org_id: orgId,
             key_result_id: id,
             author_id: userIds[kr.owner] ?? null,
             value,
@@ -170,7 +207,7 @@ export async function seedDemo(db: Database, orgsService: OrgsService, options: 
         });
         krRows.push({
           id,
-          org_id: org.id,
+          org_id: orgId,
           goal_id: goalIds.get(goal.key) ?? null,
           title: kr.title,
           kind: kr.kind,
@@ -214,7 +251,7 @@ export async function seedDemo(db: Database, orgsService: OrgsService, options: 
       const own = computed.get(goal.key);
       goalRows.push({
         id: goalIds.get(goal.key) ?? null,
-        org_id: org.id,
+        org_id: orgId,
         title: goal.title,
         description: goal.description ?? null,
         level: goal.level,
@@ -243,6 +280,8 @@ export async function seedDemo(db: Database, orgsService: OrgsService, options: 
   return {
     org: org.slug,
     kid: key.kid,
+    /** Only when seeding made the key: the one time it is shown. */
+    ...(key.secret === undefined ? {} : { secret: key.secret }),
     goals: total,
     users: Object.keys(demoUsers).length,
     teams: demoTeams.length,

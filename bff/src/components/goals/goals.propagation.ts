@@ -34,7 +34,7 @@ export interface Chain {
   goals: Map<string, ChainGoal>;
 }
 
-export interface RollUp {
+export interface Propagation {
   /** The chain's goals as written: progress, status and `updatedAt` of those that moved. */
   goals: Map<string, ChainGoal>;
   /** What `write` stores: the goals whose progress or status changed. */
@@ -45,7 +45,7 @@ export interface RollUp {
   children: ChildGoal[];
 }
 
-export interface RollUpInputs {
+export interface PropagationInputs {
   keyResults: KeyResultRecord[];
   children: ChildGoal[];
 }
@@ -87,7 +87,7 @@ export function createGoalChains(
     },
 
     /** The chain's live key results and children, in two statements sent together. */
-    async read(orgId: string, chain: Chain, tx: Tx): Promise<RollUpInputs> {
+    async read(orgId: string, chain: Chain, tx: Tx): Promise<PropagationInputs> {
       const ids = [...chain.goals.keys()];
       if (ids.length === 0) return { keyResults: [], children: [] };
       const [krs, children] = await db.inOrder([
@@ -101,7 +101,12 @@ export function createGoalChains(
      * Step 4's arithmetic, in JS. `chain` holds the goals to recompute, as they now are (a
      * caller that edited or deleted one patches or drops it first).
      */
-    compute(chain: Chain, inputs: RollUpInputs, initiativesCount: boolean, now: number): RollUp {
+    compute(
+      chain: Chain,
+      inputs: PropagationInputs,
+      initiativesCount: boolean,
+      now: number,
+    ): Propagation {
       const krsOf = groupBy(inputs.keyResults, (kr) => kr.goalId);
       const childrenOf = groupBy(
         inputs.children.filter((child) => !child.archived),
@@ -121,7 +126,7 @@ export function createGoalChains(
         );
       }
       const written = new Map(chain.goals);
-      const moved: RollUp['moved'] = [];
+      const moved: Propagation['moved'] = [];
       for (const [id, value] of next) {
         const was = chain.goals.get(id) as ChainGoal;
         if (was.progress === value.progress && was.status === value.status) continue;
@@ -141,26 +146,26 @@ export function createGoalChains(
     },
 
     /** Every goal that moved, in one statement. */
-    write(orgId: string, rollUp: RollUp, now: number, tx: Tx): Promise<void> {
-      return goals.writeProgress(orgId, rollUp.moved, now, tx);
+    write(orgId: string, propagation: Propagation, now: number, tx: Tx): Promise<void> {
+      return goals.writeProgress(orgId, propagation.moved, now, tx);
     },
 
     /** Step 4 whole, after the caller's writes, for writers that answer by reading again. */
-    async rollUp(
+    async propagate(
       orgId: string,
       chain: Chain,
       initiativesCount: boolean,
       now: number,
       tx: Tx,
-    ): Promise<RollUp> {
-      const rolled = chains.compute(
+    ): Promise<Propagation> {
+      const propagated = chains.compute(
         chain,
         await chains.read(orgId, chain, tx),
         initiativesCount,
         now,
       );
-      await chains.write(orgId, rolled, now, tx);
-      return rolled;
+      await chains.write(orgId, propagated, now, tx);
+      return propagated;
     },
   };
   return chains;

@@ -116,7 +116,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
           tx,
         );
         if (chain)
-          await chains.rollUp(auth.org.id, chain, initiativesCountOf(auth), Date.now(), tx);
+          await chains.propagate(auth.org.id, chain, initiativesCountOf(auth), Date.now(), tx);
         return newId;
       });
       views.invalidate(auth.org.id);
@@ -180,7 +180,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
             parentId: changes.parentId === undefined ? goal.parentId : changes.parentId,
             archived: changes.archived ?? goal.archived,
           });
-          await chains.rollUp(auth.org.id, chain, initiativesCountOf(auth), Date.now(), tx);
+          await chains.propagate(auth.org.id, chain, initiativesCountOf(auth), Date.now(), tx);
         }
       });
       views.invalidate(auth.org.id);
@@ -206,7 +206,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         }
         await goals.softDelete(auth.org.id, id, tx);
         chain.goals.delete(id);
-        await chains.rollUp(auth.org.id, chain, initiativesCountOf(auth), Date.now(), tx);
+        await chains.propagate(auth.org.id, chain, initiativesCountOf(auth), Date.now(), tx);
       });
       views.invalidate(auth.org.id);
     },

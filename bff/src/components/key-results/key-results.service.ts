@@ -78,7 +78,13 @@ export function createKeyResultsService({
           },
           tx,
         );
-        await chains.rollUp(auth.org.id, chain, auth.org.settings.initiativesCount, Date.now(), tx);
+        await chains.propagate(
+          auth.org.id,
+          chain,
+          auth.org.settings.initiativesCount,
+          Date.now(),
+          tx,
+        );
         return newId;
       });
       views.invalidate(auth.org.id);
@@ -110,7 +116,13 @@ export function createKeyResultsService({
           current: kr.current,
         });
         await keyResults.updateKeyResult(id, changes, tx);
-        await chains.rollUp(auth.org.id, chain, auth.org.settings.initiativesCount, Date.now(), tx);
+        await chains.propagate(
+          auth.org.id,
+          chain,
+          auth.org.settings.initiativesCount,
+          Date.now(),
+          tx,
+        );
       });
       views.invalidate(auth.org.id);
       const updated = await keyResults.findKeyResult(auth.org.id, id);
@@ -122,7 +134,13 @@ export function createKeyResultsService({
       await db.transaction(async (tx) => {
         const { chain } = await lockOwned(auth, id, version, tx, 'delete');
         await keyResults.softDelete(id, tx);
-        await chains.rollUp(auth.org.id, chain, auth.org.settings.initiativesCount, Date.now(), tx);
+        await chains.propagate(
+          auth.org.id,
+          chain,
+          auth.org.settings.initiativesCount,
+          Date.now(),
+          tx,
+        );
       });
       views.invalidate(auth.org.id);
     },

@@ -67,6 +67,50 @@ function toKey(row: KeyRow): EmbedKeyRecord {
   };
 }
 
+/** A key as an operator sees it: never its secret, only whether it has one. */
+export interface KeyListing {
+  kid: string;
+  org: string;
+  alg: EmbedKeyRecord['alg'];
+  status: EmbedKeyRecord['status'];
+  createdAt: string;
+  retiredAt: string | null;
+}
+
+export interface OrgCounts {
+  timeframes: number;
+  teams: number;
+  users: number;
+  goals: number;
+  keyResults: number;
+  checkIns: number;
+}
+
+export interface OrgChange {
+  name?: string;
+  issuer?: string;
+  settings?: OrgSettings;
+  addOrigins?: string[];
+  removeOrigins?: string[];
+}
+
+/** Every table that holds an org's rows, children before parents. */
+const orgTables = [
+  'check_ins',
+  'key_results',
+  'goals',
+  'idempotency_records',
+  'memberships',
+  'teams',
+  'timeframes',
+  'users',
+  'embed_keys',
+  'org_origins',
+] as const;
+
+const iso = (millis: number | string | null) =>
+  millis === null ? null : new Date(Number(millis)).toISOString();
+
 export type KeyWithOrg = { key: EmbedKeyRecord; org: Omit<OrgRecord, 'allowedOrigins'> };
 
 /** The small part of a cache these lookups use, so a shared (Redis) one can stand in. */
@@ -178,6 +222,135 @@ export function createOrgsRepository(db: Database, lookups?: OrgLookupCaches) {
         }
       });
       forgetOrigins();
+    },
+
+    async listOrgs(): Promise<OrgRecord[]> {
+      const rows = await db.select<OrgRow>(
+        'SELECT id, slug, name, issuer, settings FROM organizations ORDER BY slug',
+      );
+      const origins = await db.select<{ org_id: string; origin: string }>(
+        'SELECT org_id, origin FROM org_origins ORDER BY origin',
+      );
+      return rows.map((row) =>
+        toOrg(
+          row,
+          origins.filter((o) => o.org_id === row.id).map((o) => o.origin),
+        ),
+      );
+    },
+
+    async countsOf(orgId: string): Promise<OrgCounts> {
+      const count = async (table: string) => {
+        const [row] = await db.select<{ n: number | string }>(
+          `SELECT COUNT(*) AS n FROM ${table} WHERE org_id = :orgId`,
+          { orgId },
+        );
+        return Number(row?.n ?? 0);
+      };
+      return {
+        timeframes: await count('timeframes'),
+        teams: await count('teams'),
+        users: await count('users'),
+        goals: await count('goals'),
+        keyResults: await count('key_results'),
+        checkIns: await count('check_ins'),
+      };
+    },
+
+    /** Name, issuer, settings and origins change together or not at all. */
+    async updateOrg(orgId: string, change: OrgChange): Promise<void> {
+      await db.transaction(async (tx) => {
+        const now = Date.now();
+        for (const [column, value] of [
+          ['name', change.name],
+          ['issuer', change.issuer],
+          ['settings', change.settings && JSON.stringify(change.settings)],
+        ] as const) {
+          if (value === undefined) continue;
+          await db.execute(
+            `UPDATE organizations SET ${column} = :value, updated_at = :now WHERE id = :orgId`,
+            { value, now, orgId },
+            tx,
+          );
+        }
+        for (const origin of new Set(change.removeOrigins)) {
+          await db.execute(
+            'DELETE FROM org_origins WHERE org_id = :orgId AND origin = :origin',
+            { orgId, origin },
+            tx,
+          );
+        }
+        for (const origin of new Set(change.addOrigins)) {
+          await db.execute(
+            'DELETE FROM org_origins WHERE org_id = :orgId AND origin = :origin',
+            { orgId, origin },
+            tx,
+          );
+          await db.execute(
+            'INSERT INTO org_origins (org_id, origin) VALUES (:orgId, :origin)',
+            { orgId, origin },
+            tx,
+          );
+        }
+      });
+      // An issuer, settings or origin change must reach the next request, not the next expiry.
+      lookups?.activeKeys.clear();
+      forgetOrigins();
+    },
+
+    /** The org and every row it owns, in one transaction. */
+    async deleteOrg(orgId: string): Promise<void> {
+      await db.transaction(async (tx) => {
+        for (const table of orgTables) {
+          await db.execute(`DELETE FROM ${table} WHERE org_id = :orgId`, { orgId }, tx);
+        }
+        await db.execute('DELETE FROM organizations WHERE id = :orgId', { orgId }, tx);
+      });
+      lookups?.activeKeys.clear();
+      forgetOrigins();
+    },
+
+    async listKeys(orgId?: string): Promise<KeyListing[]> {
+      const rows = await db.select<{
+        kid: string;
+        slug: string;
+        alg: string;
+        status: string;
+        created_at: number | string;
+        retired_at: number | string | null;
+      }>(
+        `SELECT k.kid, o.slug, k.alg, k.status, k.created_at, k.retired_at
+         FROM embed_keys k JOIN organizations o ON o.id = k.org_id
+         ${orgId === undefined ? '' : 'WHERE k.org_id = :orgId'}
+         ORDER BY o.slug, k.created_at, k.kid`,
+        { orgId },
+      );
+      return rows.map((row) => ({
+        kid: row.kid,
+        org: row.slug,
+        alg: row.alg as EmbedKeyRecord['alg'],
+        status: row.status === 'active' ? 'active' : 'retired',
+        createdAt: iso(row.created_at) ?? '',
+        retiredAt: iso(row.retired_at),
+      }));
+    },
+
+    /** Every stored HS256 secret, for re-encryption under a new master key. */
+    async encryptedSecrets(tx?: Tx): Promise<Array<{ kid: string; secretEncrypted: string }>> {
+      const rows = await db.select<{ kid: string; secret_encrypted: string }>(
+        'SELECT kid, secret_encrypted FROM embed_keys WHERE secret_encrypted IS NOT NULL ORDER BY kid',
+        {},
+        tx,
+      );
+      return rows.map((row) => ({ kid: row.kid, secretEncrypted: row.secret_encrypted }));
+    },
+
+    async replaceSecret(kid: string, secretEncrypted: string, tx: Tx): Promise<void> {
+      await db.execute(
+        'UPDATE embed_keys SET secret_encrypted = :secretEncrypted WHERE kid = :kid',
+        { kid, secretEncrypted },
+        tx,
+      );
     },
 
     async insertKey(key: EmbedKeyRecord, tx?: Tx): Promise<void> {

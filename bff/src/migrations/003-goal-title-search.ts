@@ -5,7 +5,7 @@ import type { QueryInterface } from 'sequelize';
  * index and reads every goal of the org on each search. SQLite, the single-process embedded
  * default, keeps the plain LIKE over the org's rows (see goal-search.ts for the rule on both).
  */
-export const name = '004-reads-goal-title-search';
+export const name = '003-goal-title-search';
 
 export async function up(qi: QueryInterface): Promise<void> {
   if (qi.sequelize.getDialect() !== 'mysql') return;

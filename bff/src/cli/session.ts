@@ -1,0 +1,53 @@
+import type { CliContext } from './args.js';
+import type { Config } from '../lib/config.js';
+import type { Database } from '../lib/db.js';
+import type { OrgsRepository } from '../components/orgs/orgs.repository.js';
+import type { OrgsService } from '../components/orgs/orgs.service.js';
+
+export interface Session {
+  db: Database;
+  config: Config;
+  orgsRepository: OrgsRepository;
+  orgs: OrgsService;
+}
+
+/**
+ * Opens the database for one command. Writers migrate first (under the migration lock); readers
+ * never change the schema and say `okr migrate` instead. Either way the master key is held
+ * against the database's check value before any secret is touched. Heavy modules load only
+ * once the flags are known good, so a usage error answers at once.
+ */
+export async function withSession<T>(
+  context: CliContext,
+  mode: 'write' | 'read',
+  work: (session: Session) => Promise<T>,
+): Promise<T> {
+  const [
+    { createDatabase },
+    { migrate, requireMigrated },
+    { checkMasterKey },
+    { createOrgsRepository },
+    { createOrgsService },
+  ] = await Promise.all([
+    import('../lib/db.js'),
+    import('../lib/migrate.js'),
+    import('../lib/master-key.js'),
+    import('../components/orgs/orgs.repository.js'),
+    import('../components/orgs/orgs.service.js'),
+  ]);
+  const db = createDatabase(context.config.databaseUrl);
+  try {
+    if (mode === 'write') await migrate(db);
+    else await requireMigrated(db);
+    const config = await checkMasterKey(db, context.config, context.masterKeySource, context.demo);
+    const orgsRepository = createOrgsRepository(db);
+    return await work({
+      db,
+      config,
+      orgsRepository,
+      orgs: createOrgsService(orgsRepository, config.masterKey),
+    });
+  } finally {
+    await db.close();
+  }
+}

@@ -21,7 +21,8 @@ Commands:
   key retire --kid K                        retire an embed key
   token --org S --sub ID [--name N] [--email E] [--teams a,b] [--scope "okr:read okr:checkin"] [--ttl SECONDS]
                                             sign a development token with the org's active HS256 key
-  seed-demo [--org S] [--goals N]           create a realistic demo organization (--goals 10000 for benchmarks)
+  seed-demo [--org S] [--goals N] [--origin URL]...
+                                            create a realistic demo organization (--goals 10000 for benchmarks)
   serve [--demo]                            run the BFF (--demo: seed two demo orgs, start their two sites)
 
 Every command takes --json to print JSON. Environment: DATABASE_URL, OKR_MASTER_KEY, PORT (see README).`;
@@ -216,13 +217,18 @@ const commands: Record<string, (args: string[], config: Config) => Promise<void>
   },
 
   async 'seed-demo'(args, config) {
-    const values = parse(args, { org: { type: 'string' }, goals: { type: 'string' } });
+    const values = parse(args, {
+      org: { type: 'string' },
+      goals: { type: 'string' },
+      origin: { type: 'string', multiple: true },
+    });
     const goals = integer(values, 'goals', 0, 1_000_000) ?? 0;
     const { seedDemo } = await import('./components/demo/demo.seed.js');
     const seeded = await withDatabase(config, (db, orgs) =>
       seedDemo(db, orgs, {
         slug: text(values, 'org') ?? 'demo',
         goals,
+        origins: values.origin as string[] | undefined,
         onProgress: progressBar,
       }),
     );

@@ -242,6 +242,7 @@ export async function seedDemo(db: Database, orgsService: OrgsService, options: 
   });
   return {
     org: org.slug,
+    issuer: org.issuer,
     kid: key.kid,
     goals: total,
     users: Object.keys(demoUsers).length,

@@ -97,6 +97,15 @@ describe('the example hosts embed the widgets in React 18, React 19, Vue 3 and p
     });
   }
 
+  it("when docs/embedding.md quotes an example, then the snippet is still in the example's file", () => {
+    const guide = readFileSync(path.join(repoRoot, 'docs/embedding.md'), 'utf8');
+    const quotes = [...guide.matchAll(/<!-- example: (\S+) -->\n```\w*\n([\s\S]*?)\n```/g)];
+    assert.ok(quotes.length >= 8, `the guide quotes the examples (${quotes.length} found)`);
+    for (const [, file, snippet] of quotes) {
+      assert.ok(readFileSync(path.join(repoRoot, file!), 'utf8').includes(snippet!), file);
+    }
+  });
+
   it('when the widgets are built, then the React, JSX and Vue bindings name every element, property and event of the manifest', () => {
     const widgets = path.join(repoRoot, 'widgets');
     const read = (file: string) => readFileSync(path.join(widgets, file), 'utf8');

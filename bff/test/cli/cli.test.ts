@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createOrgsRepository } from '../../src/components/orgs/orgs.repository.js';
+import { createDatabase } from '../../src/lib/db.js';
 import { masterKeyHex } from '../support/harness.js';
 import { bin, okr, startApi } from './run-cli.js';
 
@@ -126,6 +128,23 @@ describe('[sqlite] operator CLI', () => {
     const none = await okr(['token', '--org', 'acme', '--sub', 'u-1'], env);
     assert.equal(none.code, 1);
     assert.match(none.stderr, /no active HS256 key/);
+  });
+
+  it('when seed-demo is given origins, then the demo org allows exactly those and the output names its issuer', async () => {
+    const run = await okr(
+      ['seed-demo', '--org', 'seeded', '--origin', 'http://localhost:5180', '--json'],
+      env,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const seeded = JSON.parse(run.stdout) as { org: string; issuer: string };
+    const db = createDatabase(env.DATABASE_URL ?? '');
+    try {
+      const org = await createOrgsRepository(db).findOrgBySlug('seeded');
+      assert.deepEqual(org?.allowedOrigins, ['http://localhost:5180']);
+      assert.equal(seeded.issuer, org?.issuer);
+    } finally {
+      await db.close();
+    }
   });
 
   it('when NODE_ENV is production, then token refuses to sign', async () => {

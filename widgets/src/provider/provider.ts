@@ -45,6 +45,7 @@ export class OkrProvider extends LitElement {
   /** Replaces `fetch` for this provider's client. */
   @property({ attribute: false }) fetch?: typeof fetch;
 
+  /** @internal What the widgets inside read; hosts set the properties above instead. */
   @provide({ context: okrSettingsContext })
   settings: OkrSettings = { client: null };
 

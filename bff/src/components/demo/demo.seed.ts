@@ -279,6 +279,7 @@ export async function seedDemo(db: Database, orgsService: OrgsService, options: 
   });
   return {
     org: org.slug,
+    issuer: org.issuer,
     kid: key.kid,
     /** Only when seeding made the key: the one time it is shown. */
     ...(key.secret === undefined ? {} : { secret: key.secret }),

@@ -1,0 +1,4 @@
+import { defineConfig } from 'vite';
+
+// `base: './'` so the build works under any path of the host's site.
+export default defineConfig({ base: './' });

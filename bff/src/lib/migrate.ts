@@ -13,6 +13,9 @@ interface Migration {
 /** In order; a migration, once released, is never edited: add a new one instead. */
 const migrations: Migration[] = [initialSchema, instanceSettings, goalTitleSearch];
 
+/** Every migration's name, in the order they apply. */
+export const migrationNames: readonly string[] = migrations.map((m) => m.name);
+
 /** How long a second process waits for the first to finish migrating. */
 const LOCK_WAIT_SECONDS = 120;
 

@@ -94,7 +94,7 @@ export const transferCommands: Record<string, Command> = {
           '--dry-run is for CSV; a JSON import is checked whole before it writes',
           400,
         );
-      const { parseDocument } = await import('../components/org-export/org-export.service.js');
+      const { parseDocument } = await import('../components/org-export/org-export.document.js');
       return { imported: await importer.importJson(org, parseDocument(content), onProgress) };
     }).finally(() => progress.stop());
     const lines = 'plan' in result ? result.plan : [];

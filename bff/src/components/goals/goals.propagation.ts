@@ -1,4 +1,5 @@
 import { goalSummary, type ProgressStatus } from '@okr-embed/contract';
+import type { AuthContext } from '../../lib/auth.js';
 import { RetryTransaction, type Database, type Tx } from '../../lib/db.js';
 import type { ChainGoal, ChildGoal, GoalsRepository } from './goals.repository.js';
 import type {
@@ -166,6 +167,12 @@ export function createGoalChains(
       );
       await chains.write(orgId, propagated, now, tx);
       return propagated;
+    },
+
+    /** `propagate` for a request: its org, the org's initiatives setting, now. */
+    propagateFor(auth: AuthContext, chain: Chain, tx: Tx): Promise<Propagation> {
+      const { id, settings } = auth.org;
+      return chains.propagate(id, chain, settings.initiativesCount, Date.now(), tx);
     },
   };
   return chains;

@@ -115,8 +115,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
           },
           tx,
         );
-        if (chain)
-          await chains.propagate(auth.org.id, chain, initiativesCountOf(auth), Date.now(), tx);
+        if (chain) await chains.propagateFor(auth, chain, tx);
         return newId;
       });
       views.invalidate(auth.org.id);
@@ -180,7 +179,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
             parentId: changes.parentId === undefined ? goal.parentId : changes.parentId,
             archived: changes.archived ?? goal.archived,
           });
-          await chains.propagate(auth.org.id, chain, initiativesCountOf(auth), Date.now(), tx);
+          await chains.propagateFor(auth, chain, tx);
         }
       });
       views.invalidate(auth.org.id);
@@ -206,13 +205,11 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         }
         await goals.softDelete(auth.org.id, id, tx);
         chain.goals.delete(id);
-        await chains.propagate(auth.org.id, chain, initiativesCountOf(auth), Date.now(), tx);
+        await chains.propagateFor(auth, chain, tx);
       });
       views.invalidate(auth.org.id);
     },
   };
 }
-
-const initiativesCountOf = (auth: AuthContext) => auth.org.settings.initiativesCount;
 
 export type GoalsService = ReturnType<typeof createGoalsService>;

@@ -78,13 +78,7 @@ export function createKeyResultsService({
           },
           tx,
         );
-        await chains.propagate(
-          auth.org.id,
-          chain,
-          auth.org.settings.initiativesCount,
-          Date.now(),
-          tx,
-        );
+        await chains.propagateFor(auth, chain, tx);
         return newId;
       });
       views.invalidate(auth.org.id);
@@ -116,13 +110,7 @@ export function createKeyResultsService({
           current: kr.current,
         });
         await keyResults.updateKeyResult(id, changes, tx);
-        await chains.propagate(
-          auth.org.id,
-          chain,
-          auth.org.settings.initiativesCount,
-          Date.now(),
-          tx,
-        );
+        await chains.propagateFor(auth, chain, tx);
       });
       views.invalidate(auth.org.id);
       const updated = await keyResults.findKeyResult(auth.org.id, id);
@@ -134,13 +122,7 @@ export function createKeyResultsService({
       await db.transaction(async (tx) => {
         const { chain } = await lockOwned(auth, id, version, tx, 'delete');
         await keyResults.softDelete(id, tx);
-        await chains.propagate(
-          auth.org.id,
-          chain,
-          auth.org.settings.initiativesCount,
-          Date.now(),
-          tx,
-        );
+        await chains.propagateFor(auth, chain, tx);
       });
       views.invalidate(auth.org.id);
     },

@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import { createAuthenticator } from './lib/auth.js';
 import { createFailureBudget, limitFailedAuthentication } from './lib/auth-failures.js';
 import { createCaches, type Caches } from './lib/caches.js';
+import { createChanges } from './lib/changes.js';
 import type { Config } from './lib/config.js';
 import { createCors } from './lib/cors.js';
 import type { Database } from './lib/db.js';
@@ -71,6 +72,7 @@ export function createApp({
   const timeframes = createTimeframesRepository(db);
   const currentTimeframeId = createCurrentTimeframe(timeframes, views);
   const chains = createGoalChains(db, goals, keyResults);
+  const changes = createChanges(views);
   // Lives as long as the database it sweeps: closing the app's database stops it.
   const sweeper = createIdempotencySweeper({ checkIns, logger });
   sweeper.start();
@@ -87,14 +89,15 @@ export function createApp({
     goalCard,
     chains,
     views,
+    changes,
     currentTimeframeId,
   });
-  const keyResultsService = createKeyResultsService({ db, keyResults, users, chains, views });
-  const checkInsService = createCheckInsService({ db, checkIns, keyResults, chains, views });
+  const keyResultsService = createKeyResultsService({ db, keyResults, users, chains, changes });
+  const checkInsService = createCheckInsService({ db, checkIns, keyResults, chains, changes });
 
   const api = new ApiRouter();
   meRoutes(api);
-  timeframesRoutes(api, createTimeframesService(timeframes, views));
+  timeframesRoutes(api, createTimeframesService(timeframes, changes));
   goalsRoutes(api, goalsService);
   keyResultsRoutes(api, keyResultsService);
   checkInsRoutes(api, checkInsService);

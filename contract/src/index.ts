@@ -6,4 +6,6 @@ export * from './enums.js';
 export * from './limits.js';
 export * from './dates.js';
 export * from './progress.js';
+export * from './events.js';
+export * from './authoring.js';
 export type * from './views.js';

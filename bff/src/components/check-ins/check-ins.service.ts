@@ -9,7 +9,7 @@ import {
 import { z } from 'zod';
 import type { AuthContext } from '../../lib/auth.js';
 import { isUniqueViolation, type Database } from '../../lib/db.js';
-import type { ViewCache } from '../../lib/view-cache.js';
+import type { Changes } from '../../lib/changes.js';
 import { conflict, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, toStoredDecimal } from '../../lib/schemas.js';
 import type { ChainGoal } from '../goals/goals.repository.js';
@@ -28,7 +28,7 @@ export interface CheckInsServiceDeps {
   checkIns: CheckInsRepository;
   keyResults: KeyResultsRepository;
   chains: GoalChains;
-  views: ViewCache;
+  changes: Changes;
 }
 
 export interface StoredResponse {
@@ -39,7 +39,7 @@ export interface StoredResponse {
 }
 
 export function createCheckInsService(deps: CheckInsServiceDeps) {
-  const { db, checkIns, keyResults, chains, views } = deps;
+  const { db, checkIns, keyResults, chains, changes } = deps;
 
   /** The stored answer for this key, `expired` if only a stale record holds it, or null. */
   async function replay(
@@ -220,7 +220,7 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
           ]);
           return json;
         });
-        views.invalidate(orgId);
+        await changes.committed(orgId);
         return { status: 201, body: answer, replayed: false };
       } catch (error) {
         // The same key raced in from a parallel request: answer as that one did.

@@ -1,6 +1,7 @@
 import { type Goal, type GoalSummary, type Page } from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
 import type { Database, Tx } from '../../lib/db.js';
+import type { Changes } from '../../lib/changes.js';
 import type { ViewCache } from '../../lib/view-cache.js';
 import { AppError, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/schemas.js';
@@ -26,12 +27,23 @@ export interface GoalsServiceDeps {
   goalCard: GoalCard;
   chains: GoalChains;
   views: ViewCache;
+  changes: Changes;
   currentTimeframeId: CurrentTimeframe;
 }
 
 export function createGoalsService(deps: GoalsServiceDeps) {
-  const { db, goals, keyResults, timeframes, users, goalCard, chains, views, currentTimeframeId } =
-    deps;
+  const {
+    db,
+    goals,
+    keyResults,
+    timeframes,
+    users,
+    goalCard,
+    chains,
+    views,
+    changes,
+    currentTimeframeId,
+  } = deps;
 
   /**
    * Body references must name rows of the caller's org; a foreign id reads as missing. The
@@ -118,7 +130,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         if (chain) await chains.propagateFor(auth, chain, tx);
         return newId;
       });
-      views.invalidate(auth.org.id);
+      await changes.committed(auth.org.id);
       return goalCard(auth, id);
     },
 
@@ -182,7 +194,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
           await chains.propagateFor(auth, chain, tx);
         }
       });
-      views.invalidate(auth.org.id);
+      await changes.committed(auth.org.id);
       return goalCard(auth, id);
     },
 
@@ -207,7 +219,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         chain.goals.delete(id);
         await chains.propagateFor(auth, chain, tx);
       });
-      views.invalidate(auth.org.id);
+      await changes.committed(auth.org.id);
     },
   };
 }

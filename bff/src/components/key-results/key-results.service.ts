@@ -1,7 +1,7 @@
 import { keyResultProgress, type KeyResult } from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
 import type { Database, Tx } from '../../lib/db.js';
-import type { ViewCache } from '../../lib/view-cache.js';
+import type { Changes } from '../../lib/changes.js';
 import { forbidden, notFound } from '../../lib/errors.js';
 import { toStoredDecimal } from '../../lib/schemas.js';
 import type { GoalChains } from '../goals/goals.propagation.js';
@@ -16,7 +16,7 @@ export interface KeyResultsServiceDeps {
   keyResults: KeyResultsRepository;
   users: UsersRepository;
   chains: GoalChains;
-  views: ViewCache;
+  changes: Changes;
 }
 
 export function createKeyResultsService({
@@ -24,7 +24,7 @@ export function createKeyResultsService({
   keyResults,
   users,
   chains,
-  views,
+  changes,
 }: KeyResultsServiceDeps) {
   async function checkOwner(auth: AuthContext, ownerId: string | null | undefined, tx: Tx) {
     if (ownerId && !(await users.userExists(auth.org.id, ownerId, tx))) throw notFound('Owner');
@@ -81,7 +81,7 @@ export function createKeyResultsService({
         await chains.propagateFor(auth, chain, tx);
         return newId;
       });
-      views.invalidate(auth.org.id);
+      await changes.committed(auth.org.id);
       const created = await keyResults.findKeyResult(auth.org.id, id);
       if (!created) throw notFound('Key result');
       return publicKeyResult(created);
@@ -112,7 +112,7 @@ export function createKeyResultsService({
         await keyResults.updateKeyResult(id, changes, tx);
         await chains.propagateFor(auth, chain, tx);
       });
-      views.invalidate(auth.org.id);
+      await changes.committed(auth.org.id);
       const updated = await keyResults.findKeyResult(auth.org.id, id);
       if (!updated) throw notFound('Key result');
       return publicKeyResult(updated);
@@ -124,7 +124,7 @@ export function createKeyResultsService({
         await keyResults.softDelete(id, tx);
         await chains.propagateFor(auth, chain, tx);
       });
-      views.invalidate(auth.org.id);
+      await changes.committed(auth.org.id);
     },
   };
 }

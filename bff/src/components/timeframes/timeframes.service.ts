@@ -1,10 +1,10 @@
 import { dayOf, type Timeframe, type TimeframeSummary } from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
-import type { ViewCache } from '../../lib/view-cache.js';
+import type { Changes } from '../../lib/changes.js';
 import type { CreateTimeframeBody } from './timeframes.schema.js';
 import type { TimeframesRepository } from './timeframes.repository.js';
 
-export function createTimeframesService(repo: TimeframesRepository, views: ViewCache) {
+export function createTimeframesService(repo: TimeframesRepository, changes: Changes) {
   return {
     async listTimeframes(auth: AuthContext, now = new Date()): Promise<Timeframe[]> {
       const timeframes = await repo.listTimeframes(auth.org.id);
@@ -14,7 +14,7 @@ export function createTimeframesService(repo: TimeframesRepository, views: ViewC
 
     async createTimeframe(auth: AuthContext, body: CreateTimeframeBody): Promise<TimeframeSummary> {
       const id = await repo.insertTimeframe({ orgId: auth.org.id, ...body });
-      views.invalidate(auth.org.id);
+      await changes.committed(auth.org.id);
       return { id, ...body };
     },
   };

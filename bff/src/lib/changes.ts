@@ -1,0 +1,27 @@
+import type { Change, LiveEventType } from '@okr-embed/contract';
+import type { ViewCache } from './view-cache.js';
+
+/** A committed write, as live streams carry it. */
+export interface CommittedChange {
+  type: LiveEventType;
+  change: Change;
+}
+
+export type PublishChange = (orgId: string, event: CommittedChange) => Promise<void>;
+
+/**
+ * The one place a committed write has its consequences, in order: the org's generation moves
+ * (no cached view older than the write is served again, by this instance or any other), then
+ * the change goes out to live streams. Writers await it before they answer, so an
+ * acknowledged write is one every later read sees.
+ */
+export function createChanges(views: ViewCache, publish?: PublishChange) {
+  return {
+    async committed(orgId: string, event?: CommittedChange): Promise<void> {
+      await views.invalidate(orgId);
+      if (event && publish) await publish(orgId, event);
+    },
+  };
+}
+
+export type Changes = ReturnType<typeof createChanges>;

@@ -6,6 +6,7 @@
  * Numbers from DECIMAL columns arrive as JSON numbers.
  */
 
+import type { GoalProgressPatch } from './events.js';
 import type { GoalLevel, KeyResultKind, ProgressSource, ProgressStatus, Scope } from './enums.js';
 
 export interface UserSummary {
@@ -131,6 +132,8 @@ export interface CheckInResult {
   checkIn: CheckIn;
   keyResult: KeyResult;
   goal: Goal;
+  /** Every goal whose progress or status the check-in moved, the goal and each ancestor. */
+  progress: GoalProgressPatch[];
 }
 
 export interface CheckInRequest {

@@ -83,6 +83,19 @@ const environment = z.object({
   TRUST_PROXY: trustProxy,
   JSON_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,32}$/, 'letters, digits, colon, dash or underscore; at most 32')
+    .default('okr:'),
+  EVENT_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100).default(5),
+  EVENT_STREAMS_PER_INSTANCE: z.coerce.number().int().min(1).max(100_000).default(5_000),
+  EVENT_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(25_000),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -103,6 +116,19 @@ export interface Config {
   trustProxy: boolean | number | string[];
   jsonBodyLimitBytes: number;
   shutdownGraceMs: number;
+  /** Shared state for every instance; undefined keeps it in this process (one instance). */
+  redisUrl: string | undefined;
+  /** Every Redis key and channel starts with it, so several deployments can share a Redis. */
+  redisKeyPrefix: string;
+  /** Open event streams one user may hold, and one instance; 429 beyond. */
+  eventStreamsPerUser: number;
+  eventStreamsPerInstance: number;
+  /** How often an idle event stream gets a comment, so proxies keep it open. */
+  eventHeartbeatMs: number;
+  /** `/metrics` on a listener of its own; undefined serves it only with METRICS_TOKEN. */
+  metricsPort: number | undefined;
+  /** A bearer token for `/metrics` on the API's port; neither set means no metrics. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -129,6 +155,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     jsonBodyLimitBytes: e.JSON_BODY_LIMIT_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    eventStreamsPerUser: e.EVENT_STREAMS_PER_USER,
+    eventStreamsPerInstance: e.EVENT_STREAMS_PER_INSTANCE,
+    eventHeartbeatMs: e.EVENT_HEARTBEAT_MS,
+    metricsPort: e.METRICS_PORT,
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 
@@ -139,9 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function describeConfig(config: Config, masterKeySource: string): Record<string, unknown> {
   let database = config.databaseUrl;
   if (!database.startsWith('sqlite:')) {
-    const url = new URL(database);
-    if (url.password) url.password = 'redacted';
-    database = url.toString();
+    database = redactedUrl(database);
   }
   return {
     port: config.port,
@@ -155,5 +186,19 @@ export function describeConfig(config: Config, masterKeySource: string): Record<
     rateLimitPerMinute: config.rateLimitPerMinute,
     jsonBodyLimitBytes: config.jsonBodyLimitBytes,
     shutdownGraceMs: config.shutdownGraceMs,
+    // Where shared state lives, without the password; never the metrics token.
+    redis: config.redisUrl ? redactedUrl(config.redisUrl) : 'in process',
+    metrics:
+      config.metricsPort !== undefined
+        ? `port ${config.metricsPort}`
+        : config.metricsToken
+          ? 'bearer token'
+          : 'off',
   };
+}
+
+function redactedUrl(value: string): string {
+  const url = new URL(value);
+  if (url.password) url.password = 'redacted';
+  return url.toString();
 }

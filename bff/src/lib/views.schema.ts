@@ -114,6 +114,14 @@ export const checkInResultView = z.strictObject({
   checkIn: checkInView,
   keyResult: keyResultView,
   goal: goalView,
+  progress: z.array(
+    z.strictObject({
+      id: z.uuid(),
+      progress: z.number(),
+      status: progressStatus,
+      updatedAt: z.string(),
+    }),
+  ),
 });
 
 export const timeframesView = z.strictObject({ items: z.array(timeframeView) });

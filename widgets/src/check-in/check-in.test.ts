@@ -39,6 +39,7 @@ function result(value: number): CheckInResult {
     checkIn: { ...checkIn, keyResultId: kr.id, value },
     keyResult: updated,
     goal: goal({ keyResults: [updated] }),
+    progress: [],
   };
 }
 

@@ -61,6 +61,7 @@ function answer(value: number): CheckInResult {
       status: 'accomplished',
       keyResults: [keyResult, keyResultsByKind.decrease],
     }),
+    progress: [],
   };
 }
 

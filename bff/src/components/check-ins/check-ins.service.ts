@@ -197,6 +197,10 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
               lastCheckIn: checkIn,
               initiativesCount: auth.org.settings.initiativesCount,
             }),
+            progress: rolled.moved.map((moved) => ({
+              ...moved,
+              updatedAt: new Date(now).toISOString(),
+            })),
           };
           const json = JSON.stringify(result);
           // Round trip 3: the chain's progress and the idempotency record; then COMMIT.

@@ -2,6 +2,8 @@
  * The all-in-one entry (`okr-embed.js`): defines every element and exports `configure`, the
  * client and the types a host page needs.
  */
+import { watchLazyElements } from './provider/lazy-elements.js';
+
 export { configure } from './provider/configure.js';
 export type { OkrConfig, OkrTheme } from './provider/settings.js';
 export { OkrProvider } from './provider/provider.js';
@@ -26,3 +28,7 @@ export { OkrGoalCard } from './goal-card/goal-card.js';
 export { OkrGoalList } from './goal-list/goal-list.js';
 export { OkrCheckIn } from './check-in/check-in.js';
 export { OkrAlignmentTree } from './alignment-tree/alignment-tree.js';
+export { loadElement } from './provider/lazy-elements.js';
+
+// The goal editor and the progress history are files of their own, loaded when first used.
+if (typeof document !== 'undefined') watchLazyElements();

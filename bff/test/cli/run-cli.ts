@@ -12,6 +12,9 @@ export interface Run {
   stderr: string;
 }
 
+/** Longer than any command takes here; a command still running then has hung, and says so. */
+const HUNG_AFTER_MS = 120_000;
+
 export function okr(
   args: string[],
   env: Record<string, string | undefined>,
@@ -27,7 +30,14 @@ export function okr(
     child.stdout?.on('data', (chunk) => (stdout += chunk));
     child.stderr?.on('data', (chunk) => (stderr += chunk));
     if (stdin !== undefined) child.stdin?.end(stdin);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    const hung = setTimeout(() => {
+      stderr += `\n[test] okr ${args.join(' ')} still running after ${HUNG_AFTER_MS} ms: killed`;
+      child.kill('SIGKILL');
+    }, HUNG_AFTER_MS);
+    child.on('close', (code) => {
+      clearTimeout(hung);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

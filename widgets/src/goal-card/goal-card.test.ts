@@ -287,6 +287,7 @@ describe('<okr-goal-card>', () => {
       checkIn,
       keyResult: updated.keyResults[0]!,
       goal: updated,
+      progress: [],
     });
     await card.updateComplete;
     expect(shadow(card).querySelector('okr-progress-bar')!.value).to.equal(0.9);

@@ -117,6 +117,7 @@ describe('<okr-goal-list>', () => {
       checkIn,
       keyResult: updated.keyResults[0]!,
       goal: updated,
+      progress: [],
     });
     await el.updateComplete;
     const row = rows(el)[3]!;

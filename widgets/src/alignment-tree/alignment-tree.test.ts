@@ -247,7 +247,12 @@ describe('<okr-alignment-tree>', () => {
     const el = await fixture<OkrAlignmentTree>(
       html`<okr-alignment-tree .nodes=${nodes}></okr-alignment-tree>`,
     );
-    const updated = goal({ id: 'n1.2', title: 'Objective n1.2', progress: 0.95, status: 'accomplished' });
+    const updated = goal({
+      id: 'n1.2',
+      title: 'Objective n1.2',
+      progress: 0.95,
+      status: 'accomplished',
+    });
     emit(document.body, 'okr-check-in-submitted', {
       checkIn,
       keyResult: updated.keyResults[0]!,

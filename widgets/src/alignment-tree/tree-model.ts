@@ -75,7 +75,10 @@ export class TreeModel {
   }
 
   /** Replaces what a change moved of a known node; false when unknown. */
-  refresh(id: string, changes: Partial<Pick<AlignmentNode, 'progress' | 'status' | 'title'>>): boolean {
+  refresh(
+    id: string,
+    changes: Partial<Pick<AlignmentNode, 'progress' | 'status' | 'title'>>,
+  ): boolean {
     const index = this.index().get(id);
     if (index === undefined) return false;
     this.nodes[index] = { ...this.nodes[index]!, ...changes };

@@ -101,7 +101,13 @@ export class OkrClient {
   listen(subscriber: LiveSubscriber): () => void {
     const stream = (this.events ??= import('./event-stream.js').then(
       ({ EventStream }) =>
-        new EventStream(this.baseUrl, this.fetchImpl, this.tokens, () => this.forget(), this.retryMs),
+        new EventStream(
+          this.baseUrl,
+          this.fetchImpl,
+          this.tokens,
+          () => this.forget(),
+          this.retryMs,
+        ),
     ));
     // Both wait for the same stream, so a widget that leaves at once is added, then removed.
     void stream.then((events) => events.add(subscriber));

@@ -30,7 +30,10 @@ function recorder(): LiveSubscriber & { heard: [LiveEventType, Change][]; resets
 /** A client on a fake BFF whose `/events` the test writes; each token is distinct. */
 function setUp(answer?: Parameters<typeof eventStreams>[0]) {
   const live = eventStreams(answer);
-  const bff = fakeFetch({ '/events': live.route, '/goals/g-1': () => json(goal(), 200, { ETag: 'W/"a"' }) });
+  const bff = fakeFetch({
+    '/events': live.route,
+    '/goals/g-1': () => json(goal(), 200, { ETag: 'W/"a"' }),
+  });
   const tokens: string[] = [];
   const client = new OkrClient({
     baseUrl: 'https://bff.test',
@@ -69,7 +72,9 @@ describe('the live event stream', () => {
     const stream = await live.opened(0);
     const data = JSON.stringify(change('g-2', 0.7), null, 2).split('\n');
     stream.write(': heartbeat\n\n');
-    stream.write(`id: 7\r\nevent: goal.updated\r\n${data.map((line) => `data: ${line}`).join('\r\n')}`);
+    stream.write(
+      `id: 7\r\nevent: goal.updated\r\n${data.map((line) => `data: ${line}`).join('\r\n')}`,
+    );
     stream.write('\r\n\r\n');
     stream.write(sse({ id: '8', event: 'something.new', data: { anything: true } }));
     // The same event again (a replay overlapping what was seen) and one split mid-line.

@@ -1,4 +1,9 @@
-import { LIVE_EVENT_TYPES, STREAM_EVENTS, type Change, type LiveEventType } from '@okr-embed/contract';
+import {
+  LIVE_EVENT_TYPES,
+  STREAM_EVENTS,
+  type Change,
+  type LiveEventType,
+} from '@okr-embed/contract';
 import type { TokenCache } from './token.js';
 
 /** What a widget hears from the page's stream. */
@@ -64,7 +69,7 @@ export class EventStream {
   private async run(signal: AbortSignal): Promise<void> {
     let rejected: string | undefined;
     let renewed = false;
-    for (let failures = 0; !signal.aborted; ) {
+    for (let failures = 0; !signal.aborted;) {
       let wait: number | undefined;
       try {
         const token = await (rejected ? this.tokens.invalidate(rejected) : this.tokens.get());

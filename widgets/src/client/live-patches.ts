@@ -103,7 +103,8 @@ export function patchGoal(goal: Goal, change: Change): Goal {
       const fresh = ownResults.find((other) => other.id === kr.id);
       return fresh && fresh.version >= kr.version ? fresh : kr;
     });
-  for (const kr of ownResults) if (!keyResults.some((known) => known.id === kr.id)) keyResults.push(kr);
+  for (const kr of ownResults)
+    if (!keyResults.some((known) => known.id === kr.id)) keyResults.push(kr);
   const checkIn = change.checkIn;
   const lastCheckIn =
     checkIn &&

@@ -29,7 +29,9 @@ const team = goal({
   progress: 0.35,
   parentId: 'g-co',
   parent: { id: 'g-co', title: company.title, level: 'company', status: 'on_track', progress: 0.3 },
-  children: [{ id: 'g-1', title: 'Own objective', level: 'team', status: 'on_track', progress: 0.4 }],
+  children: [
+    { id: 'g-1', title: 'Own objective', level: 'team', status: 'on_track', progress: 0.4 },
+  ],
   keyResults: [],
 });
 const own = goal({
@@ -55,7 +57,13 @@ const tree = [node(company, 0, 1), node(team, 1, 1), node(own, 2, 0)];
 
 /** What a check-in of 90 000 on the goal's revenue key result changes, ancestors included. */
 function checkedIn(): CheckInResult {
-  const keyResult: KeyResult = { ...kr, current: 90000, progress: 0.9, version: kr.version + 1, updatedAt: later };
+  const keyResult: KeyResult = {
+    ...kr,
+    current: 90000,
+    progress: 0.9,
+    version: kr.version + 1,
+    updatedAt: later,
+  };
   return {
     checkIn: { ...checkIn, id: 'ci-2', value: 90000, createdAt: new Date().toISOString() },
     keyResult,
@@ -89,7 +97,12 @@ function page(live?: 'off') {
   });
   const tokenProvider = async () => testToken();
   const rendered = fixture(
-    html`<okr-provider base-url="" live=${live ?? 'on'} .tokenProvider=${tokenProvider} .fetch=${bff.fetch}>
+    html`<okr-provider
+      base-url=""
+      live=${live ?? 'on'}
+      .tokenProvider=${tokenProvider}
+      .fetch=${bff.fetch}
+    >
       <okr-check-in goal-id="g-1" key-result-id="kr-inc"></okr-check-in>
       <okr-goal-card goal-id="g-1"></okr-goal-card>
       <okr-goal-card goal-id="g-team" variant="compact"></okr-goal-card>
@@ -233,7 +246,9 @@ describe('live updates on a page', () => {
     events.write(sse({ event: 'reset', data: {} }));
     await waitUntil(() => bff.requests.length >= reads + 4, 'reloaded');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const paths = bff.requests.slice(reads).map((request) => new URL(request.url, location.href).pathname);
+    const paths = bff.requests
+      .slice(reads)
+      .map((request) => new URL(request.url, location.href).pathname);
     // The form and the card of g-1 read the same goal: the client sends that GET once.
     expect(paths.sort()).to.deep.equal([
       '/api/v1/alignment',
@@ -242,7 +257,9 @@ describe('live updates on a page', () => {
       '/api/v1/goals/g-team',
     ]);
     expect(shown(provider)).to.deep.equal(before);
-    expect(provider.querySelector('okr-goal-list')!.shadowRoot!.querySelector('[part="skeleton"]')).to.equal(null);
+    expect(
+      provider.querySelector('okr-goal-list')!.shadowRoot!.querySelector('[part="skeleton"]'),
+    ).to.equal(null);
   });
 
   it('removes deleted goals from the list and the tree, and reloads a list for a created goal', async () => {
@@ -251,7 +268,12 @@ describe('live updates on a page', () => {
     await loaded(provider);
     const events = await stream.opened(0);
     const reads = bff.requests.length;
-    const gone: Change = { goals: [], progress: [], keyResults: [], deleted: { goalIds: ['g-team'], keyResultIds: [] } };
+    const gone: Change = {
+      goals: [],
+      progress: [],
+      keyResults: [],
+      deleted: { goalIds: ['g-team'], keyResultIds: [] },
+    };
     events.write(sse({ id: '20', event: 'goal.deleted', data: gone }));
     await waitUntil(() => !('row Team objective' in shown(provider)), 'the row is gone');
     await waitUntil(() => !('node Team objective' in shown(provider)), 'the node is gone');
@@ -261,7 +283,13 @@ describe('live updates on a page', () => {
     expect(bff.requests.length).to.equal(reads);
 
     const created = goal({ id: 'g-new', title: 'New objective', updatedAt: later });
-    events.write(sse({ id: '21', event: 'goal.created', data: { goals: [created], progress: [], keyResults: [] } }));
+    events.write(
+      sse({
+        id: '21',
+        event: 'goal.created',
+        data: { goals: [created], progress: [], keyResults: [] },
+      }),
+    );
     await waitUntil(() => bff.requests.length === reads + 1, 'the list reloads its page');
     expect(new URL(bff.requests[reads]!.url, location.href).pathname).to.equal('/api/v1/goals');
   });
@@ -282,7 +310,12 @@ describe('live updates on a page', () => {
   it('with configure({ live: false }) opens no stream', async () => {
     const stream = eventStreams();
     const bff = fakeFetch({ '/events': stream.route, '/goals/g-1': () => json(own) });
-    configure({ baseUrl: '', tokenProvider: async () => testToken(), fetch: bff.fetch, live: false });
+    configure({
+      baseUrl: '',
+      tokenProvider: async () => testToken(),
+      fetch: bff.fetch,
+      live: false,
+    });
     const card = await fixture<OkrGoalCard>(html`<okr-goal-card goal-id="g-1"></okr-goal-card>`);
     await waitUntil(() => card.currentGoal !== undefined);
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -53,7 +53,7 @@ function isRetryable(error: OkrApiError): boolean {
  * the BFF refuses it; a retry of the same submission reuses its idempotency key.
  *
  * @summary Check-in form for a key result; `.keyResult`, or `goal-id` + `key-result-id`.
- * @fires okr-check-in-submitted - The BFF stored the check-in; `detail.checkIn`, `.keyResult`, `.goal`.
+ * @fires okr-check-in-submitted - The BFF stored the check-in; `detail.checkIn`, `.keyResult`, `.goal`, `.progress` (ancestors included).
  * @fires okr-error - Loading or saving failed; `detail.error`.
  * @csspart form - The form surface.
  * @csspart key-result - The key result's title, value and progress.

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Change, LiveEventType } from '@okr-embed/contract';
-import type { OkrEventMap } from '../events/events.js';
+import { listenOnPage, type OkrEventMap } from '../events/events.js';
 import type { OkrSettings } from '../provider/settings.js';
 import type { OkrClient } from './client.js';
 
@@ -23,6 +23,7 @@ export class LiveController implements ReactiveController {
     private readonly reload: () => void,
   ) {
     host.addController(this);
+    listenOnPage(host, 'okr-check-in-submitted', ({ detail }) => this.apply(detail));
   }
 
   /** Call from `willUpdate`; `fetching` is false while the widget shows data it was given. */
@@ -35,19 +36,13 @@ export class LiveController implements ReactiveController {
   }
 
   hostConnected(): void {
-    document.addEventListener('okr-check-in-submitted', this.onCheckIn);
     this.listen();
   }
 
   hostDisconnected(): void {
-    // The document must not keep a removed widget alive.
-    document.removeEventListener('okr-check-in-submitted', this.onCheckIn);
     this.stop?.();
     this.stop = undefined;
   }
-
-  private readonly onCheckIn = ({ detail }: OkrEventMap['okr-check-in-submitted']): void =>
-    this.apply(detail);
 
   /** Changes keep their order: every call waits for the same module, then runs in turn. */
   private readonly apply = (

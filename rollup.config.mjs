@@ -1,7 +1,7 @@
 /**
  * Builds the widgets into widgets/dist/: the all-in-one okr-embed.js and one ES module per
- * element. Each file is self-contained (no shared chunks), so its size is exactly what a page
- * downloads for it; copies of an element on one page are harmless (see provider/define.ts).
+ * element. Each file is self-contained (no chunks shared between entries; only its own
+ * on-demand chunks in dist/chunks/), so its size is exactly what a page downloads first; copies of an element on one page are harmless (see provider/define.ts).
  * Lit's production build (its `production` export condition) drops the dev-mode warnings.
  */
 import nodeResolve from '@rollup/plugin-node-resolve';
@@ -25,7 +25,28 @@ const entries = {
   'okr-check-in': 'check-in/check-in.ts',
 };
 
+/**
+ * Lit keeps a `css` template's text as written, indentation and comments included. Collapsing
+ * it is safe for the widgets' styles (no CSS string in them holds whitespace that matters) and
+ * makes room in okr-embed.js's budget. Only `*.styles.ts` files, only `css` templates; the
+ * whitespace of `html` templates can matter and is left alone.
+ */
+const minifyCssTemplates = () => ({
+  name: 'minify-css-templates',
+  transform(code, id) {
+    if (!id.endsWith('.styles.ts')) return null;
+    const squeeze = (css) =>
+      css
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\s+/g, ' ')
+        .replace(/\s*([{};,])\s*/g, '$1')
+        .trim();
+    return { code: code.replace(/css`([^`]*)`/g, (_, css) => `css\`${squeeze(css)}\``), map: null };
+  },
+});
+
 const plugins = () => [
+  minifyCssTemplates(),
   replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': '"production"' } }),
   nodeResolve({ exportConditions: ['production'], browser: true }),
   esbuild({ tsconfig: `${widgets}tsconfig.json`, target: 'es2022' }),
@@ -34,7 +55,15 @@ const plugins = () => [
 
 const configs = Object.entries(entries).map(([name, source], index) => ({
   input: `${widgets}src/${source}`,
-  output: { file: `${dist}/${name}.js`, format: 'es', sourcemap: true },
+  // A directory, so that code loaded on demand (the live-update stream and patches) becomes a
+  // chunk of its own under chunks/ instead of weighing on the first download.
+  output: {
+    dir: dist,
+    entryFileNames: `${name}.js`,
+    chunkFileNames: 'chunks/[name]-[hash].js',
+    format: 'es',
+    sourcemap: true,
+  },
   plugins: [
     // The first build starts from an empty dist/, so files of removed entries do not linger.
     ...(index === 0

@@ -4,8 +4,9 @@ import { customElement } from '../provider/define.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Alignment, AlignmentNode } from '@okr-embed/contract';
 import { isAbortError, toApiError } from '../client/errors.js';
+import { LiveController } from '../client/live-controller.js';
 import { ResourceController } from '../client/resource-controller.js';
-import { emit, listenOnPage, type OkrEventMap } from '../events/events.js';
+import { emit } from '../events/events.js';
 import { progressOf } from '../progress-bar/progress-of.js';
 import { OkrElement } from '../provider/okr-element.js';
 import { statusBadge } from '../status-badge/status-badge.js';
@@ -91,18 +92,18 @@ export class OkrAlignmentTree extends OkrElement {
   private childLoads = new AbortController();
   private resizeObserver?: ResizeObserver;
 
-  /** A check-in anywhere on the page answers the updated goal: refresh its row in place. */
-  private readonly onCheckIn = (event: OkrEventMap['okr-check-in-submitted']): void => {
-    const { goal } = event.detail;
-    if (this.model?.refresh(goal.id, { progress: goal.progress, status: goal.status })) {
-      this.modelVersion += 1;
-    }
-  };
-
-  constructor() {
-    super();
-    listenOnPage(this, 'okr-check-in-submitted', this.onCheckIn);
-  }
+  /** Changes (live, or a check-in on this page) patch the loaded nodes in place. */
+  private readonly live = new LiveController(
+    this,
+    (change, { patchTree }) => {
+      const model = this.model && patchTree(this.model, change);
+      if (model) {
+        this.model = model;
+        this.modelVersion += 1;
+      }
+    },
+    () => this.resource.refresh(),
+  );
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -124,6 +125,7 @@ export class OkrAlignmentTree extends OkrElement {
       [query && JSON.stringify(query), client],
       query && client ? (signal) => client.alignment(query, { signal }) : undefined,
     );
+    this.live.sync(this.settings, !!query);
     const source =
       this.nodes ??
       (this.resource.state.status === 'loaded' ? this.resource.state.value.nodes : undefined);
@@ -140,8 +142,9 @@ export class OkrAlignmentTree extends OkrElement {
       this.rows = this.model.visibleRows(this.expanded);
       this.rowsKey = [this.expanded, this.modelVersion];
     }
-    // The first row is the first root: focus starts there.
-    this.activeId ??= this.rows?.node(0)?.id;
+    // The first row is the first root: focus starts there, and returns there when the
+    // focused node was deleted.
+    if (this.rows && this.rows.indexOf(this.activeId) < 0) this.activeId = this.rows.node(0)?.id;
   }
 
   protected override render() {

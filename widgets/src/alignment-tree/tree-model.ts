@@ -74,12 +74,20 @@ export class TreeModel {
     }
   }
 
-  /** Replaces a known node's progress and status (after a check-in); false when unknown. */
-  refresh(id: string, changes: Pick<AlignmentNode, 'progress' | 'status'>): boolean {
+  /** Replaces what a change moved of a known node; false when unknown. */
+  refresh(
+    id: string,
+    changes: Partial<Pick<AlignmentNode, 'progress' | 'status' | 'title'>>,
+  ): boolean {
     const index = this.index().get(id);
     if (index === undefined) return false;
     this.nodes[index] = { ...this.nodes[index]!, ...changes };
     return true;
+  }
+
+  /** Every loaded node in arrival order (each after its parent). */
+  get loaded(): readonly AlignmentNode[] {
+    return this.nodes;
   }
 
   /** The rows of a node and its siblings (a root's siblings are the other roots), shown or not. */

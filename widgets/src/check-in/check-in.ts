@@ -12,6 +12,7 @@ import {
   type ProgressStatus,
 } from '@okr-embed/contract';
 import { OkrApiError, toApiError } from '../client/errors.js';
+import { LiveController } from '../client/live-controller.js';
 import { ResourceController } from '../client/resource-controller.js';
 import { emit } from '../events/events.js';
 import { fill } from '../i18n/messages.js';
@@ -28,6 +29,11 @@ const statusOrder: readonly ProgressStatus[] = [
   ...PROGRESS_STATUSES.filter((status) => status !== 'not_started'),
   'not_started',
 ];
+
+/** What the value input shows for a stored value: initiatives in percent. */
+function valueText(kr: KeyResult): string {
+  return String(kr.kind === 'initiative' ? Math.round(kr.current * 100) : kr.current);
+}
 
 function newIdempotencyKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
@@ -47,7 +53,7 @@ function isRetryable(error: OkrApiError): boolean {
  * the BFF refuses it; a retry of the same submission reuses its idempotency key.
  *
  * @summary Check-in form for a key result; `.keyResult`, or `goal-id` + `key-result-id`.
- * @fires okr-check-in-submitted - The BFF stored the check-in; `detail.checkIn`, `.keyResult`, `.goal`.
+ * @fires okr-check-in-submitted - The BFF stored the check-in; `detail.checkIn`, `.keyResult`, `.goal`, `.progress` (ancestors included).
  * @fires okr-error - Loading or saving failed; `detail.error`.
  * @csspart form - The form surface.
  * @csspart key-result - The key result's title, value and progress.
@@ -99,6 +105,26 @@ export class OkrCheckIn extends OkrElement {
   private pendingSubmission?: { key: string; body: string };
   private saveController?: AbortController;
 
+  /**
+   * Someone's check-in (live, or another form on this page) moves the stored value and the
+   * version: show them, so the next check-in starts from what is stored. While saving, the
+   * BFF's answer decides.
+   */
+  private readonly live = new LiveController(
+    this,
+    (change, { patchForm }) => {
+      // The goal is loaded only while no `.keyResult` is given (see willUpdate).
+      const state = this.resource.state;
+      if (!this.shown || this.submitting) return;
+      const loaded = state.status === 'loaded' ? state.value : undefined;
+      const next = patchForm(this.shown, loaded, this.valueInput, this.draft, valueText, change);
+      this.shown = next.keyResult;
+      this.draft = next.draft;
+      if (next.goal) this.resource.set(next.goal);
+    },
+    () => this.resource.refresh(),
+  );
+
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
     const client = this.settings.client;
@@ -107,6 +133,7 @@ export class OkrCheckIn extends OkrElement {
       [id, client],
       id && client ? (signal) => client.goal(id, { signal }) : undefined,
     );
+    this.live.sync(this.settings, !!id);
     if (changed.has('keyResult') && this.keyResult) this.show(this.keyResult);
     if (!this.keyResult && this.resource.state.status === 'loaded') {
       const goal = this.resource.state.value;
@@ -124,9 +151,7 @@ export class OkrCheckIn extends OkrElement {
     this.shown = keyResult;
     this.statusChosen = false;
     this.status = keyResult.status === 'not_started' ? 'on_track' : keyResult.status;
-    this.draft = String(
-      keyResult.kind === 'initiative' ? Math.round(keyResult.current * 100) : keyResult.current,
-    );
+    this.draft = valueText(keyResult);
   }
 
   protected override render() {

@@ -12,6 +12,7 @@ import type {
   Timeframe,
 } from '@okr-embed/contract';
 import { OkrApiError, abortError, errorFromResponse, isAbortError } from './errors.js';
+import type { EventStream, LiveSubscriber } from './event-stream.js';
 import { TokenCache } from './token.js';
 
 export interface OkrClientOptions {
@@ -23,6 +24,8 @@ export interface OkrClientOptions {
   fetch?: typeof fetch;
   /** Injected in tests; defaults to `Date.now`. */
   now?: () => number;
+  /** First reconnect delay of the event stream in ms (tests make it short); default 1 s. */
+  retryMs?: number;
 }
 
 export interface RequestOptions {
@@ -77,14 +80,49 @@ export class OkrClient {
   private readonly inFlight = new Map<string, SharedRequest>();
   private readonly cache = new Map<string, { etag: string; body: unknown }>();
   private readonly now: () => number;
+  private readonly retryMs?: number;
   /** The BFF's last 429 and when its `Retry-After` ends: GETs until then fail without a request. */
   private rateLimit?: { until: number; error: OkrApiError };
+  private events?: Promise<EventStream>;
 
   constructor(options: OkrClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.tokens = new TokenCache(options.tokenProvider, options.now);
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.now = options.now ?? Date.now;
+    this.retryMs = options.retryMs;
+  }
+
+  /**
+   * Hears the BFF's changes on the page's one event stream, opened by the first listener and
+   * closed when the last one stops. Returns the function that stops listening. The stream's
+   * code loads with the first listener: pages with live updates off never download it.
+   */
+  listen(subscriber: LiveSubscriber): () => void {
+    const stream = (this.events ??= import('./event-stream.js').then(
+      ({ EventStream }) =>
+        new EventStream(
+          this.baseUrl,
+          this.fetchImpl,
+          this.tokens,
+          () => this.forget(),
+          this.retryMs,
+        ),
+    ));
+    // Both wait for the same stream, so a widget that leaves at once is added, then removed.
+    void stream.then((events) => events.add(subscriber));
+    return () => void stream.then((events) => events.remove(subscriber));
+  }
+
+  /**
+   * After a write, a view cached or in flight may predate it, and the numbers it moved show in
+   * many views (an ancestor's progress is in its children's cards, in lists and in the tree).
+   * Forgetting them all costs a full body on the next GET instead of a 304, never a stale view;
+   * a GET already in flight finishes for its callers, but later callers start a fresh one.
+   */
+  private forget(): void {
+    this.cache.clear();
+    this.inFlight.clear();
   }
 
   me(options?: RequestOptions): Promise<Me> {
@@ -224,6 +262,7 @@ export class OkrClient {
   private async send<T>(path: string, init: RequestInit): Promise<T> {
     const response = await this.authorized(path, init);
     if (!response.ok) throw await errorFromResponse(response);
+    this.forget();
     return (await response.json()) as T;
   }
 

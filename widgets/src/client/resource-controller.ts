@@ -47,6 +47,14 @@ export class ResourceController<T> implements ReactiveController {
     if (this.task) this.run();
   }
 
+  /**
+   * Loads again behind the value shown (the live stream asked for a reload): no skeleton, and
+   * a failure keeps the last good value instead of showing an error.
+   */
+  refresh(): void {
+    if (this.task) this.run(this.state.status === 'loaded');
+  }
+
   /** Replaces the loaded value, e.g. after an optimistic update. */
   set(value: T): void {
     this.state = { status: 'loaded', value };
@@ -67,19 +75,21 @@ export class ResourceController<T> implements ReactiveController {
     }
   }
 
-  private async run(): Promise<void> {
+  private async run(quiet = false): Promise<void> {
     const task = this.task!;
     this.abortController?.abort();
     const abortController = new AbortController();
     this.abortController = abortController;
-    this.state = { status: 'loading' };
-    this.host.requestUpdate();
+    if (!quiet) {
+      this.state = { status: 'loading' };
+      this.host.requestUpdate();
+    }
     try {
       const value = await task(abortController.signal);
       if (abortController.signal.aborted) return;
       this.state = { status: 'loaded', value };
     } catch (error) {
-      if (abortController.signal.aborted || isAbortError(error)) return;
+      if (abortController.signal.aborted || isAbortError(error) || quiet) return;
       const apiError = toApiError(error);
       this.state = { status: 'error', error: apiError };
       emit(this.host, 'okr-error', { error: apiError });

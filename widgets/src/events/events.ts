@@ -1,5 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
-import type { CheckIn, Goal, KeyResult } from '@okr-embed/contract';
+import type { CheckIn, Goal, GoalProgressPatch, KeyResult } from '@okr-embed/contract';
 import type { OkrApiError } from '../client/errors.js';
 
 /** `detail` of `okr-goal-select`: a goal was chosen in a card, list or tree. */
@@ -12,6 +12,8 @@ export interface CheckInSubmittedDetail {
   checkIn: CheckIn;
   keyResult: KeyResult;
   goal: Goal;
+  /** Every goal whose progress or status moved: the goal and each ancestor. */
+  progress: GoalProgressPatch[];
 }
 
 /** `detail` of `okr-error`: a request of the widget failed. */

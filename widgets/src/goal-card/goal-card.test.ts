@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { Goal } from '@okr-embed/contract';
 import { apiError, fakeFetch, json, pending, testToken } from '../fixtures/fake-fetch.js';
 import { emit } from '../events/events.js';
@@ -287,9 +287,11 @@ describe('<okr-goal-card>', () => {
       checkIn,
       keyResult: updated.keyResults[0]!,
       goal: updated,
+      progress: [],
     });
-    await card.updateComplete;
-    expect(shadow(card).querySelector('okr-progress-bar')!.value).to.equal(0.9);
+    // Patching is asynchronous: its code loads with the first change.
+    await waitUntil(() => shadow(card).querySelector('okr-progress-bar')?.value === 0.9);
+    expect(shadow(card).querySelector('okr-status-badge')!.status).to.equal('accomplished');
     expect(bff.requests).to.have.length(1);
   });
 

@@ -2,8 +2,8 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
 import { explainGoalProgress, type Goal, type KeyResult } from '@okr-embed/contract';
+import { LiveController } from '../client/live-controller.js';
 import { ResourceController } from '../client/resource-controller.js';
-import { listenOnPage, type OkrEventMap } from '../events/events.js';
 import { formatDate, formatPercent, formatRelativeTime } from '../i18n/format.js';
 import { fill } from '../i18n/messages.js';
 import { progressOf } from '../progress-bar/progress-of.js';
@@ -68,16 +68,18 @@ export class OkrGoalCard extends OkrElement {
 
   private readonly resource = new ResourceController<Goal>(this);
 
-  /** A check-in anywhere on the page answers the updated goal: show it without a request. */
-  private readonly onCheckIn = (event: OkrEventMap['okr-check-in-submitted']): void => {
-    const updated = event.detail.goal;
-    if (!this.goal && this.currentGoal?.id === updated.id) this.resource.set(updated);
-  };
-
-  constructor() {
-    super();
-    listenOnPage(this, 'okr-check-in-submitted', this.onCheckIn);
-  }
+  /** Changes (live, or a check-in on this page) patch the loaded goal without a request. */
+  private readonly live = new LiveController(
+    this,
+    (change, { patchGoal }) => {
+      // Loaded only while no `.goal` is given (see willUpdate).
+      const state = this.resource.state;
+      if (state.status !== 'loaded') return;
+      const next = patchGoal(state.value, change);
+      if (next !== state.value) this.resource.set(next);
+    },
+    () => this.resource.refresh(),
+  );
 
   /** The goal shown: passed in, or loaded. */
   get currentGoal(): Goal | undefined {
@@ -98,6 +100,7 @@ export class OkrGoalCard extends OkrElement {
       [id, client],
       id && client ? (signal) => client.goal(id, { signal }) : undefined,
     );
+    this.live.sync(this.settings, !!id);
   }
 
   protected override render() {

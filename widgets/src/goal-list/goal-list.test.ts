@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { apiError, fakeFetch, json, testToken } from '../fixtures/fake-fetch.js';
 import { emit } from '../events/events.js';
 import { checkIn, goalsByStatus, summaryOf, goal, xss } from '../fixtures/goals.js';
@@ -117,8 +117,10 @@ describe('<okr-goal-list>', () => {
       checkIn,
       keyResult: updated.keyResults[0]!,
       goal: updated,
+      progress: [],
     });
-    await el.updateComplete;
+    // Patching is asynchronous: its code loads with the first change.
+    await waitUntil(() => rows(el)[3]?.querySelector('okr-progress-bar')?.value === 0.8);
     const row = rows(el)[3]!;
     expect(row.querySelector('okr-progress-bar')!.value).to.equal(0.8);
     expect(row.querySelector('okr-status-badge')!.status).to.equal('on_track');

@@ -4,8 +4,9 @@ import { customElement } from '../provider/define.js';
 import type { GoalLevel, GoalSummary, Page, ProgressStatus } from '@okr-embed/contract';
 import type { GoalQuery } from '../client/client.js';
 import { isAbortError, toApiError } from '../client/errors.js';
+import { LiveController } from '../client/live-controller.js';
 import { ResourceController } from '../client/resource-controller.js';
-import { emit, listenOnPage, type OkrEventMap } from '../events/events.js';
+import { emit } from '../events/events.js';
 import { goalTitle } from '../goal-card/goal-summary.js';
 import { goalSummaryStyles } from '../goal-card/goal-summary.styles.js';
 import { progressOf } from '../progress-bar/progress-of.js';
@@ -69,23 +70,21 @@ export class OkrGoalList extends OkrElement {
   private readonly resource = new ResourceController<Page<GoalSummary>>(this);
   private moreController?: AbortController;
 
-  /** A check-in anywhere on the page answers the updated goal: refresh its row in place. */
-  private readonly onCheckIn = (event: OkrEventMap['okr-check-in-submitted']): void => {
-    const { goal } = event.detail;
-    const refresh = (row: GoalSummary): GoalSummary =>
-      row.id === goal.id
-        ? { ...row, progress: goal.progress, status: goal.status, updatedAt: goal.updatedAt }
-        : row;
-    const state = this.resource.state;
-    if (this.goals || state.status !== 'loaded') return;
-    this.resource.set({ ...state.value, items: state.value.items.map(refresh) });
-    this.more = this.more.map(refresh);
-  };
-
-  constructor() {
-    super();
-    listenOnPage(this, 'okr-check-in-submitted', this.onCheckIn);
-  }
+  /** Changes (live, or a check-in on this page) patch the rows shown in place. */
+  private readonly live = new LiveController(
+    this,
+    (change, { patchRows }, type) => {
+      // Loaded only while no `.goals` are given (see willUpdate).
+      const state = this.resource.state;
+      if (state.status !== 'loaded') return;
+      // Whether a new goal belongs here only the BFF can say (owner, team, search…): this is
+      // the one change a list reloads for. Rows loaded by "show more" stay.
+      if (type === 'goal.created') return this.resource.refresh();
+      this.resource.set({ ...state.value, items: patchRows(state.value.items, change) });
+      this.more = patchRows(this.more, change);
+    },
+    () => this.resource.refresh(),
+  );
 
   private get query(): GoalQuery {
     const { owner, team, timeframe, level, status, parent, q, limit } = this;
@@ -107,6 +106,7 @@ export class OkrGoalList extends OkrElement {
       this.more = [];
       this.moreCursor = undefined;
     }
+    this.live.sync(this.settings, key !== undefined);
   }
 
   private get nextCursor(): string | null {
@@ -124,7 +124,10 @@ export class OkrGoalList extends OkrElement {
   private get items(): GoalSummary[] | undefined {
     if (this.goals) return this.goals;
     const state = this.resource.state;
-    return state.status === 'loaded' ? [...state.value.items, ...this.more] : undefined;
+    if (state.status !== 'loaded') return undefined;
+    // After a reload the first page may now hold rows that "show more" had brought.
+    const first = state.value.items;
+    return [...first, ...this.more.filter((row) => !first.some((item) => item.id === row.id))];
   }
 
   private async loadMore(): Promise<void> {

@@ -15,7 +15,8 @@ export function settingsFromConfig(config: Partial<OkrConfig>): OkrSettings {
           fetch: config.fetch,
         })
       : null;
-  return { client, locale: config.locale, theme: config.theme, wording: config.wording };
+  const { locale, theme, wording, live } = config;
+  return { client, locale, theme, wording, live };
 }
 
 /**

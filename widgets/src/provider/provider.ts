@@ -44,6 +44,8 @@ export class OkrProvider extends LitElement {
 
   /** Replaces `fetch` for this provider's client. */
   @property({ attribute: false }) fetch?: typeof fetch;
+  /** `off` keeps the widgets inside off the BFF's event stream; `on` (the default) follows it. */
+  @property() live?: 'on' | 'off';
 
   /** @internal What the widgets inside read; hosts set the properties above instead. */
   @provide({ context: okrSettingsContext })
@@ -82,6 +84,7 @@ export class OkrProvider extends LitElement {
       locale: this.locale ?? outer.locale,
       theme: this.theme ?? outer.theme,
       wording: outer.wording ? mergeWording(outer.wording, this.wording) : this.wording,
+      live: this.live ? this.live !== 'off' : outer.live,
     };
   }
 

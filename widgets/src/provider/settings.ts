@@ -16,6 +16,8 @@ export interface OkrConfig {
   wording?: WordingOverrides;
   /** Replaces `fetch` (tests, or hosts that route requests through their own code). */
   fetch?: typeof fetch;
+  /** `false` keeps the page off the BFF's event stream; check-ins made on the page still show everywhere. */
+  live?: boolean;
 }
 
 /** What every widget reads: the shared client and the presentation settings. */
@@ -24,6 +26,8 @@ export interface OkrSettings {
   locale?: string;
   theme?: OkrTheme;
   wording?: WordingOverrides;
+  /** Whether data widgets follow the BFF's event stream; on unless `false`. */
+  live?: boolean;
 }
 
 /** A symbol from the global registry, so copies of the library on one page still find each other. */

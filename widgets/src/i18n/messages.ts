@@ -49,6 +49,19 @@ export interface Wording {
   valueRequired: string;
   commentTooLong: string;
   noKeyResult: string;
+  // <okr-progress-history> and the goal card's control that opens it.
+  history: string;
+  historyOf: string;
+  historyTable: string;
+  expectedPace: string;
+  today: string;
+  startsOn: string;
+  historyStart: string;
+  date: string;
+  valueColumn: string;
+  author: string;
+  historySubject: string;
+  historyUnavailable: string;
 }
 
 export const en: Wording = {
@@ -104,6 +117,18 @@ export const en: Wording = {
   valueRequired: 'Enter a number.',
   commentTooLong: 'Use at most {max} characters.',
   noKeyResult: 'No key result to check in.',
+  history: 'History',
+  historyOf: 'Progress of {title} over {timeframe}',
+  historyTable: 'Check-ins of {title}',
+  expectedPace: 'Expected pace',
+  today: 'Today',
+  startsOn: 'Starts on {date}',
+  historyStart: 'Start',
+  date: 'Date',
+  valueColumn: 'Value',
+  author: 'By',
+  historySubject: 'Set either key-result-id or goal-id on <okr-progress-history>, not both.',
+  historyUnavailable: 'The history could not be shown.',
 };
 
 export const de: Wording = {
@@ -158,6 +183,19 @@ export const de: Wording = {
   valueRequired: 'Bitte eine Zahl eingeben.',
   commentTooLong: 'Höchstens {max} Zeichen.',
   noKeyResult: 'Kein Schlüsselergebnis zum Einchecken.',
+  history: 'Verlauf',
+  historyOf: 'Fortschritt von {title} im Zeitraum {timeframe}',
+  historyTable: 'Check-ins von {title}',
+  expectedPace: 'Erwartetes Tempo',
+  today: 'Heute',
+  startsOn: 'Beginnt am {date}',
+  historyStart: 'Beginn',
+  date: 'Datum',
+  valueColumn: 'Wert',
+  author: 'Von',
+  historySubject:
+    'Bitte entweder key-result-id oder goal-id an <okr-progress-history> setzen, nicht beides.',
+  historyUnavailable: 'Der Verlauf konnte nicht angezeigt werden.',
 };
 
 /** Overrides for some words; `status` may name only some statuses. */

@@ -49,18 +49,8 @@ export interface Wording {
   valueRequired: string;
   commentTooLong: string;
   noKeyResult: string;
-  // <okr-progress-history> and the goal card's control that opens it.
+  // The goal card's control that opens <okr-progress-history>.
   history: string;
-  historyOf: string;
-  historyTable: string;
-  expectedPace: string;
-  today: string;
-  startsOn: string;
-  historyStart: string;
-  date: string;
-  valueColumn: string;
-  author: string;
-  historySubject: string;
   historyUnavailable: string;
 }
 
@@ -118,16 +108,6 @@ export const en: Wording = {
   commentTooLong: 'Use at most {max} characters.',
   noKeyResult: 'No key result to check in.',
   history: 'History',
-  historyOf: 'Progress of {title} over {timeframe}',
-  historyTable: 'Check-ins of {title}',
-  expectedPace: 'Expected pace',
-  today: 'Today',
-  startsOn: 'Starts on {date}',
-  historyStart: 'Start',
-  date: 'Date',
-  valueColumn: 'Value',
-  author: 'By',
-  historySubject: 'Set either key-result-id or goal-id on <okr-progress-history>, not both.',
   historyUnavailable: 'The history could not be shown.',
 };
 
@@ -184,24 +164,31 @@ export const de: Wording = {
   commentTooLong: 'Höchstens {max} Zeichen.',
   noKeyResult: 'Kein Schlüsselergebnis zum Einchecken.',
   history: 'Verlauf',
-  historyOf: 'Fortschritt von {title} im Zeitraum {timeframe}',
-  historyTable: 'Check-ins von {title}',
-  expectedPace: 'Erwartetes Tempo',
-  today: 'Heute',
-  startsOn: 'Beginnt am {date}',
-  historyStart: 'Beginn',
-  date: 'Datum',
-  valueColumn: 'Wert',
-  author: 'Von',
-  historySubject:
-    'Bitte entweder key-result-id oder goal-id an <okr-progress-history> setzen, nicht beides.',
   historyUnavailable: 'Der Verlauf konnte nicht angezeigt werden.',
 };
 
+/**
+ * The progress history's words. Only their type is here: the words themselves ship in
+ * okr-progress-history.js (progress-history/history-words.ts), so okr-embed.js does not carry them.
+ */
+export interface HistoryWording {
+  historyOf: string;
+  historyTable: string;
+  expectedPace: string;
+  today: string;
+  startsOn: string;
+  historyStart: string;
+  date: string;
+  valueColumn: string;
+  author: string;
+  historySubject: string;
+}
+
 /** Overrides for some words; `status` may name only some statuses. */
-export type WordingOverrides = Partial<Omit<Wording, 'status'>> & {
-  status?: Partial<Record<ProgressStatus, string>>;
-};
+export type WordingOverrides = Partial<Omit<Wording, 'status'>> &
+  Partial<HistoryWording> & {
+    status?: Partial<Record<ProgressStatus, string>>;
+  };
 
 /** The built-in wording for a BCP 47 locale (German for `de`, `de-AT`, …; else English). */
 export function builtInWording(locale: string): Wording {

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import type { HistoryPoint, ProgressHistory } from '@okr-embed/contract';
 import { formatDate, formatKeyResultValue, formatPercent } from '../i18n/format.js';
 import { fill } from '../i18n/messages.js';
-import type { Presentation } from '../provider/okr-element.js';
+import type { HistoryLook } from './history-words.js';
 
 /*
  * What a check-in says, worded once for the tooltip, the point's accessible name and the
@@ -24,7 +24,7 @@ export function formatDay(
 export function pointValue(
   history: ProgressHistory,
   value: number | undefined,
-  look: Presentation,
+  look: HistoryLook,
 ): string | null {
   const subject = history.subject;
   if (subject.type !== 'key-result' || value === undefined) return null;
@@ -47,7 +47,7 @@ export interface PointWords {
 export function pointWords(
   history: ProgressHistory,
   point: HistoryPoint,
-  look: Presentation,
+  look: HistoryLook,
 ): PointWords {
   const { words, locale } = look;
   return {
@@ -68,7 +68,7 @@ export function pointLabel(said: PointWords): string {
 }
 
 /** The chart's data as a table, for screen readers (the element hides it visually). */
-export function historyTable(history: ProgressHistory, look: Presentation) {
+export function historyTable(history: ProgressHistory, look: HistoryLook) {
   const { words, locale } = look;
   const withValues = history.subject.type === 'key-result';
   const start = pointValue(history, history.initial.value, look);

@@ -342,7 +342,7 @@ describe('<okr-progress-history> loading by id', () => {
       const { el, bff } = await inProvider({}, element);
       await el.updateComplete;
       await new Promise((resolve) => setTimeout(resolve));
-      expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal(
+      expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent!.trim()).to.equal(
         'Set either key-result-id or goal-id on <okr-progress-history>, not both.',
       );
       expect(bff.requests).to.have.length(0);

@@ -5,7 +5,7 @@ import type { ProgressHistory } from '@okr-embed/contract';
 import { ResourceController } from '../client/resource-controller.js';
 import { listenOnPage, type OkrEventMap } from '../events/events.js';
 import { formatPercent } from '../i18n/format.js';
-import { fill } from '../i18n/messages.js';
+import { fill, mergeWording } from '../i18n/messages.js';
 import { customElement } from '../provider/define.js';
 import { OkrElement } from '../provider/okr-element.js';
 import { pendingState } from '../theme/states.js';
@@ -13,6 +13,7 @@ import { stateStyles } from '../theme/states.styles.js';
 import { statusStyles, themeStyles } from '../theme/theme.styles.js';
 import { historyGeometry, type HistoryGeometry } from './history-chart.js';
 import { formatDay, historyTable, pointLabel, pointWords } from './history-table.js';
+import { historyWording, type HistoryLook, type HistoryWords } from './history-words.js';
 import { progressHistoryStyles } from './progress-history.styles.js';
 
 /** The chart's height in CSS pixels; its width is the element's. */
@@ -145,8 +146,17 @@ export class OkrProgressHistory extends OkrElement {
     this.resizeObserver.observe(plot);
   }
 
+  /** The shared words and the history's own, each overridable by the provider and the element. */
+  private get look(): HistoryLook {
+    const locale = this.resolvedLocale;
+    const base = { ...this.words, ...historyWording(locale) };
+    // The shared words were merged already; the history's own are overridden the same way.
+    const words = mergeWording(base, this.settings.wording, this.wording) as HistoryWords;
+    return { locale, words };
+  }
+
   protected override render() {
-    const words = this.words;
+    const words = this.look.words;
     if (this.subject === 'invalid') {
       return html`<p part="error" class="error-state error" role="alert">
         ${words.historySubject}
@@ -158,7 +168,7 @@ export class OkrProgressHistory extends OkrElement {
   }
 
   private renderHistory(history: ProgressHistory) {
-    const look = this.presentation;
+    const look = this.look;
     const { words, locale } = look;
     const now = this.now === undefined ? Date.now() : new Date(this.now).getTime();
     const geometry = historyGeometry(history, { width: this.width, height: CHART_HEIGHT }, now);
@@ -199,7 +209,7 @@ export class OkrProgressHistory extends OkrElement {
   }
 
   private renderChart(history: ProgressHistory, geometry: HistoryGeometry, caption: string) {
-    const look = this.presentation;
+    const look = this.look;
     const { plot } = geometry;
     const short: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short' };
     const last = history.points[history.points.length - 1];
@@ -258,7 +268,7 @@ export class OkrProgressHistory extends OkrElement {
     const point = index === null ? undefined : history.points[index];
     if (index === null || !point) return nothing;
     const at = geometry.points[index]!;
-    const said = pointWords(history, point, this.presentation);
+    const said = pointWords(history, point, this.look);
     // Kept inside the plot: anchored at its side near an edge, below the point near the top.
     const side =
       at.x < this.width / 4 ? 'from-start' : at.x > (this.width * 3) / 4 ? 'from-end' : 'centered';

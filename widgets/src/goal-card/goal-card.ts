@@ -15,6 +15,7 @@ import { statusStyles, themeStyles } from '../theme/theme.styles.js';
 import { goalCardStyles } from './goal-card.styles.js';
 import { goalTitle } from './goal-summary.js';
 import { goalSummaryStyles } from './goal-summary.styles.js';
+import { HistoryDisclosure, historyDisclosureStyles } from './history-disclosure.js';
 import { keyResultLine } from './key-result-line.js';
 import { keyResultLineStyles } from './key-result-line.styles.js';
 
@@ -34,6 +35,8 @@ import { keyResultLineStyles } from './key-result-line.styles.js';
  * @csspart key-results - The key-result list.
  * @csspart key-result - One key result.
  * @csspart updated - The last-update line.
+ * @csspart history-button - The "History" button (full variant).
+ * @csspart history - The panel with the goal's `<okr-progress-history>`.
  * @csspart skeleton - The loading placeholder.
  * @csspart error - The error message with its retry button.
  * @csspart retry - The retry button.
@@ -52,6 +55,7 @@ export class OkrGoalCard extends OkrElement {
     goalSummaryStyles,
     keyResultLineStyles,
     goalCardStyles,
+    historyDisclosureStyles,
   ];
 
   /** Loads this goal through the configured client (ignored when `.goal` is set). */
@@ -67,6 +71,7 @@ export class OkrGoalCard extends OkrElement {
   @property({ type: Number, attribute: 'heading-level' }) headingLevel = 3;
 
   private readonly resource = new ResourceController<Goal>(this);
+  private readonly history = new HistoryDisclosure(this);
 
   /** A check-in anywhere on the page answers the updated goal: show it without a request. */
   private readonly onCheckIn = (event: OkrEventMap['okr-check-in-submitted']): void => {
@@ -131,6 +136,7 @@ export class OkrGoalCard extends OkrElement {
       ${progressOf(goal, look, { part: 'progress', showValue: true })}
       ${full ? this.renderWhy(goal) : nothing} ${full ? this.renderKeyResults(goal) : nothing}
       ${full ? this.renderUpdated(goal) : nothing}
+      ${full ? this.history.render(goal.id, look) : nothing}
     `;
   }
 

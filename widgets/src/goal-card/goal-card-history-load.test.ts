@@ -26,26 +26,27 @@ describe('<okr-goal-card> History without the history file', () => {
       const card = await fixture<OkrGoalCard>(
         html`<okr-goal-card .goal=${goal()}></okr-goal-card>`,
       );
-      const button = card.shadowRoot!.querySelector<HTMLButtonElement>('[part="history-button"]')!;
+      const button = card.shadowRoot!.querySelector<HTMLElement>('[part="history-button"]')!;
       button.click();
-      await card.updateComplete;
-      expect(
-        card.shadowRoot!.querySelector('[part="history"] [role="status"]')!.textContent,
-      ).to.equal('Loading…');
       const panel = await settledPanel(card);
       expect(panel.querySelector('[role="alert"]')!.textContent).to.equal(
         'The history could not be shown.',
       );
       expect(customElements.get('okr-progress-history')).to.equal(undefined);
+      expect(panel.querySelector('okr-progress-history')).to.equal(null);
       expect(String(errors[0])).to.contain('/widgets/src/provider/okr-progress-history.js');
       await expect(card).to.be.accessible();
       // Closing and opening again tries the file again.
       button.click();
       button.click();
-      await card.updateComplete;
-      expect(panel.querySelector('[role="status"]')).not.to.equal(null);
-      await settledPanel(card);
+      for (let i = 0; i < 100 && errors.length < 2; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       expect(errors).to.have.length(2);
+      await card.updateComplete;
+      expect(panel.querySelector('[role="alert"]')!.textContent).to.equal(
+        'The history could not be shown.',
+      );
     } finally {
       console.error = original;
     }

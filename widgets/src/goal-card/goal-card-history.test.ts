@@ -26,12 +26,12 @@ async function cardWithHistory(theme: 'light' | 'dark' = 'light') {
   return { card, bff };
 }
 
-function button(card: OkrGoalCard): HTMLButtonElement {
-  return card.shadowRoot!.querySelector<HTMLButtonElement>('[part="history-button"]')!;
+function summary(card: OkrGoalCard): HTMLElement {
+  return card.shadowRoot!.querySelector<HTMLElement>('[part="history-button"]')!;
 }
 
-function panel(card: OkrGoalCard): HTMLElement {
-  return card.shadowRoot!.querySelector<HTMLElement>('[part="history"]')!;
+function disclosure(card: OkrGoalCard): HTMLDetailsElement {
+  return card.shadowRoot!.querySelector<HTMLDetailsElement>('[part="history"]')!;
 }
 
 /** Waits until the card shows the history element and that element has drawn its points. */
@@ -49,56 +49,56 @@ describe('<okr-goal-card> History', () => {
   it('is a closed disclosure until asked, and loads nothing meanwhile', async () => {
     const { card, bff } = await cardWithHistory();
     await expect(card).to.be.accessible();
-    expect(button(card).textContent!.trim()).to.equal('History');
-    expect(button(card).getAttribute('aria-expanded')).to.equal('false');
-    expect(button(card).getAttribute('aria-controls')).to.equal(panel(card).id);
-    expect(panel(card).hidden).to.equal(true);
+    expect(summary(card).textContent!.trim()).to.equal('History');
+    expect(summary(card).localName).to.equal('summary');
+    expect(disclosure(card).open).to.equal(false);
     expect(card.shadowRoot!.querySelector('okr-progress-history')).to.equal(null);
     expect(bff.requests).to.have.length(0);
   });
 
   it('opens the goal history, which loads by the goal id, and closes again', async () => {
     const { card, bff } = await cardWithHistory();
-    button(card).click();
+    summary(card).click();
     const history = await historyShown(card);
-    expect(button(card).getAttribute('aria-expanded')).to.equal('true');
-    expect(panel(card).hidden).to.equal(false);
+    expect(disclosure(card).open).to.equal(true);
+    expect(history.checkVisibility()).to.equal(true);
     expect(history.getAttribute('goal-id')).to.equal('g-1');
     expect(bff.requests.map((r) => r.url)).to.deep.equal([
       'https://bff.test/api/v1/goals/g-1/history',
     ]);
     expect(history.shadowRoot!.querySelectorAll('[part="point"]')).to.have.length(3);
     await expect(card).to.be.accessible();
-    button(card).click();
+    summary(card).click();
     await card.updateComplete;
-    expect(button(card).getAttribute('aria-expanded')).to.equal('false');
-    expect(panel(card).hidden).to.equal(true);
-    expect(card.shadowRoot!.querySelector('okr-progress-history')).to.equal(null);
+    expect(disclosure(card).open).to.equal(false);
+    expect(history.checkVisibility()).to.equal(false);
+    // Opened again, it shows the history it has without loading anything.
+    summary(card).click();
+    await historyShown(card);
+    expect(bff.requests).to.have.length(1);
   });
 
-  it('Escape in the history closes it and gives focus back to the button', async () => {
+  it('opens and closes from the keyboard, focus staying on its summary', async () => {
     const { card } = await cardWithHistory();
-    button(card).focus();
+    summary(card).focus();
     await sendKeys({ press: 'Enter' });
     const history = await historyShown(card);
+    expect(disclosure(card).open).to.equal(true);
+    expect(card.shadowRoot!.activeElement).to.equal(summary(card));
+    // Into the chart: its points are the next tab stop.
     await sendKeys({ press: 'Tab' });
     await history.updateComplete;
     expect(history.shadowRoot!.activeElement?.getAttribute('part')).to.equal('point');
-    // The first Escape dismisses the point tooltip; the next one closes the panel.
-    await sendKeys({ press: 'Escape' });
-    await history.updateComplete;
-    expect(history.shadowRoot!.querySelector('[part="tooltip"]')).to.equal(null);
-    expect(panel(card).hidden).to.equal(false);
-    await sendKeys({ press: 'Escape' });
+    summary(card).focus();
+    await sendKeys({ press: ' ' });
     await card.updateComplete;
-    await card.updateComplete;
-    expect(panel(card).hidden).to.equal(true);
-    expect(card.shadowRoot!.activeElement).to.equal(button(card));
+    expect(disclosure(card).open).to.equal(false);
+    expect(card.shadowRoot!.activeElement).to.equal(summary(card));
   });
 
   it('passes its theme on and is accessible in the dark theme, open', async () => {
     const { card } = await cardWithHistory('dark');
-    button(card).click();
+    summary(card).click();
     const history = await historyShown(card);
     expect(history.dataset['okrTheme']).to.equal('dark');
     await expect(card).to.be.accessible();
@@ -108,6 +108,6 @@ describe('<okr-goal-card> History', () => {
     const el = await fixture<OkrGoalCard>(
       html`<okr-goal-card variant="compact" .goal=${goal()}></okr-goal-card>`,
     );
-    expect(button(el)).to.equal(null);
+    expect(el.shadowRoot!.querySelector('[part="history"]')).to.equal(null);
   });
 });

@@ -15,7 +15,7 @@ import { statusStyles, themeStyles } from '../theme/theme.styles.js';
 import { goalCardStyles } from './goal-card.styles.js';
 import { goalTitle } from './goal-summary.js';
 import { goalSummaryStyles } from './goal-summary.styles.js';
-import { HistoryDisclosure, historyDisclosureStyles } from './history-disclosure.js';
+import { HistoryDisclosure } from './history-disclosure.js';
 import { keyResultLine } from './key-result-line.js';
 import { keyResultLineStyles } from './key-result-line.styles.js';
 
@@ -35,8 +35,8 @@ import { keyResultLineStyles } from './key-result-line.styles.js';
  * @csspart key-results - The key-result list.
  * @csspart key-result - One key result.
  * @csspart updated - The last-update line.
- * @csspart history-button - The "History" button (full variant).
- * @csspart history - The panel with the goal's `<okr-progress-history>`.
+ * @csspart history - The "History" disclosure with the goal's `<okr-progress-history>` (full variant).
+ * @csspart history-button - The summary that opens and closes it.
  * @csspart skeleton - The loading placeholder.
  * @csspart error - The error message with its retry button.
  * @csspart retry - The retry button.
@@ -55,7 +55,6 @@ export class OkrGoalCard extends OkrElement {
     goalSummaryStyles,
     keyResultLineStyles,
     goalCardStyles,
-    historyDisclosureStyles,
   ];
 
   /** Loads this goal through the configured client (ignored when `.goal` is set). */

@@ -1,93 +1,53 @@
-import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { loadElement } from '../provider/lazy-elements.js';
 import type { Presentation } from '../provider/okr-element.js';
-import { secondaryButton } from '../theme/states.styles.js';
-
-type Loading = 'idle' | 'loading' | 'ready' | 'failed';
 
 /**
- * The goal card's "History": a disclosure that shows the goal's `<okr-progress-history>`.
- * That element ships as a file of its own; it is fetched on the first opening, and only then
- * rendered, since the page-wide watcher does not see inside the card's shadow root. Escape
- * inside the panel closes it and gives focus back to the button.
+ * The goal card's "History": a native disclosure, whose keyboard use and expanded state come
+ * with it (okr-embed.js has no room for more), showing the goal's `<okr-progress-history>`.
+ * That element ships as a file of its own, asked for on the first opening: the page-wide
+ * watcher does not see inside the card's shadow root. Until the file arrives the element is
+ * an empty tag; once defined it upgrades in place.
  */
 export class HistoryDisclosure implements ReactiveController {
-  private open = false;
-  private loading: Loading = 'idle';
+  private opened = false;
+  private failed = false;
 
-  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+  constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
   }
 
   hostConnected(): void {}
 
-  private readonly toggle = (): void => {
-    this.open = !this.open;
-    if (this.open && (this.loading === 'idle' || this.loading === 'failed')) {
-      this.loading = 'loading';
-      loadElement('okr-progress-history').then(
-        () => this.settle('ready'),
-        (error: unknown) => {
-          console.error(error);
-          this.settle('failed');
-        },
-      );
-    }
+  private readonly onToggle = (event: Event): void => {
+    if (!(event.currentTarget as HTMLDetailsElement).open) return;
+    this.opened = true;
+    this.failed = false;
     this.host.requestUpdate();
-  };
-
-  private settle(loading: Loading): void {
-    this.loading = loading;
-    this.host.requestUpdate();
-  }
-
-  private readonly onKeydown = (event: KeyboardEvent): void => {
-    if (event.key !== 'Escape') return;
-    event.stopPropagation();
-    this.open = false;
-    this.host.requestUpdate();
-    void this.host.updateComplete.then(() =>
-      this.host.shadowRoot?.querySelector<HTMLButtonElement>('.history-toggle')?.focus(),
-    );
+    // Asked for again on each opening after a failure: the CDN may have hiccuped.
+    loadElement('okr-progress-history').catch((error: unknown) => {
+      console.error(error);
+      this.failed = true;
+      this.host.requestUpdate();
+    });
   };
 
   render(goalId: string, look: Presentation) {
     const { words } = look;
-    const panel =
-      this.loading === 'ready'
-        ? html`<okr-progress-history
-            goal-id=${goalId}
-            theme=${look.theme}
-            locale=${look.locale}
-            .wording=${look.wording}
-          ></okr-progress-history>`
-        : this.loading === 'failed'
+    return html`<details part="history" @toggle=${this.onToggle}>
+      <summary part="history-button">${words.history}</summary>
+      ${
+        this.failed
           ? html`<p class="error" role="alert">${words.historyUnavailable}</p>`
-          : html`<p class="empty" role="status">${words.loading}</p>`;
-    return html`<button
-        part="history-button"
-        class="history-toggle"
-        type="button"
-        aria-expanded=${this.open ? 'true' : 'false'}
-        aria-controls="goal-history"
-        @click=${this.toggle}
-      >
-        ${words.history}
-      </button>
-      <div id="goal-history" part="history" ?hidden=${!this.open} @keydown=${this.onKeydown}>
-        ${this.open ? panel : nothing}
-      </div>`;
+          : this.opened
+            ? html`<okr-progress-history
+                goal-id=${goalId}
+                theme=${look.theme}
+                locale=${look.locale}
+                .wording=${look.wording}
+              ></okr-progress-history>`
+            : nothing
+      }
+    </details>`;
   }
 }
-
-export const historyDisclosureStyles = css`
-  .history-toggle {
-    ${secondaryButton}
-  }
-  .history-toggle[aria-expanded='true'] {
-    border-color: var(--_okr-accent);
-  }
-  [part='history'][hidden] {
-    display: none;
-  }
-`;

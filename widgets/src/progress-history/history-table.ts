@@ -68,7 +68,8 @@ export function pointLabel(said: PointWords): string {
 }
 
 /** The chart's data as a table, for screen readers (the element hides it visually). */
-export function historyTable(history: ProgressHistory, look: HistoryLook) {
+/** `said` holds `pointWords` of each point, worded once for chart and table alike. */
+export function historyTable(history: ProgressHistory, look: HistoryLook, said: PointWords[]) {
   const { words, locale } = look;
   const withValues = history.subject.type === 'key-result';
   const start = pointValue(history, history.initial.value, look);
@@ -99,15 +100,15 @@ export function historyTable(history: ProgressHistory, look: HistoryLook) {
           <td></td>
           <td></td>
         </tr>
-        ${history.points.map((point) => {
-          const said = pointWords(history, point, look);
+        ${history.points.map((point, index) => {
+          const worded = said[index]!;
           return html`<tr>
-            <th scope="row">${said.date}</th>
-            <td>${said.progress}</td>
-            ${withValues ? html`<td>${said.value ?? ''}</td>` : nothing}
-            <td>${said.status}</td>
+            <th scope="row">${worded.date}</th>
+            <td>${worded.progress}</td>
+            ${withValues ? html`<td>${worded.value ?? ''}</td>` : nothing}
+            <td>${worded.status}</td>
             <td>${point.author?.name ?? ''}</td>
-            <td>${said.comment ?? ''}</td>
+            <td>${worded.comment ?? ''}</td>
           </tr>`;
         })}
       </tbody>

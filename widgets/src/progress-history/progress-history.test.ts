@@ -238,6 +238,20 @@ describe('<okr-progress-history>', () => {
     ]);
   });
 
+  it('takes overrides of its own words and the shared ones, and rewords its points', async () => {
+    const el = await renderHistory(oneCheckInHistory(), inTimeframe);
+    el.wording = {
+      expectedPace: 'Target pace',
+      author: 'Checked in by',
+      status: { on_track: 'Going well' },
+    };
+    await el.updateComplete;
+    expect(text(el)).to.contain('Target pace');
+    expect(points(el)[0]!.getAttribute('aria-label')).to.equal(
+      'Jan 10, 2027, 120 teams of 200 teams, 20%, Going well, Checked in by Ada Lovelace',
+    );
+  });
+
   it('speaks German with the locale', async () => {
     const el = await renderHistory(increaseHistory(), inTimeframe, { locale: 'de' });
     expect(text(el)).to.contain('Fortschritt von Grow weekly active teams im Zeitraum Q1 2027');

@@ -12,7 +12,13 @@ import { pendingState } from '../theme/states.js';
 import { stateStyles } from '../theme/states.styles.js';
 import { statusStyles, themeStyles } from '../theme/theme.styles.js';
 import { historyGeometry, type HistoryGeometry } from './history-chart.js';
-import { formatDay, historyTable, pointLabel, pointWords } from './history-table.js';
+import {
+  formatDay,
+  historyTable,
+  pointLabel,
+  pointWords,
+  type PointWords,
+} from './history-table.js';
 import { historyWording, type HistoryLook, type HistoryWords } from './history-words.js';
 import { progressHistoryStyles } from './progress-history.styles.js';
 
@@ -76,6 +82,8 @@ export class OkrProgressHistory extends OkrElement {
   @state() private width = 640;
 
   private readonly resource = new ResourceController<ProgressHistory>(this);
+  /** Each point worded, kept while data and words stay: hovering re-renders, and Intl is slow. */
+  private worded?: { key: unknown[]; said: PointWords[] };
   private resizeObserver?: ResizeObserver;
   private observed?: Element;
 
@@ -204,7 +212,7 @@ export class OkrProgressHistory extends OkrElement {
         ${this.renderChart(history, geometry, caption)} ${this.renderTooltip(history, geometry)}
       </div>
       ${notes.map((note) => html`<p part="note" class="note">${note}</p>`)}
-      ${historyTable(history, look)}
+      ${historyTable(history, look, this.saidOf(history, look))}
     </figure>`;
   }
 
@@ -213,6 +221,7 @@ export class OkrProgressHistory extends OkrElement {
     const { plot } = geometry;
     const short: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short' };
     const last = history.points[history.points.length - 1];
+    const said = this.saidOf(history, look);
     return html`<svg
       part="chart"
       class="chart"
@@ -251,11 +260,19 @@ export class OkrProgressHistory extends OkrElement {
           const at = geometry.points[index]!;
           return svg`<circle part="point" class="point" data-index=${index} data-status=${point.status}
             cx=${at.x} cy=${at.y} r="5" role="img" tabindex=${index === this.activeIndex ? 0 : -1}
-            aria-label=${pointLabel(pointWords(history, point, look))}
+            aria-label=${pointLabel(said[index]!)}
             aria-describedby=${index === this.tooltipIndex ? 'tooltip' : nothing}></circle>`;
         })}
       </g>
     </svg>`;
+  }
+
+  private saidOf(history: ProgressHistory, look: HistoryLook): PointWords[] {
+    const key = [history, look.locale, this.settings.wording, this.wording];
+    if (!this.worded || key.some((value, i) => value !== this.worded!.key[i])) {
+      this.worded = { key, said: history.points.map((point) => pointWords(history, point, look)) };
+    }
+    return this.worded.said;
   }
 
   private get tooltipIndex(): number | null {
@@ -268,7 +285,7 @@ export class OkrProgressHistory extends OkrElement {
     const point = index === null ? undefined : history.points[index];
     if (index === null || !point) return nothing;
     const at = geometry.points[index]!;
-    const said = pointWords(history, point, this.look);
+    const said = this.saidOf(history, this.look)[index]!;
     // Kept inside the plot: anchored at its side near an edge, below the point near the top.
     const side =
       at.x < this.width / 4 ? 'from-start' : at.x > (this.width * 3) / 4 ? 'from-end' : 'centered';

@@ -18,24 +18,12 @@ const widgets = fileURLToPath(new URL('..', import.meta.url));
 
 /** Elements with their public, writable properties and the `okr-…` events they fire. */
 export function elementsOf(manifest) {
-  // Elements that okr-embed.js leaves out (they load on first use) are imported from their own
-  // file (named after the tag, as rollup.config.mjs names entries) and their own declarations.
-  const index = manifest.modules.find((module) => module.path === 'src/index.ts');
-  const inMainBundle = new Set((index?.exports ?? []).map((e) => e.name));
   return manifest.modules
-    .flatMap((module) =>
-      (module.declarations ?? []).map((declaration) => ({ declaration, path: module.path })),
-    )
-    .filter(({ declaration }) => declaration.customElement && declaration.tagName)
-    .map(({ declaration, path }) => ({
+    .flatMap((module) => module.declarations ?? [])
+    .filter((declaration) => declaration.customElement && declaration.tagName)
+    .map((declaration) => ({
       tagName: declaration.tagName,
       className: declaration.name,
-      ownFile: inMainBundle.has(declaration.name)
-        ? null
-        : {
-            js: `./${declaration.tagName}.js`,
-            types: `./${path.replace(/^src\//, '').replace(/\.ts$/, '.js')}`,
-          },
       properties: (declaration.members ?? [])
         .filter((m) => m.kind === 'field' && !m.static && !m.readonly && !m.privacy)
         .map((m) => m.name),
@@ -58,19 +46,7 @@ const header =
 const union = (names) => (names.length ? names.map((n) => `'${n}'`).join(' | ') : 'never');
 const elementAlias = (element) => `${element.className}Element`;
 const elementImports = (elements) =>
-  elements
-    .filter((e) => !e.ownFile)
-    .map((e) => `${e.className} as ${elementAlias(e)}`)
-    .join(', ');
-/** Imports of the elements with a file of their own: `js` for values, `types` for declarations. */
-const ownFileImports = (elements, kind) =>
-  elements
-    .filter((e) => e.ownFile)
-    .map(
-      (e) =>
-        `import ${kind === 'types' ? 'type ' : ''}{ ${e.className} as ${elementAlias(e)} } from '${e.ownFile[kind]}';\n`,
-    )
-    .join('');
+  elements.map((e) => `${e.className} as ${elementAlias(e)}`).join(', ');
 
 function reactJs(elements) {
   const wrappers = elements.map(
@@ -85,7 +61,7 @@ function reactJs(elements) {
   return `${header}import * as React from 'react';
 import { createComponent } from '@lit/react';
 import { ${elementImports(elements)} } from './okr-embed.js';
-${ownFileImports(elements, 'js')}
+
 ${wrappers.join('\n\n')}
 `;
 }
@@ -100,7 +76,7 @@ export declare const ${e.className}: ReactWebComponent<${elementAlias(e)}, { ${e
   });
   return `${header}import type { EventName, ReactWebComponent } from '@lit/react';
 import type { OkrEventMap, ${elementImports(elements)} } from './index.js';
-${ownFileImports(elements, 'types')}
+
 ${wrappers.join('\n\n')}
 `;
 }
@@ -112,7 +88,7 @@ function reactJsxDts(elements) {
   );
   return `${header}import type { DetailedHTMLProps, HTMLAttributes } from 'react';
 import type { OkrEventMap, ${elementImports(elements)} } from './index.js';
-${ownFileImports(elements, 'types')}
+
 /**
  * React 19 sets a prop as a property when the element has one of that name, and adds a listener
  * for \`on<event name>\`; kebab-case attributes (\`goal-id\`) stay plain attributes.
@@ -140,7 +116,7 @@ function vueDts(elements) {
   );
   return `${header}import type { EmitFn, HTMLAttributes, PublicProps } from 'vue';
 import type { OkrEventMap, ${elementImports(elements)} } from './index.js';
-${ownFileImports(elements, 'types')}
+
 /** A custom element as vue-tsc sees a component: its properties as props, its events as emits. */
 type OkrVueElement<E extends HTMLElement, P extends keyof E, V extends keyof OkrEventMap> = new () => E & {
   $props: HTMLAttributes & Partial<Pick<E, P>> & PublicProps;

@@ -30,7 +30,7 @@ describe('<okr-goal-card> History without the history file', () => {
       button.click();
       const panel = await settledPanel(card);
       expect(panel.querySelector('[role="alert"]')!.textContent).to.equal(
-        'The history could not be shown.',
+        'This could not be loaded.',
       );
       expect(customElements.get('okr-progress-history')).to.equal(undefined);
       expect(panel.querySelector('okr-progress-history')).to.equal(null);
@@ -45,7 +45,7 @@ describe('<okr-goal-card> History without the history file', () => {
       expect(errors).to.have.length(2);
       await card.updateComplete;
       expect(panel.querySelector('[role="alert"]')!.textContent).to.equal(
-        'The history could not be shown.',
+        'This could not be loaded.',
       );
     } finally {
       console.error = original;

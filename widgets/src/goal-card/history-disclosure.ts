@@ -38,7 +38,7 @@ export class HistoryDisclosure implements ReactiveController {
       <summary part="history-button">${words.history}</summary>
       ${
         this.failed
-          ? html`<p class="error" role="alert">${words.historyUnavailable}</p>`
+          ? html`<p class="error" role="alert">${words.error}</p>`
           : this.opened
             ? html`<okr-progress-history
                 goal-id=${goalId}

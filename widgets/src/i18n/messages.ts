@@ -51,7 +51,6 @@ export interface Wording {
   noKeyResult: string;
   // The goal card's control that opens <okr-progress-history>.
   history: string;
-  historyUnavailable: string;
 }
 
 export const en: Wording = {
@@ -108,7 +107,6 @@ export const en: Wording = {
   commentTooLong: 'Use at most {max} characters.',
   noKeyResult: 'No key result to check in.',
   history: 'History',
-  historyUnavailable: 'The history could not be shown.',
 };
 
 export const de: Wording = {
@@ -164,7 +162,6 @@ export const de: Wording = {
   commentTooLong: 'Höchstens {max} Zeichen.',
   noKeyResult: 'Kein Schlüsselergebnis zum Einchecken.',
   history: 'Verlauf',
-  historyUnavailable: 'Der Verlauf konnte nicht angezeigt werden.',
 };
 
 /**

@@ -29,6 +29,9 @@ export { OkrGoalList } from './goal-list/goal-list.js';
 export { OkrCheckIn } from './check-in/check-in.js';
 export { OkrAlignmentTree } from './alignment-tree/alignment-tree.js';
 export { loadElement } from './provider/lazy-elements.js';
+// Types only: the progress history's code ships in okr-progress-history.js.
+export type { OkrProgressHistory } from './progress-history/progress-history.js';
+export type { HistoryWording } from './i18n/messages.js';
 
 // The goal editor and the progress history are files of their own, loaded when first used.
 if (typeof document !== 'undefined') watchLazyElements();

@@ -8,6 +8,7 @@ import type {
   GoalSummary,
   Me,
   Page,
+  ProgressHistory,
   ProgressStatus,
   Timeframe,
 } from '@okr-embed/contract';
@@ -147,6 +148,15 @@ export class OkrClient {
 
   checkIns(keyResultId: string, options?: RequestOptions): Promise<Page<CheckIn>> {
     return this.get(`/key-results/${encodeURIComponent(keyResultId)}/check-ins`, options);
+  }
+
+  /** Progress over the timeframe of a key result or a goal, oldest point first. */
+  history(
+    subject: { type: ProgressHistory['subject']['type']; id: string },
+    options?: RequestOptions,
+  ): Promise<ProgressHistory> {
+    const collection = subject.type === 'goal' ? 'goals' : 'key-results';
+    return this.get(`/${collection}/${encodeURIComponent(subject.id)}/history`, options);
   }
 
   /** `idempotencyKey` must stay the same when the same submission is retried. */

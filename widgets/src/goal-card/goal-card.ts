@@ -15,6 +15,7 @@ import { statusStyles, themeStyles } from '../theme/theme.styles.js';
 import { goalCardStyles } from './goal-card.styles.js';
 import { goalTitle } from './goal-summary.js';
 import { goalSummaryStyles } from './goal-summary.styles.js';
+import { HistoryDisclosure } from './history-disclosure.js';
 import { keyResultLine } from './key-result-line.js';
 import { keyResultLineStyles } from './key-result-line.styles.js';
 
@@ -34,6 +35,8 @@ import { keyResultLineStyles } from './key-result-line.styles.js';
  * @csspart key-results - The key-result list.
  * @csspart key-result - One key result.
  * @csspart updated - The last-update line.
+ * @csspart history - The "History" disclosure with the goal's `<okr-progress-history>` (full variant).
+ * @csspart history-button - The summary that opens and closes it.
  * @csspart skeleton - The loading placeholder.
  * @csspart error - The error message with its retry button.
  * @csspart retry - The retry button.
@@ -67,6 +70,7 @@ export class OkrGoalCard extends OkrElement {
   @property({ type: Number, attribute: 'heading-level' }) headingLevel = 3;
 
   private readonly resource = new ResourceController<Goal>(this);
+  private readonly history = new HistoryDisclosure(this);
 
   /** Changes (live, or a check-in on this page) patch the loaded goal without a request. */
   private readonly live = new LiveController(
@@ -134,6 +138,7 @@ export class OkrGoalCard extends OkrElement {
       ${progressOf(goal, look, { part: 'progress', showValue: true })}
       ${full ? this.renderWhy(goal) : nothing} ${full ? this.renderKeyResults(goal) : nothing}
       ${full ? this.renderUpdated(goal) : nothing}
+      ${full ? this.history.render(goal.id, look) : nothing}
     `;
   }
 

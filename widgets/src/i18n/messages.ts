@@ -49,6 +49,8 @@ export interface Wording {
   valueRequired: string;
   commentTooLong: string;
   noKeyResult: string;
+  // The goal card's control that opens <okr-progress-history>.
+  history: string;
 }
 
 export const en: Wording = {
@@ -104,6 +106,7 @@ export const en: Wording = {
   valueRequired: 'Enter a number.',
   commentTooLong: 'Use at most {max} characters.',
   noKeyResult: 'No key result to check in.',
+  history: 'History',
 };
 
 export const de: Wording = {
@@ -158,12 +161,31 @@ export const de: Wording = {
   valueRequired: 'Bitte eine Zahl eingeben.',
   commentTooLong: 'Höchstens {max} Zeichen.',
   noKeyResult: 'Kein Schlüsselergebnis zum Einchecken.',
+  history: 'Verlauf',
 };
 
+/**
+ * The progress history's words. Only their type is here: the words themselves ship in
+ * okr-progress-history.js (progress-history/history-words.ts), so okr-embed.js does not carry them.
+ */
+export interface HistoryWording {
+  historyOf: string;
+  historyTable: string;
+  expectedPace: string;
+  today: string;
+  startsOn: string;
+  historyStart: string;
+  date: string;
+  valueColumn: string;
+  author: string;
+  historySubject: string;
+}
+
 /** Overrides for some words; `status` may name only some statuses. */
-export type WordingOverrides = Partial<Omit<Wording, 'status'>> & {
-  status?: Partial<Record<ProgressStatus, string>>;
-};
+export type WordingOverrides = Partial<Omit<Wording, 'status'>> &
+  Partial<HistoryWording> & {
+    status?: Partial<Record<ProgressStatus, string>>;
+  };
 
 /** The built-in wording for a BCP 47 locale (German for `de`, `de-AT`, …; else English). */
 export function builtInWording(locale: string): Wording {

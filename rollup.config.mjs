@@ -23,6 +23,7 @@ const entries = {
   'okr-goal-list': 'goal-list/goal-list.ts',
   'okr-alignment-tree': 'alignment-tree/alignment-tree.ts',
   'okr-check-in': 'check-in/check-in.ts',
+  'okr-goal-editor': 'goal-editor/goal-editor.ts',
 };
 
 const plugins = () => [

@@ -104,10 +104,11 @@ export class PickerController implements ReactiveController {
     </div>`;
   }
 
-  private onInput(event: Event): void {
+  // Arrow functions: Lit calls template listeners with the host element as `this`.
+  private onInput = (event: Event): void => {
     this.text = (event.target as HTMLInputElement).value;
     this.schedule(this.text);
-  }
+  };
 
   /** Starts a search after the pause; the previous search, if still running, is aborted. */
   private schedule(query: string): void {
@@ -136,7 +137,7 @@ export class PickerController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private onKeydown(event: KeyboardEvent): void {
+  private onKeydown = (event: KeyboardEvent): void => {
     const count = this.options.length;
     switch (event.key) {
       case 'ArrowDown':
@@ -177,14 +178,14 @@ export class PickerController implements ReactiveController {
         return;
     }
     this.host.requestUpdate();
-  }
+  };
 
   /** Leaving the field keeps the selection, unless the user emptied it (which means none). */
-  private onBlur(): void {
+  private onBlur = (): void => {
     if (this.text !== null && this.text.trim() === '') this.onPick(null);
     this.text = null;
     this.close();
-  }
+  };
 
   pick(option: PickerOption): void {
     this.onPick({ id: option.id, label: option.label });

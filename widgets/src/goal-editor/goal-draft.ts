@@ -178,6 +178,8 @@ export function keyResultChanges(kr: KeyResult, row: KeyResultRow): KeyResultCha
   for (const key of Object.keys(wanted) as (keyof KeyResultDraft)[]) {
     if (wanted[key] !== stored[key]) changes[key] = wanted[key];
   }
+  // A start means nothing to the other kinds: keep the stored one rather than zero it.
+  if (!hasRange(row.kind)) delete changes['start'];
   return changes as KeyResultChanges;
 }
 

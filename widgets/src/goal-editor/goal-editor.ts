@@ -1,14 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
-import {
-  GOAL_LEVELS,
-  LIMITS,
-  PROGRESS_SOURCES,
-  type Goal,
-  type Me,
-  type Timeframe,
-} from '@okr-embed/contract';
+import type { Goal, Timeframe } from '@okr-embed/contract';
 import { OkrApiError, isAbortError, toApiError } from '../client/errors.js';
 import { ResourceController } from '../client/resource-controller.js';
 import { emit } from '../events/events.js';
@@ -20,38 +12,22 @@ import { stateStyles } from '../theme/states.styles.js';
 import { themeStyles } from '../theme/theme.styles.js';
 import { editorApi } from './editor-api.js';
 import { editorWording, type EditorWords } from './editor-words.js';
-import { conflictLines, selfAndDescendants } from './goal-conflict.js';
+import { conflictLines } from './goal-conflict.js';
 import {
   createRequest,
   draftOf,
-  emptyRow,
   fieldErrorsOf,
   newDraft,
   validate,
   type FieldErrors,
   type GoalDraft,
-  type Picked,
 } from './goal-draft.js';
 import { goalEditorStyles } from './goal-editor.styles.js';
 import { EditFailure, sendEdit } from './goal-save.js';
-import {
-  errorId,
-  fieldId,
-  keyResultFields,
-  textField,
-  type RowField,
-} from './key-result-fields.js';
+import { fieldId } from './key-result-fields.js';
 import { PickerController, type PickerOption } from './picker.js';
-import { confirmDelete, conflictPanel, goalActions } from './goal-editor.parts.js';
-
-/** What the editor needs before it can show a form. */
-interface Setting {
-  me: Me;
-  timeframes: Timeframe[];
-  goal?: Goal;
-  /** The goal and its descendants: not offered as its parent (the BFF refuses cycles). */
-  excluded: Set<string>;
-}
+import { goalForm, messageRow } from './goal-form.js';
+import { loadSetting, readOnlyReason, type Setting } from './editor-setting.js';
 
 export interface Message {
   text: string;
@@ -92,12 +68,19 @@ export class OkrGoalEditor extends OkrElement {
   /** The timeframe a new goal starts in; the current one when not set. */
   @property({ attribute: 'timeframe-id' }) timeframeId?: string;
 
+  /** @internal */
   @state() draft: GoalDraft = newDraft({});
+  /** @internal */
   @state() errors: FieldErrors = {};
+  /** @internal */
   @state() message?: Message;
+  /** @internal */
   @state() saving = false;
+  /** @internal */
   @state() conflict?: { lines: string[]; fresh: Goal };
+  /** @internal */
   @state() confirmingDelete = false;
+  /** @internal */
   @state() deleted = false;
   /** The goal as stored, once loaded or created: what an edit is compared against. */
   @state() stored?: Goal;
@@ -106,21 +89,24 @@ export class OkrGoalEditor extends OkrElement {
   private shownSetting?: Setting;
   private saveController?: AbortController;
 
-  private readonly ownerPicker = new PickerController(
+  /** @internal */
+  readonly ownerPicker = new PickerController(
     this,
     'owner',
     async (q, signal) =>
       (await this.api!.users(q, signal)).items.map((user) => ({ id: user.id, label: user.name })),
     (owner) => this.edit({ owner }),
   );
-  private readonly teamPicker = new PickerController(
+  /** @internal */
+  readonly teamPicker = new PickerController(
     this,
     'team',
     async (q, signal) =>
       (await this.api!.teams(q, signal)).items.map((team) => ({ id: team.id, label: team.name })),
     (team) => this.edit({ team }),
   );
-  private readonly parentPicker = new PickerController(
+  /** @internal */
+  readonly parentPicker = new PickerController(
     this,
     'parent',
     async (q, signal): Promise<PickerOption[]> => {
@@ -158,24 +144,7 @@ export class OkrGoalEditor extends OkrElement {
     const id = this.goalId;
     this.resource.sync(
       [id, client],
-      client
-        ? async (signal): Promise<Setting> => {
-            const [me, timeframes, goal, alignment] = await Promise.all([
-              client.me({ signal }),
-              client.timeframes({ signal }),
-              id ? client.goal(id, { signal }) : undefined,
-              id
-                ? client.alignment({ root: id, depth: LIMITS.alignmentDepthMax }, { signal })
-                : undefined,
-            ]);
-            return {
-              me,
-              timeframes: timeframes.items,
-              goal,
-              excluded: id ? selfAndDescendants(id, alignment?.nodes ?? []) : new Set(),
-            };
-          }
-        : undefined,
+      client ? (signal) => loadSetting(client, id, signal) : undefined,
     );
     const loaded = this.resource.state.status === 'loaded' ? this.resource.state.value : undefined;
     if (loaded && loaded !== this.shownSetting) {
@@ -201,20 +170,6 @@ export class OkrGoalEditor extends OkrElement {
     });
   }
 
-  /** Why the user may not change this goal here, mirroring the BFF's rules; else undefined. */
-  private readOnlyReason(setting: Setting): string | undefined {
-    const { scopes, user, teams } = setting.me;
-    const admin = scopes.includes('okr:admin');
-    if (!admin && !scopes.includes('okr:write')) return this.editorWords.readOnlyScope;
-    const goal = this.stored;
-    const owns =
-      !goal ||
-      admin ||
-      goal.owner?.id === user.id ||
-      (goal.team !== null && teams.some((team) => team.id === goal.team!.id));
-    return owns ? undefined : this.editorWords.readOnlyOwner;
-  }
-
   edit(changes: Partial<GoalDraft>): void {
     this.draft = { ...this.draft, ...changes };
   }
@@ -227,194 +182,15 @@ export class OkrGoalEditor extends OkrElement {
         ${pendingState(words, this.resource, ['line', 'field', 'field', 'field'])}
       </div>`;
     }
-    if (this.deleted) return html`<div class="state">${this.renderMessage()}</div>`;
-    const reason = this.readOnlyReason(state.value);
+    if (this.deleted) return html`<div class="state">${messageRow(this, words)}</div>`;
+    const reason = readOnlyReason(state.value.me, this.stored, words);
     if (reason) {
       return html`<div part="read-only" class="state read-only" role="note">
         ${this.stored ? html`<p class="read-only-title">${this.stored.title}</p>` : nothing}
         <p>${reason}</p>
       </div>`;
     }
-    return this.renderForm(state.value, words);
-  }
-
-  private renderForm(setting: Setting, words: EditorWords) {
-    const draft = this.draft;
-    const errors = this.errors;
-    const select = (
-      field: string,
-      label: string,
-      value: string,
-      options: Array<[string, string]>,
-      onChange: (v: string) => void,
-    ) =>
-      html`<div class="field">
-        <label for=${field}>${label}</label>
-        <select
-          id=${field}
-          aria-invalid=${errors[field] ? 'true' : 'false'}
-          aria-describedby=${errors[field] ? errorId(field) : nothing}
-          @change=${(event: Event) => onChange((event.target as HTMLSelectElement).value)}
-        >
-          ${options.map(([id, text]) => html`<option value=${id} ?selected=${id === value}>${text}</option>`)}
-        </select>
-        ${errors[field] ? html`<p id=${errorId(field)} class="field-error">${errors[field]}</p>` : nothing}
-      </div>`;
-    const picker = (
-      controller: PickerController,
-      label: string,
-      selected: Picked | null,
-      optional: boolean,
-    ) => {
-      const field = controller.id;
-      const describedBy = [optional && `${field}-hint`, errors[field] && errorId(field)]
-        .filter(Boolean)
-        .join(' ');
-      return html`<div class="field">
-        <label for=${field}>${label}</label>
-        ${controller.render({ label, selected, describedBy, invalid: Boolean(errors[field]), words })}
-        ${optional ? html`<p id=${`${field}-hint`} class="hint">${words.optionalPick}</p>` : nothing}
-        ${errors[field] ? html`<p id=${errorId(field)} class="field-error">${errors[field]}</p>` : nothing}
-      </div>`;
-    };
-    const levelWords = {
-      company: words.levelCompany,
-      team: words.levelTeam,
-      personal: words.levelPersonal,
-    };
-    const sourceWords = {
-      key_results: words.sourceKeyResults,
-      aligned_goals: words.sourceAlignedGoals,
-      both: words.sourceBoth,
-    };
-    const count = draft.keyResults.length;
-    return html`<form
-      part="form"
-      novalidate
-      aria-labelledby="heading"
-      aria-busy=${this.saving ? 'true' : 'false'}
-      @submit=${this.onSubmit}
-    >
-      <h2 id="heading">${this.stored ? words.editorEdit : words.editorNew}</h2>
-      ${this.conflict ? conflictPanel(this, this.conflict.lines, words) : nothing}
-      ${textField('title', words.fieldTitle, draft.title, errors, (title) => this.edit({ title }), { max: LIMITS.goalTitle })}
-      <div class="field">
-        <label for="description">${words.fieldDescription}</label>
-        <textarea
-          id="description"
-          maxlength=${LIMITS.goalDescription}
-          .value=${draft.description}
-          aria-invalid=${errors['description'] ? 'true' : 'false'}
-          aria-describedby=${errors['description'] ? errorId('description') : nothing}
-          @input=${(event: Event) => this.edit({ description: (event.target as HTMLTextAreaElement).value })}
-        ></textarea>
-        ${errors['description'] ? html`<p id=${errorId('description')} class="field-error">${errors['description']}</p>` : nothing}
-      </div>
-      <div class="columns">
-        ${select(
-          'level',
-          words.fieldLevel,
-          draft.level,
-          GOAL_LEVELS.map((level) => [level, levelWords[level]]),
-          (level) => this.edit({ level: level as GoalDraft['level'] }),
-        )}
-        ${select(
-          'timeframe',
-          words.timeframe,
-          draft.timeframeId,
-          setting.timeframes.map((tf) => [tf.id, tf.name]),
-          (timeframeId) => this.edit({ timeframeId }),
-        )}
-        ${picker(this.ownerPicker, words.owner, draft.owner, false)}
-        ${picker(this.teamPicker, words.fieldTeam, draft.team, true)}
-        ${picker(this.parentPicker, words.fieldParent, draft.parent, true)}
-        ${select(
-          'progressSource',
-          words.fieldProgressSource,
-          draft.progressSource,
-          PROGRESS_SOURCES.map((source) => [source, sourceWords[source]]),
-          (source) => this.edit({ progressSource: source as GoalDraft['progressSource'] }),
-        )}
-      </div>
-      <fieldset part="key-results" class="key-results" @keydown=${this.onRowKeydown}>
-        <legend>${words.keyResults}</legend>
-        ${repeat(
-          draft.keyResults,
-          (row) => row.key,
-          (row, index) =>
-            keyResultFields(row, index, count, errors, words, {
-              change: (i, field, value) => this.changeRow(i, field, value),
-              move: (i, by) => this.moveRow(i, by),
-              remove: (i) => this.removeRow(i),
-            }),
-        )}
-        <button type="button" class="secondary add" @click=${this.addRow}>
-          ${words.addKeyResult}
-        </button>
-      </fieldset>
-      ${goalActions(this, setting, words)}
-      ${this.confirmingDelete && this.stored ? confirmDelete(this, this.stored, words) : nothing}
-      ${this.renderMessage()}
-    </form>`;
-  }
-
-  renderMessage() {
-    const message = this.message;
-    return html`<div class="message-row">
-      <p part="message" class="message" role="status" data-tone=${message?.tone ?? nothing}>
-        ${message?.text ?? ''}
-      </p>
-      ${message?.undo ? html`<button type="button" class="secondary" @click=${() => this.archive(false)}>${this.editorWords.undo}</button>` : nothing}
-    </div>`;
-  }
-
-  private changeRow(index: number, field: RowField, value: string): void {
-    const keyResults = this.draft.keyResults.map((row, i) =>
-      i === index ? { ...row, [field]: value } : row,
-    );
-    this.edit({ keyResults });
-  }
-
-  private addRow(): void {
-    this.edit({ keyResults: [...this.draft.keyResults, emptyRow()] });
-    const index = this.draft.keyResults.length - 1;
-    void this.updateComplete.then(() => this.focusField(`keyResults.${index}.title`));
-  }
-
-  private removeRow(index: number): void {
-    this.edit({ keyResults: this.draft.keyResults.filter((_, i) => i !== index) });
-    this.errors = {};
-    void this.updateComplete.then(() =>
-      this.shadowRoot!.querySelector<HTMLElement>('.add')?.focus(),
-    );
-  }
-
-  moveRow(index: number, by: -1 | 1): void {
-    const to = index + by;
-    const rows = [...this.draft.keyResults];
-    if (to < 0 || to >= rows.length) return;
-    [rows[index], rows[to]] = [rows[to]!, rows[index]!];
-    this.edit({ keyResults: rows });
-    this.errors = {};
-    this.message = { text: fill(this.editorWords.movedTo, { n: to + 1 }), tone: 'success' };
-    // The moved row's button keeps the focus, or its other one at either end of the list.
-    void this.updateComplete.then(() => {
-      const buttons = this.shadowRoot!.querySelectorAll<HTMLButtonElement>(
-        `fieldset.key-result:nth-of-type(${to + 1}) .row-actions button`,
-      );
-      const wanted = buttons[by < 0 ? 0 : 1];
-      (wanted && !wanted.disabled ? wanted : buttons[by < 0 ? 1 : 0])?.focus();
-    });
-  }
-
-  /** Alt+Arrow up/down moves the key result that holds the focus. */
-  private onRowKeydown(event: KeyboardEvent): void {
-    if (!event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
-    const row = (event.target as Element).closest('fieldset.key-result');
-    if (!row) return;
-    const index = [...this.shadowRoot!.querySelectorAll('fieldset.key-result')].indexOf(row);
-    event.preventDefault();
-    this.moveRow(index, event.key === 'ArrowUp' ? -1 : 1);
+    return goalForm(this, state.value, words);
   }
 
   focusField(field: string): void {

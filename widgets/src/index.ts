@@ -29,6 +29,10 @@ export { OkrGoalList } from './goal-list/goal-list.js';
 export { OkrCheckIn } from './check-in/check-in.js';
 export { OkrAlignmentTree } from './alignment-tree/alignment-tree.js';
 export { loadElement } from './provider/lazy-elements.js';
+// Types only: the editor's code ships in okr-goal-editor.js.
+export type { OkrGoalEditor } from './goal-editor/goal-editor.js';
+export type { GoalSavedDetail, GoalDeletedDetail, CancelDetail } from './events/events.js';
+export type { EditorWording } from './i18n/messages.js';
 
 // The goal editor and the progress history are files of their own, loaded when first used.
 if (typeof document !== 'undefined') watchLazyElements();

@@ -82,7 +82,7 @@ export class OkrGoalEditor extends OkrElement {
   @state() confirmingDelete = false;
   /** @internal */
   @state() deleted = false;
-  /** The goal as stored, once loaded or created: what an edit is compared against. */
+  /** @internal The goal as stored, once loaded or created: what an edit is compared against. */
   @state() stored?: Goal;
 
   private readonly resource = new ResourceController<Setting>(this);

@@ -269,6 +269,14 @@ describe('<okr-goal-editor>', () => {
     expect(button(el, 'Copy to Q2 2027')).to.exist;
   });
 
+  it('is accessible in the dark theme', async () => {
+    const { el } = await mount({ goalId: 'g-1' });
+    el.theme = 'dark';
+    await el.updateComplete;
+    expect(el.dataset['okrTheme']).to.equal('dark');
+    await expect(el).to.be.accessible();
+  });
+
   it('fires okr-cancel and puts the stored values back', async () => {
     const { el } = await mount({ goalId: 'g-1' });
     await type(el, 'title', 'Something else');

@@ -224,7 +224,9 @@ describe('<okr-goal-editor>', () => {
       await until(el, () => searches.length === 2);
       expect(searches[0]!.signal?.aborted, 'the first search is aborted').to.equal(true);
       expect(new URL(searches[1]!.url, 'http://x').searchParams.get('q')).to.equal('gra');
-      await until(el, () => $(el, '#owner-list').textContent!.includes('No matches.'));
+      await until(el, () => $(el, '#owner-status').textContent!.includes('No matches.'));
+      expect(input.getAttribute('aria-expanded')).to.equal('false');
+      await expect(el).to.be.accessible();
     });
 
     it('never offers the goal itself or its descendants as its parent', async () => {

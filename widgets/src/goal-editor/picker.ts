@@ -56,6 +56,15 @@ export class PickerController implements ReactiveController {
     const listId = `${id}-list`;
     const activeId = this.open && this.active >= 0 ? `${id}-option-${this.active}` : undefined;
     const value = this.text ?? view.selected?.label ?? '';
+    // An empty listbox is not a popup to be in: it stays closed and a status line says why.
+    const expanded = this.open && this.options.length > 0;
+    const status = !this.open
+      ? ''
+      : this.searching
+        ? view.words.pickerSearching
+        : this.options.length === 0
+          ? view.words.pickerNoMatch
+          : '';
     return html`<div class="picker">
       <input
         id=${id}
@@ -64,7 +73,7 @@ export class PickerController implements ReactiveController {
         role="combobox"
         autocomplete="off"
         aria-autocomplete="list"
-        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-expanded=${expanded ? 'true' : 'false'}
         aria-controls=${listId}
         aria-activedescendant=${activeId ?? nothing}
         aria-invalid=${view.invalid ? 'true' : 'false'}
@@ -79,7 +88,7 @@ export class PickerController implements ReactiveController {
         part="picker-list"
         role="listbox"
         aria-label=${view.label}
-        ?hidden=${!this.open}
+        ?hidden=${!expanded}
       >
         ${this.options.map(
           (option, i) =>
@@ -93,14 +102,8 @@ export class PickerController implements ReactiveController {
               ${option.label}${option.hint ? html` <span class="hint">${option.hint}</span>` : nothing}
             </li>`,
         )}
-        ${
-          this.open && this.options.length === 0
-            ? html`<li role="presentation" class="hint">
-                ${this.searching ? view.words.pickerSearching : view.words.pickerNoMatch}
-              </li>`
-            : nothing
-        }
       </ul>
+      <p id=${`${id}-status`} class="hint" role="status">${status}</p>
     </div>`;
   }
 

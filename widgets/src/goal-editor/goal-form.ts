@@ -178,7 +178,7 @@ function removeRow(editor: OkrGoalEditor, index: number): void {
   );
 }
 
-function moveRow(editor: OkrGoalEditor, index: number, by: -1 | 1): void {
+function moveRow(editor: OkrGoalEditor, index: number, by: -1 | 1, field?: string): void {
   const to = index + by;
   const rows = [...editor.draft.keyResults];
   if (to < 0 || to >= rows.length) return;
@@ -186,8 +186,10 @@ function moveRow(editor: OkrGoalEditor, index: number, by: -1 | 1): void {
   editor.edit({ keyResults: rows });
   editor.errors = {};
   editor.message = { text: fill(editor.editorWords.movedTo, { n: to + 1 }), tone: 'success' };
-  // The moved row's button keeps the focus, or its other one at either end of the list.
+  // The focus moves with the row: the same field (keyboard), or the same button, or the other
+  // one at either end of the list.
   void editor.updateComplete.then(() => {
+    if (field) return editor.focusField(`keyResults.${to}.${field}`);
     const buttons = editor.shadowRoot!.querySelectorAll<HTMLButtonElement>(
       `fieldset.key-result:nth-of-type(${to + 1}) .row-actions button`,
     );
@@ -203,5 +205,6 @@ function onRowKeydown(editor: OkrGoalEditor, event: KeyboardEvent): void {
   if (!row) return;
   const index = [...editor.shadowRoot!.querySelectorAll('fieldset.key-result')].indexOf(row);
   event.preventDefault();
-  moveRow(editor, index, event.key === 'ArrowUp' ? -1 : 1);
+  const field = /^keyResults-\d+-(\w+)$/.exec((event.target as Element).id)?.[1];
+  moveRow(editor, index, event.key === 'ArrowUp' ? -1 : 1, field);
 }

@@ -24,6 +24,7 @@ const entries = {
   'okr-alignment-tree': 'alignment-tree/alignment-tree.ts',
   'okr-check-in': 'check-in/check-in.ts',
   'okr-progress-history': 'progress-history/progress-history.ts',
+  'okr-goal-editor': 'goal-editor/goal-editor.ts',
 };
 
 /**

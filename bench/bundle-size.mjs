@@ -16,6 +16,7 @@ export const budgets = {
   'okr-embed.js': 25 * 1024,
   'okr-progress-bar.js': 8 * 1024,
   'okr-progress-history.js': 16 * 1024,
+  'okr-goal-editor.js': 16 * 1024,
 };
 
 const staticImport = /(?:^|[;}\s])(?:import|export)\s*(?:[\w*{}\s,$]*from\s*)?["']([^"']+)["']/g;

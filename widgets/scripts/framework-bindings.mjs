@@ -48,6 +48,29 @@ const elementAlias = (element) => `${element.className}Element`;
 const elementImports = (elements) =>
   elements.map((e) => `${e.className} as ${elementAlias(e)}`).join(', ');
 
+/**
+ * Elements that okr-embed.js loads on demand (src/provider/lazy-elements.ts) are not values
+ * it exports; their wrappers import the class from the element's own file.
+ */
+function lazyFiles() {
+  const source = readFileSync(`${widgets}src/provider/lazy-elements.ts`, 'utf8');
+  return new Map(
+    [...source.matchAll(/'(okr-[\w-]+)': '(okr-[\w-]+\.js)'/g)].map((m) => [m[1], m[2]]),
+  );
+}
+
+function reactImports(elements) {
+  const lazy = lazyFiles();
+  const byFile = new Map();
+  for (const element of elements) {
+    const file = `./${lazy.get(element.tagName) ?? 'okr-embed.js'}`;
+    byFile.set(file, [...(byFile.get(file) ?? []), element]);
+  }
+  return [...byFile]
+    .map(([file, members]) => `import { ${elementImports(members)} } from '${file}';`)
+    .join('\n');
+}
+
 function reactJs(elements) {
   const wrappers = elements.map(
     (e) => `export const ${e.className} = createComponent({
@@ -60,7 +83,7 @@ function reactJs(elements) {
   );
   return `${header}import * as React from 'react';
 import { createComponent } from '@lit/react';
-import { ${elementImports(elements)} } from './okr-embed.js';
+${reactImports(elements)}
 
 ${wrappers.join('\n\n')}
 `;

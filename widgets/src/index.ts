@@ -32,6 +32,10 @@ export { loadElement } from './provider/lazy-elements.js';
 // Types only: the progress history's code ships in okr-progress-history.js.
 export type { OkrProgressHistory } from './progress-history/progress-history.js';
 export type { HistoryWording } from './i18n/messages.js';
+// Types only: the editor's code ships in okr-goal-editor.js.
+export type { OkrGoalEditor } from './goal-editor/goal-editor.js';
+export type { GoalSavedDetail, GoalDeletedDetail, CancelDetail } from './events/events.js';
+export type { EditorWording } from './i18n/messages.js';
 
 // The goal editor and the progress history are files of their own, loaded when first used.
 if (typeof document !== 'undefined') watchLazyElements();

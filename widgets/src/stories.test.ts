@@ -9,6 +9,7 @@ import type { TemplateResult } from 'lit';
 import * as alignmentTree from './alignment-tree/alignment-tree.stories.js';
 import * as checkIn from './check-in/check-in.stories.js';
 import * as goalCard from './goal-card/goal-card.stories.js';
+import * as goalEditor from './goal-editor/goal-editor.stories.js';
 import * as goalList from './goal-list/goal-list.stories.js';
 import * as progressBar from './progress-bar/progress-bar.stories.js';
 import * as provider from './provider/provider.stories.js';
@@ -27,7 +28,16 @@ interface MetaShape extends StoryShape {
   title: string;
 }
 
-const storyFiles = [alignmentTree, checkIn, goalCard, goalList, progressBar, provider, statusBadge];
+const storyFiles = [
+  alignmentTree,
+  checkIn,
+  goalCard,
+  goalEditor,
+  goalList,
+  progressBar,
+  provider,
+  statusBadge,
+];
 const toolbarSettings = [
   { theme: 'light', locale: 'en' },
   { theme: 'dark', locale: 'de' },

@@ -176,6 +176,29 @@ export class OkrClient {
   }
 
   /**
+   * A write (the goal editor's): JSON in and out, `If-Match` carrying the version the edit was
+   * made on, so the BFF answers 409 rather than undo another person's edit. The typed calls
+   * live with the editor (goal-editor/editor-api.ts), so okr-embed.js does not carry them.
+   */
+  write<T>(
+    method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+    version?: number,
+    options?: RequestOptions,
+  ): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (version !== undefined) headers['If-Match'] = `"${version}"`;
+    return this.send<T>(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: options?.signal,
+    });
+  }
+
+  /**
    * A GET that joins an identical one already in flight. The shared request is aborted only
    * when every caller has aborted, so a removed widget never cancels its neighbour's data.
    */
@@ -271,8 +294,10 @@ export class OkrClient {
 
   private async send<T>(path: string, init: RequestInit): Promise<T> {
     const response = await this.authorized(path, init);
-    if (!response.ok) throw await errorFromResponse(response);
+    if (!response.ok) throw await errorFromResponse(response, this.now());
     this.forget();
+    // A DELETE answers 204 with no body.
+    if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 

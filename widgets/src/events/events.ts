@@ -21,11 +21,29 @@ export interface ErrorDetail {
   error: OkrApiError;
 }
 
+/** `detail` of `okr-goal-saved`: the editor saved (or copied) a goal; its card view as stored. */
+export interface GoalSavedDetail {
+  goal: Goal;
+}
+
+/** `detail` of `okr-goal-deleted`: the editor deleted this goal. */
+export interface GoalDeletedDetail {
+  goalId: string;
+}
+
+/** `detail` of `okr-cancel`: the user left the editor without saving; null when creating. */
+export interface CancelDetail {
+  goalId: string | null;
+}
+
 /** Every event the widgets fire, so `addEventListener('okr-goal-select', …)` type-checks. */
 export interface OkrEventMap {
   'okr-goal-select': CustomEvent<GoalSelectDetail>;
   'okr-check-in-submitted': CustomEvent<CheckInSubmittedDetail>;
   'okr-error': CustomEvent<ErrorDetail>;
+  'okr-goal-saved': CustomEvent<GoalSavedDetail>;
+  'okr-goal-deleted': CustomEvent<GoalDeletedDetail>;
+  'okr-cancel': CustomEvent<CancelDetail>;
 }
 
 type DetailOf<K extends keyof OkrEventMap> =

@@ -181,9 +181,88 @@ export interface HistoryWording {
   historySubject: string;
 }
 
+/**
+ * The goal editor's words. Only their type is here: the words themselves ship in
+ * okr-goal-editor.js (goal-editor/editor-words.ts), so okr-embed.js does not carry them.
+ */
+export interface EditorWording {
+  editorNew: string;
+  editorEdit: string;
+  fieldTitle: string;
+  fieldDescription: string;
+  fieldLevel: string;
+  levelCompany: string;
+  levelTeam: string;
+  levelPersonal: string;
+  fieldTeam: string;
+  fieldParent: string;
+  fieldProgressSource: string;
+  sourceKeyResults: string;
+  sourceAlignedGoals: string;
+  sourceBoth: string;
+  optionalPick: string;
+  keyResultN: string;
+  krKind: string;
+  kindIncrease: string;
+  kindDecrease: string;
+  kindStayAbove: string;
+  kindStayBelow: string;
+  kindBoolean: string;
+  kindInitiative: string;
+  krStart: string;
+  krTarget: string;
+  krThreshold: string;
+  krUnit: string;
+  krWeight: string;
+  krBooleanHint: string;
+  krInitiativeHint: string;
+  addKeyResult: string;
+  removeKeyResult: string;
+  moveUp: string;
+  moveDown: string;
+  movedTo: string;
+  createGoal: string;
+  saveGoal: string;
+  cancel: string;
+  goalCreated: string;
+  goalSaved: string;
+  nothingChanged: string;
+  goalNotSaved: string;
+  fixFields: string;
+  titleRequired: string;
+  weightRange: string;
+  pickerNoMatch: string;
+  pickerSearching: string;
+  conflictTitle: string;
+  conflictField: string;
+  conflictKrAdded: string;
+  conflictKrRemoved: string;
+  conflictKrChanged: string;
+  conflictOrder: string;
+  reloadTheirs: string;
+  reapplyMine: string;
+  archive: string;
+  unarchive: string;
+  goalArchived: string;
+  goalUnarchived: string;
+  undo: string;
+  deleteGoal: string;
+  deleteConfirm: string;
+  deleteKeyResults: string;
+  deleteChildren: string;
+  confirmDelete: string;
+  keepGoal: string;
+  goalDeleted: string;
+  copyTo: string;
+  copiedTo: string;
+  readOnlyScope: string;
+  readOnlyOwner: string;
+}
+
 /** Overrides for some words; `status` may name only some statuses. */
 export type WordingOverrides = Partial<Omit<Wording, 'status'>> &
-  Partial<HistoryWording> & {
+  Partial<HistoryWording> &
+  Partial<EditorWording> & {
     status?: Partial<Record<ProgressStatus, string>>;
   };
 

@@ -375,11 +375,13 @@ describe('<okr-progress-history> loading by id', () => {
       checkIn,
       keyResult: keyResult({ id: 'kr-other' }),
       goal: goal(),
+      progress: [],
     });
     emit(document.body, 'okr-check-in-submitted', {
       checkIn,
       keyResult: keyResult(),
       goal: goal(),
+      progress: [],
     });
     await new Promise((resolve) => setTimeout(resolve));
     await settled(el);

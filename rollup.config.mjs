@@ -57,6 +57,9 @@ const plugins = () => [
 
 const configs = Object.entries(entries).map(([name, source], index) => ({
   input: `${widgets}src/${source}`,
+  // On-demand chunks import what they share from the entry itself: the entry may export more
+  // than its own API instead of becoming a facade over one more chunk.
+  preserveEntrySignatures: 'allow-extension',
   // A directory, so that code loaded on demand (the live-update stream and patches) becomes a
   // chunk of its own under chunks/ instead of weighing on the first download.
   output: {

@@ -1,13 +1,28 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { budgets, distDir, measureEntry, measureLitBaseline } from './bundle-size.mjs';
+import {
+  budgets,
+  distDir,
+  measureEntry,
+  measureLitBaseline,
+  measureOnDemand,
+  onDemandBudgets,
+} from './bundle-size.mjs';
 
 describe('bundle size budgets (widgets/dist, min+gzip with imported chunks)', () => {
   for (const [entry, budget] of Object.entries(budgets)) {
     it(`when ${entry} is built, then it stays within ${budget / 1024} KB`, () => {
       const { gzipped } = measureEntry(entry);
       assert.ok(gzipped <= budget, `${entry} is ${gzipped} bytes, budget ${budget}`);
+    });
+  }
+
+  for (const [name, budget] of Object.entries(onDemandBudgets)) {
+    it(`when okr-embed.js loads ${name} on demand, then that adds at most ${budget / 1024} KB`, () => {
+      const { gzipped, files } = measureOnDemand(name);
+      assert.ok(files >= 1, `${name}: nothing loaded on demand`);
+      assert.ok(gzipped <= budget, `${name} adds ${gzipped} bytes, budget ${budget}`);
     });
   }
 

@@ -1,6 +1,13 @@
 /** Bundle sizes, min+gzip with the chunks each entry imports, next to a Lit-only build. */
 import { readdirSync } from 'node:fs';
-import { budgets, distDir, measureEntry, measureLitBaseline } from './bundle-size.mjs';
+import {
+  budgets,
+  distDir,
+  measureEntry,
+  measureLitBaseline,
+  measureOnDemand,
+  onDemandBudgets,
+} from './bundle-size.mjs';
 import type { Row } from './report.js';
 
 export async function benchBundles(): Promise<Row[]> {
@@ -22,6 +29,17 @@ export async function benchBundles(): Promise<Row[]> {
       ratio: gzipped / lit.gzipped,
       budget: budget === undefined ? undefined : `≤ ${budget / 1024} KB`,
       pass: budget === undefined ? undefined : gzipped <= budget,
+    });
+  }
+  for (const [name, budget] of Object.entries(onDemandBudgets)) {
+    const { gzipped } = measureOnDemand(name);
+    rows.push({
+      section: 'Bundle',
+      name: `${name}, loaded by okr-embed.js on demand`,
+      value: gzipped / 1024,
+      unit: 'KB',
+      budget: `≤ ${budget / 1024} KB`,
+      pass: gzipped <= budget,
     });
   }
   return rows;

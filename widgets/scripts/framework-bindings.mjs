@@ -54,8 +54,9 @@ const elementImports = (elements) =>
  */
 function lazyFiles() {
   const source = readFileSync(`${widgets}src/provider/lazy-elements.ts`, 'utf8');
+  // Each element's own file is named after its tag, as every per-element file is.
   return new Map(
-    [...source.matchAll(/'(okr-[\w-]+)': '(okr-[\w-]+\.js)'/g)].map((m) => [m[1], m[2]]),
+    [...source.matchAll(/'(okr-[\w-]+)': \(\) => import\(/g)].map((m) => [m[1], `${m[1]}.js`]),
   );
 }
 

@@ -26,7 +26,8 @@ export { OkrProgressBar } from './progress-bar/progress-bar.js';
 export { OkrStatusBadge } from './status-badge/status-badge.js';
 export { OkrGoalCard } from './goal-card/goal-card.js';
 export { OkrGoalList } from './goal-list/goal-list.js';
-export { OkrCheckIn } from './check-in/check-in.js';
+// Types only: the check-in form loads when it first appears (provider/lazy-elements.ts).
+export type { OkrCheckIn } from './check-in/check-in.js';
 export { OkrAlignmentTree } from './alignment-tree/alignment-tree.js';
 export { loadElement } from './provider/lazy-elements.js';
 // Types only: the progress history's code ships in okr-progress-history.js.

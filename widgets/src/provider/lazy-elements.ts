@@ -1,30 +1,31 @@
 /**
- * Elements that ship as files of their own and load when first used, so the all-in-one
- * `okr-embed.js` stays within its budget: the goal editor and the progress history. The file
- * is found next to the script that asks for it (`okr-embed.js` and the per-element files sit
- * side by side in `widgets/dist/`), so a host that serves the bundle from its own CDN serves
- * these beside it.
+ * Elements that load when first used, so the all-in-one `okr-embed.js` stays within its
+ * budget: the forms (check-in, goal editor) and the progress history. The reading widgets a
+ * page shows first are in the bundle itself. The build splits each into an on-demand
+ * chunk (`dist/chunks/`) holding only its own code; everything it shares with the widgets
+ * (Lit, the client, the theme) comes from the bundle already on the page. Pages without
+ * `okr-embed.js` load the element's own, self-contained file instead (`okr-goal-editor.js`).
  */
-const lazyFiles: Record<string, string> = {
-  'okr-goal-editor': 'okr-goal-editor.js',
-  'okr-progress-history': 'okr-progress-history.js',
+export const lazyElements: Record<string, () => Promise<unknown>> = {
+  'okr-check-in': () => import('../check-in/check-in.js'),
+  'okr-goal-editor': () => import('../goal-editor/goal-editor.js'),
+  'okr-progress-history': () => import('../progress-history/progress-history.js'),
 };
 
 const loading = new Map<string, Promise<void>>();
 
 /** Defines `tag` if it is one of the lazy elements and not defined yet; resolves once it is. */
-export function loadElement(tag: string, base: string = import.meta.url): Promise<void> {
-  const file = lazyFiles[tag];
-  if (!file || customElements.get(tag)) return Promise.resolve();
+export function loadElement(tag: string): Promise<void> {
+  const load = lazyElements[tag];
+  if (!load || customElements.get(tag)) return Promise.resolve();
   let pending = loading.get(tag);
   if (!pending) {
-    const url = new URL(file, base).href;
-    pending = import(/* @vite-ignore */ url).then(
-      () => customElements.whenDefined(tag).then(() => undefined),
+    pending = load().then(
+      () => undefined,
       (error: unknown) => {
-        // A later use may try again (the CDN hiccuped); the error says which file failed.
+        // A later use may try again (the CDN hiccuped); the error names the element.
         loading.delete(tag);
-        throw new Error(`okr-embed: could not load ${url} for <${tag}>`, { cause: error });
+        throw new Error(`okr-embed: could not load <${tag}>`, { cause: error });
       },
     );
     loading.set(tag, pending);
@@ -37,10 +38,10 @@ export function loadElement(tag: string, base: string = import.meta.url): Promis
  * shadow roots ask `loadElement` themselves). Started once by the all-in-one bundle.
  */
 export function watchLazyElements(root: ParentNode & Node = document): void {
-  const selector = Object.keys(lazyFiles).join(',');
+  const selector = Object.keys(lazyElements).join(',');
   const visit = (node: ParentNode) => {
     for (const element of node.querySelectorAll(selector)) {
-      void loadElement(element.localName).catch((error: unknown) => console.error(error));
+      void loadElement(element.localName).catch(console.error);
     }
   };
   visit(root);

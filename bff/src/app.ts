@@ -78,7 +78,7 @@ export function createApp({
   const checkIns = createCheckInsRepository(db);
   const timeframes = createTimeframesRepository(db);
   const currentTimeframeId = createCurrentTimeframe(timeframes, views);
-  const chains = createGoalChains(db, goals, keyResults);
+  const chains = createGoalChains(db, goals);
   const changes = createChanges(views);
   // Lives as long as the database it sweeps: closing the app's database stops it.
   const sweeper = createIdempotencySweeper({ checkIns, logger });

@@ -3,10 +3,7 @@ import type { AuthContext } from '../../lib/auth.js';
 import { RetryTransaction, type Database, type Tx } from '../../lib/db.js';
 import type { ChainGoal, ChildGoal, GoalsRepository } from './goals.repository.js';
 import { createRollUpInputsRepository } from './roll-up-inputs.repository.js';
-import type {
-  KeyResultRecord,
-  KeyResultsRepository,
-} from '../key-results/key-results.repository.js';
+import type { KeyResultRecord } from '../key-results/key-results.repository.js';
 
 /*
  * Progress roll-up: a goal's cached progress and status come from its key results and its
@@ -52,11 +49,7 @@ export interface PropagationInputs {
   children: ChildGoal[];
 }
 
-export function createGoalChains(
-  db: Database,
-  goals: GoalsRepository,
-  keyResults: KeyResultsRepository,
-) {
+export function createGoalChains(db: Database, goals: GoalsRepository) {
   const rollUpInputs = createRollUpInputsRepository(db);
   const chains = {
     /** Step 1: the chain of `ids` (or of a key result's goal), unlocked. */

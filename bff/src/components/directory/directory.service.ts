@@ -18,6 +18,11 @@ const inBody: FieldName = (field) => `body.${field}`;
 /** Something that refers to a row that is not there: a 400 at the field that names it. */
 const unknownRef = (field: string, message: string) => badRequest(message, [{ field, message }]);
 
+/** Carries a dry run's answer out of the transaction it rolls back. */
+class DryRun {
+  constructor(readonly result: unknown) {}
+}
+
 export interface ProvisionedUser {
   user: DirectoryUser;
   created: boolean;
@@ -187,8 +192,68 @@ export function createDirectoryService({ db, directory, changes }: DirectoryServ
     },
   };
 
+  /**
+   * A whole file in one transaction: every row is written, or none. A dry run does the same
+   * writes and checks, then rolls back. A refused row's error names its line and column.
+   */
+  async function importAll<T>(
+    orgId: string,
+    dryRun: boolean,
+    work: (tx: Tx) => Promise<T>,
+  ): Promise<T> {
+    let result: T | undefined;
+    try {
+      result = await db.transaction(async (tx) => {
+        const done = await work(tx);
+        if (dryRun) throw new DryRun(done);
+        return done;
+      });
+    } catch (error) {
+      if (error instanceof DryRun) return error.result as T;
+      const detail = (error as AppError).details as Array<{ field?: string }> | undefined;
+      if (error instanceof AppError && detail?.[0]?.field) {
+        throw new AppError(
+          error.code,
+          `${detail[0].field}: ${error.message}`,
+          error.status,
+          detail,
+        );
+      }
+      throw error;
+    }
+    await changes.committed(orgId);
+    return result;
+  }
+
   return {
     provisioning,
+
+    async importUsers(
+      orgId: string,
+      rows: Array<{ externalId: string; body: ProvisionUserBody; field: FieldName }>,
+      dryRun: boolean,
+    ): Promise<{ created: number; updated: number }> {
+      return importAll(orgId, dryRun, async (tx) => {
+        let created = 0;
+        for (const row of rows) {
+          const answer = await provisioning.user(orgId, row.externalId, row.body, tx, row.field);
+          if (answer.created) created += 1;
+        }
+        return { created, updated: rows.length - created };
+      });
+    },
+
+    async importTeams(
+      orgId: string,
+      rows: Array<{ key: string; body: ProvisionTeamBody; field: FieldName }>,
+      dryRun: boolean,
+    ): Promise<{ created: number; updated: number }> {
+      return importAll(orgId, dryRun, async (tx) => {
+        const answers = await provisioning.teams(orgId, rows, tx);
+        const created = answers.filter((answer) => answer.created).length;
+        return { created, updated: answers.length - created };
+      });
+    },
 
     async listUsers(auth: AuthContext, query: DirectoryQuery): Promise<Page<DirectoryUser>> {
       const rows = await directory.listUsers(auth.org.id, {

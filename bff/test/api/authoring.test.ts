@@ -233,6 +233,39 @@ for (const dialect of dialects()) {
       assert.equal(after.body.keyResults[3].id, fourth.id);
     });
 
+    it('when key results are reordered, then the JSON export lists them in that order and an import into an empty org keeps it', async () => {
+      const { goal, ids } = await goalWithThree();
+      const [first, second, third] = ids as [string, string, string];
+      assert.equal((await reorder(goal.id, goal.version, [second, third, first])).status, 200);
+      const { createOrgExportService } =
+        await import('../../src/components/org-export/org-export.service.js');
+      const { createOrgExportRepository } =
+        await import('../../src/components/org-export/org-export.repository.js');
+      const exporter = createOrgExportService(createOrgExportRepository(app.db));
+      const orgRecord = (id: string, slug: string) =>
+        ({ id, slug, name: slug, issuer: '', settings: { initiativesCount: false } }) as never;
+      const doc = await exporter.exportJson(orgRecord(org.id, org.slug));
+      const exported = doc.goals.filter((g) => g.title === 'Ordered').at(-1);
+      assert.deepEqual(
+        exported?.keyResults.map((kr) => kr.title),
+        ['Second', 'Third', 'First'],
+      );
+      const empty = await app.createOrg();
+      await app.db.execute('DELETE FROM timeframes WHERE org_id = :orgId', { orgId: empty.id });
+      await exporter.importJson(orgRecord(empty.id, empty.slug), doc);
+      const [row] = await app.db.select<{ id: string }>(
+        `SELECT g.id FROM goals g WHERE g.org_id = :orgId AND g.title = 'Ordered'
+         ORDER BY g.created_at DESC LIMIT 1`,
+        { orgId: empty.id },
+      );
+      const theirs = await empty.token({ sub: 'reader', scope: 'okr:read' });
+      const card = await app.request('GET', `/api/v1/goals/${row?.id}`, { token: theirs });
+      assert.deepEqual(
+        card.body.keyResults.map((kr: { title: string }) => kr.title),
+        ['Second', 'Third', 'First'],
+      );
+    });
+
     it('when the order leaves one out, repeats one or names another goal’s, then 400; stale version 409; no If-Match 428', async () => {
       const { goal, ids } = await goalWithThree();
       const elsewhere = await goalWithThree();

@@ -1,4 +1,5 @@
 import { authOf } from '../../lib/auth.js';
+import { sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
 import { directoryTeamView, directoryUserView, pageView } from '../../lib/views.schema.js';
 import {
@@ -28,7 +29,7 @@ export function directoryRoutes(api: ApiRouter, directory: DirectoryService) {
       },
     },
     async (req, res, { query }) => {
-      res.json(await directory.listUsers(authOf(req), query));
+      sendView(req, res, await directory.listUsers(authOf(req), query));
     },
   );
 
@@ -49,7 +50,7 @@ export function directoryRoutes(api: ApiRouter, directory: DirectoryService) {
       },
     },
     async (req, res, { query }) => {
-      res.json(await directory.listTeams(authOf(req), query));
+      sendView(req, res, await directory.listTeams(authOf(req), query));
     },
   );
 

@@ -371,7 +371,7 @@ for (const dialect of dialects()) {
       assert.equal(goal.status, 'not_started');
       assert.equal(goal.lastCheckIn, null);
       assert.deepEqual(
-        goal.keyResults.map((kr: { title: string; current: number; start: number }) => [
+        goal.keyResults.map((kr: { title: string; current: number; status: string }) => [
           kr.title,
           kr.current,
           kr.status,

@@ -89,6 +89,30 @@ for (const dialect of dialects()) {
       );
     });
 
+    it('when the goal is aligned under a parent, then the parent’s chain is locked and rolled up too, still in at most 10 statements', async (t) => {
+      const parent = await createGoal(app, as.writer, {
+        title: 'Counted parent',
+        level: 'company',
+        timeframeId: org.timeframeId,
+      });
+      log = [];
+      const answer = await post('/goals', as.writer, {
+        title: 'Counted child',
+        level: 'team',
+        timeframeId: org.timeframeId,
+        parentId: parent.id,
+        keyResults: fiveKeyResults,
+      });
+      const statements = log;
+      log = undefined;
+      assert.equal(answer.status, 201, answer.text);
+      assert.equal(answer.body.parent.id, parent.id);
+      t.diagnostic(`${statements.length} statements`);
+      // The chain's lock is MySQL's alone; SQLite's transaction is exclusive from its start.
+      const bound = dialect.name === 'mariadb' ? 10 : 9;
+      assert.ok(statements.length <= bound, `${statements.length}:\n${statements.join('\n')}`);
+    });
+
     it('when one key result of the request is bad, then 400 names its field and neither the goal nor any key result is stored', async () => {
       const title = `Atomic ${randomUUID()}`;
       const keyResults = [

@@ -1,6 +1,7 @@
 import {
   goalSummary as goalSummaryOf,
   type Goal,
+  type GoalRef,
   type GoalSummary,
   type Page,
 } from '@okr-embed/contract';
@@ -68,14 +69,16 @@ export function createGoalsService(deps: GoalsServiceDeps) {
     if (body.ownerId && !(await users.userExists(orgId, body.ownerId, tx))) throw notFound('Owner');
   }
 
-  /** A goal just made has no children and no check-ins: its card reads only the rest. */
-  async function newGoalCard(auth: AuthContext, id: string): Promise<Goal> {
+  /**
+   * A goal just made has no children and no check-ins, and its parent is as the roll-up wrote
+   * it: its card reads only the rest.
+   */
+  async function newGoalCard(auth: AuthContext, id: string, parent: GoalRef | null): Promise<Goal> {
     const [goal, krs] = await Promise.all([
       goals.findGoal(auth.org.id, id),
       keyResults.listForGoal(auth.org.id, id),
     ]);
     if (!goal) throw notFound('Goal');
-    const parent = goal.parentId ? await goals.findGoal(auth.org.id, goal.parentId) : null;
     return cardOf({
       goal,
       keyResults: krs,
@@ -150,7 +153,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         children: [],
         initiativesCount: auth.org.settings.initiativesCount,
       });
-      const id = await db.transaction(async (tx) => {
+      const { newId: id, parent } = await db.transaction(async (tx) => {
         await checkReferences(auth, body, tx);
         const krOwners = [
           ...new Set(drafts.map((kr) => kr.ownerId).filter((at): at is string => !!at)),
@@ -190,11 +193,11 @@ export function createGoalsService(deps: GoalsServiceDeps) {
               ? goals.recordHistory(orgId, [{ id: newId, ...initial }], Date.now(), tx)
               : Promise.resolve(),
         ]);
-        if (chain) await chains.propagateFor(auth, chain, tx);
-        return newId;
+        const rolled = chain && (await chains.propagateFor(auth, chain, tx));
+        return { newId, parent: (parentId && rolled?.goals.get(parentId)) || null };
       });
       await changes.committed(auth.org.id);
-      return newGoalCard(auth, id);
+      return newGoalCard(auth, id, parent);
     },
 
     /**

@@ -109,6 +109,22 @@ for (const dialect of dialects()) {
       assert.equal(web.memberCount, 2);
     });
 
+    it('when the same new person is provisioned by several requests at once, then one row is made and every request succeeds', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => put('/users/racer', as.admin, { name: `Racer ${i}` })),
+      );
+      assert.deepEqual(
+        answers.map((a) => a.status).sort(),
+        [200, 200, 200, 200, 201],
+        answers.map((a) => a.text).join('\n'),
+      );
+      assert.equal(new Set(answers.map((a) => a.body.id)).size, 1);
+      const teams = await Promise.all(
+        Array.from({ length: 3 }, () => put('/teams/racers', as.admin, { name: 'Racers' })),
+      );
+      assert.deepEqual(teams.map((a) => a.status).sort(), [200, 200, 201]);
+    });
+
     it('when a non-admin provisions, then 403 and nothing is written', async () => {
       const before = (await get('/users?q=mallory', as.admin)).body.items.length;
       assert.equal((await put('/users/mallory', as.writer, { name: 'Mallory' })).status, 403);

@@ -2,7 +2,7 @@ import type { DirectoryTeam, DirectoryUser, Page } from '@okr-embed/contract';
 import { z } from 'zod';
 import { hasScope, type AuthContext } from '../../lib/auth.js';
 import type { Changes } from '../../lib/changes.js';
-import type { Database, Tx } from '../../lib/db.js';
+import { isUniqueViolation, type Database, type Tx } from '../../lib/db.js';
 import { AppError, badRequest, conflict } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/schemas.js';
 import type { DirectoryRepository, DirectoryUserRecord } from './directory.repository.js';
@@ -17,6 +17,19 @@ const inBody: FieldName = (field) => `body.${field}`;
 
 /** Something that refers to a row that is not there: a 400 at the field that names it. */
 const unknownRef = (field: string, message: string) => badRequest(message, [{ field, message }]);
+
+/**
+ * Two calls provisioning the same new person or team at once: the second one's INSERT meets the
+ * first one's row. Run again, it finds that row and updates it, as if it had come second.
+ */
+async function onceMoreOnRace<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return run();
+  }
+}
 
 /** Carries a dry run's answer out of the transaction it rolls back. */
 class DryRun {
@@ -295,8 +308,8 @@ export function createDirectoryService({ db, directory, changes }: DirectoryServ
       externalId: string,
       body: ProvisionUserBody,
     ): Promise<ProvisionedUser> {
-      const answer = await db.transaction((tx) =>
-        provisioning.user(auth.org.id, externalId, body, tx),
+      const answer = await onceMoreOnRace(() =>
+        db.transaction((tx) => provisioning.user(auth.org.id, externalId, body, tx)),
       );
       await changes.committed(auth.org.id);
       return answer;
@@ -307,8 +320,8 @@ export function createDirectoryService({ db, directory, changes }: DirectoryServ
       key: string,
       body: ProvisionTeamBody,
     ): Promise<ProvisionedTeam> {
-      const [answer] = await db.transaction((tx) =>
-        provisioning.teams(auth.org.id, [{ key, body, field: inBody }], tx),
+      const [answer] = await onceMoreOnRace(() =>
+        db.transaction((tx) => provisioning.teams(auth.org.id, [{ key, body, field: inBody }], tx)),
       );
       if (!answer) throw new AppError('internal_error', 'No team was provisioned', 500);
       await changes.committed(auth.org.id);

@@ -145,6 +145,9 @@ for (const dialect of dialects()) {
       assert.ok(!('email' in byName.body.items[0]), 'no email without okr:admin');
       const byId = await get('/users?q=GRACE-', as.admin);
       assert.equal(byId.body.items[0].email, 'grace@example.com');
+      const blank = await get('/users?q=%20%20', as.writer);
+      assert.equal(blank.status, 200, 'blank text from a picker lists everyone');
+      assert.ok(blank.body.items.length > 1);
       const wildcard = await get('/users?q=%25', as.writer);
       assert.equal(wildcard.body.items.length, 0, '% is a character, not a wildcard');
     });

@@ -8,7 +8,13 @@ export const teamKey = z.string().trim().min(1).max(LIMITS.teamKey);
 
 export const directoryQuery = z
   .object({
-    q: z.string().trim().min(1).max(LIMITS.searchQuery).optional(),
+    // A picker sends what is typed: blank text searches nothing, it lists everyone.
+    q: z
+      .string()
+      .trim()
+      .max(LIMITS.searchQuery)
+      .transform((value) => value || undefined)
+      .optional(),
     limit,
     cursor: cursor.optional(),
   })

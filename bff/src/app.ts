@@ -25,7 +25,14 @@ import { createCheckInsRepository } from './components/check-ins/check-ins.repos
 import { checkInsRoutes } from './components/check-ins/check-ins.routes.js';
 import { createCheckInsService } from './components/check-ins/check-ins.service.js';
 import { createIdempotencySweeper } from './components/check-ins/idempotency-sweeper.js';
+import { createDirectoryRepository } from './components/directory/directory.repository.js';
+import { directoryRoutes } from './components/directory/directory.routes.js';
+import { createDirectoryService } from './components/directory/directory.service.js';
+import { createGoalCopyRepository } from './components/goals/goal-copy.repository.js';
+import { createGoalCopyService } from './components/goals/goal-copy.service.js';
 import { createGoalsRepository } from './components/goals/goals.repository.js';
+import { progressHistoryRoutes } from './components/progress-history/progress-history.routes.js';
+import { createProgressHistoryService } from './components/progress-history/progress-history.service.js';
 import { createGoalCard } from './components/goals/goal-card.js';
 import { goalsRoutes } from './components/goals/goals.routes.js';
 import { createGoalChains } from './components/goals/goals.propagation.js';
@@ -71,7 +78,7 @@ export function createApp({
   const checkIns = createCheckInsRepository(db);
   const timeframes = createTimeframesRepository(db);
   const currentTimeframeId = createCurrentTimeframe(timeframes, views);
-  const chains = createGoalChains(db, goals, keyResults);
+  const chains = createGoalChains(db, goals);
   const changes = createChanges(views);
   // Lives as long as the database it sweeps: closing the app's database stops it.
   const sweeper = createIdempotencySweeper({ checkIns, logger });
@@ -98,7 +105,25 @@ export function createApp({
   const api = new ApiRouter();
   meRoutes(api);
   timeframesRoutes(api, createTimeframesService(timeframes, changes));
-  goalsRoutes(api, goalsService);
+  goalsRoutes(
+    api,
+    goalsService,
+    createGoalCopyService({
+      db,
+      copies: createGoalCopyRepository(db),
+      goals,
+      keyResults,
+      timeframes,
+      chains,
+      goalCard,
+      changes,
+    }),
+  );
+  progressHistoryRoutes(api, createProgressHistoryService({ goals, keyResults, checkIns }));
+  directoryRoutes(
+    api,
+    createDirectoryService({ db, directory: createDirectoryRepository(db), changes }),
+  );
   keyResultsRoutes(api, keyResultsService);
   checkInsRoutes(api, checkInsService);
   alignmentRoutes(

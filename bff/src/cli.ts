@@ -5,6 +5,7 @@
  */
 import { parse, print, UsageError, type Command } from './cli/args.js';
 import { demoCommands } from './cli/demo-commands.js';
+import { directoryCommands } from './cli/directory-commands.js';
 import { rotateMasterKey } from './cli/master-key-command.js';
 import { orgCommands } from './cli/org-commands.js';
 import { serve } from './cli/serve-command.js';
@@ -38,6 +39,10 @@ Commands:
   import --org S FILE [--format json|csv] [--dry-run]
                                             JSON into an empty org; CSV adds goals and key results
                                             (--dry-run: what would change and every bad row)
+  users import --org S FILE [--dry-run]     provision people from a CSV (external_id,name,email,teams;
+                                            teams ;-separated keys); all rows or none
+  teams import --org S FILE [--dry-run]     provision teams from a CSV (key,name,parent,members;
+                                            members ;-separated external ids); all rows or none
   rotate-master-key [--generate]            re-encrypt every HS256 secret under OKR_NEW_MASTER_KEY
                                             (or a generated key, printed once), in one transaction
   seed-demo [--org S] [--goals N] [--origin URL]...
@@ -66,6 +71,7 @@ const commands: Record<string, Command> = {
   ...orgCommands,
   ...demoCommands,
   ...transferCommands,
+  ...directoryCommands,
   'rotate-master-key': rotateMasterKey,
   serve,
 };

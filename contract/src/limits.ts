@@ -9,6 +9,10 @@ export const LIMITS = {
   keyResultTitle: 200,
   keyResultUnit: 32,
   keyResultWeightMax: 1_000,
+  /** Key results one goal may be created with in one request. */
+  keyResultsPerGoal: 25,
+  /** Points a progress history answers: the newest ones, oldest first. */
+  historyPoints: 500,
   checkInComment: 4_000,
   timeframeName: 100,
   teamKey: 64,

@@ -12,15 +12,13 @@ async function services({ db }: Session) {
     { createOrgExportService },
     { createGoalChains },
     { createGoalsRepository },
-    { createKeyResultsRepository },
   ] = await Promise.all([
     import('../components/org-export/org-export.repository.js'),
     import('../components/org-export/org-export.service.js'),
     import('../components/goals/goals.propagation.js'),
     import('../components/goals/goals.repository.js'),
-    import('../components/key-results/key-results.repository.js'),
   ]);
-  const chains = createGoalChains(db, createGoalsRepository(db), createKeyResultsRepository(db));
+  const chains = createGoalChains(db, createGoalsRepository(db));
   return createOrgExportService(
     createOrgExportRepository(db),
     async (orgId, goalId, initiativesCount, tx) => {

@@ -4,6 +4,7 @@ import { AppError } from './errors.js';
 import * as initialSchema from '../migrations/001-initial-schema.js';
 import * as instanceSettings from '../migrations/002-instance-settings.js';
 import * as goalTitleSearch from '../migrations/003-goal-title-search.js';
+import * as authoring from '../migrations/004-authoring.js';
 
 interface Migration {
   name: string;
@@ -11,7 +12,7 @@ interface Migration {
 }
 
 /** In order; a migration, once released, is never edited: add a new one instead. */
-const migrations: Migration[] = [initialSchema, instanceSettings, goalTitleSearch];
+const migrations: Migration[] = [initialSchema, instanceSettings, goalTitleSearch, authoring];
 
 /** Every migration's name, in the order they apply. */
 export const migrationNames: readonly string[] = migrations.map((m) => m.name);

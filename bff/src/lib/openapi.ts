@@ -14,7 +14,7 @@ export interface HeaderDeclaration {
 export interface Operation {
   /** What client generators name the call after: camelCase, unique in the API. */
   operationId: string;
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express syntax, relative to /api/v1: `/goals/:id`. */
   path: string;
   summary: string;

@@ -126,6 +126,51 @@ export const checkInResultView = z.strictObject({
 
 export const timeframesView = z.strictObject({ items: z.array(timeframeView) });
 
+export const copyGoalResultView = z.strictObject({
+  goal: goalView,
+  copies: z.array(z.strictObject({ sourceId: z.uuid(), id: z.uuid() })),
+});
+
+export const directoryUserView = userSummaryView.extend({
+  externalId: z.string(),
+  email: z.string().nullable().optional(),
+});
+
+export const directoryTeamView = z.strictObject({
+  id: z.uuid(),
+  key: z.string(),
+  name: z.string(),
+  parentKey: z.string().nullable(),
+  memberCount: z.number().int(),
+});
+
+const historyPointView = z.strictObject({
+  at: isoTimestamp,
+  progress: unit01,
+  status: progressStatus,
+  value: z.number().optional(),
+  author: userSummaryView.nullable().optional(),
+  comment: z.string().nullable().optional(),
+});
+
+export const progressHistoryView = z.strictObject({
+  subject: z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('key-result'),
+      id: z.uuid(),
+      title: z.string(),
+      kind: keyResultKind,
+      start: z.number(),
+      target: z.number(),
+      unit: z.string().nullable(),
+    }),
+    z.strictObject({ type: z.literal('goal'), id: z.uuid(), title: z.string() }),
+  ]),
+  timeframe: timeframeSummaryView,
+  initial: z.strictObject({ progress: unit01, value: z.number().optional() }),
+  points: z.array(historyPointView),
+});
+
 /** Compile-time proof that each schema and the shared contract describe the same JSON. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const _contractMatches: [
@@ -137,4 +182,8 @@ export const _contractMatches: [
   Same<z.infer<typeof meView>, Api.Me>,
   Same<z.infer<typeof checkInResultView>, Api.CheckInResult>,
   Same<z.infer<typeof timeframeView>, Api.Timeframe>,
-] = [true, true, true, true, true, true, true, true];
+  Same<z.infer<typeof copyGoalResultView>, Api.CopyGoalResult>,
+  Same<z.infer<typeof directoryUserView>, Api.DirectoryUser>,
+  Same<z.infer<typeof directoryTeamView>, Api.DirectoryTeam>,
+  Same<z.infer<typeof progressHistoryView>, Api.ProgressHistory>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true];

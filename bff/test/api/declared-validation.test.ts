@@ -101,7 +101,9 @@ for (const dialect of dialects()) {
       let checked = 0;
       for (const op of operations) {
         for (const param of op.parameters.filter((p) => p.in === 'path')) {
-          const path = pathOf(op, { [param.name]: 'not-an-id' });
+          // An id that is not one; a key or external id longer than its schema allows.
+          const bad = param.schema.format === 'uuid' ? 'not-an-id' : badText(param.schema);
+          const path = pathOf(op, { [param.name]: bad });
           const answer = await send(op, path, { headers: requiredHeaders(op), body: bodyOf(op) });
           assertInvalid(answer, 'path', `path.${param.name}`, `${op.method} ${path}`);
           checked += 1;

@@ -137,6 +137,55 @@ const matrix: Record<string, RouteRow> = {
     request: (ids) => ({ path: `/key-results/${ids.keyResultId}/check-ins`, body: { value: 3 } }),
     expect: writeRow(201),
   },
+  'PUT /goals/{id}/key-results/order': {
+    actor: 'writer',
+    request: (ids) => ({
+      path: `/goals/${ids.goalId}/key-results/order`,
+      body: { keyResultIds: [ids.keyResultId] },
+      headers: { 'if-match': `"${ids.goalVersion}"` },
+    }),
+    expect: writeRow(200),
+  },
+  'POST /goals/{id}/copy': {
+    actor: 'writer',
+    request: (ids) => ({
+      path: `/goals/${ids.goalId}/copy`,
+      body: { timeframeId: ids.timeframeId },
+    }),
+    expect: writeRow(201),
+  },
+  'GET /goals/{id}/history': {
+    actor: 'writer',
+    request: (ids) => ({ path: `/goals/${ids.goalId}/history` }),
+    expect: readRow,
+  },
+  'GET /key-results/{id}/history': {
+    actor: 'writer',
+    request: (ids) => ({ path: `/key-results/${ids.keyResultId}/history` }),
+    expect: readRow,
+  },
+  'GET /users': {
+    actor: 'writer',
+    request: () => ({ path: '/users?q=writer' }),
+    // Each tenant searches its own people: there is no id of ours to misuse.
+    expect: { own: 200, foreign: 200, missing: null, noScope: 403, notOwner: 200 },
+  },
+  'GET /teams': {
+    actor: 'writer',
+    request: () => ({ path: '/teams' }),
+    expect: { own: 200, foreign: 200, missing: null, noScope: 403, notOwner: 200 },
+  },
+  'PUT /users/{externalId}': {
+    actor: 'admin',
+    request: () => ({ path: '/users/matrix-person', body: { name: 'Matrix Person' } }),
+    // A foreign admin provisions into its own org; the first call creates, later ones update.
+    expect: { own: 201, foreign: 201, missing: null, noScope: 403, notOwner: 403 },
+  },
+  'PUT /teams/{key}': {
+    actor: 'admin',
+    request: () => ({ path: '/teams/matrix-team', body: { name: 'Matrix team' } }),
+    expect: { own: 201, foreign: 201, missing: null, noScope: 403, notOwner: 403 },
+  },
   'GET /alignment': {
     actor: 'writer',
     request: (ids) => ({ path: `/alignment?timeframe=${ids.timeframeId}&root=${ids.goalId}` }),

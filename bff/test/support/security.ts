@@ -49,7 +49,7 @@ export function queryLog(): { wrap: (db: Database) => Database; statements: stri
 }
 
 export interface RouteOperation {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI syntax, relative to /api/v1: `/goals/{id}`. */
   path: string;
   scope?: string;

@@ -52,7 +52,7 @@ export function createDemoRepository(db: Database) {
          JOIN key_results k ON k.goal_id = g.id AND k.deleted_at IS NULL
          WHERE g.org_id = :orgId AND u.external_id = :externalId AND g.deleted_at IS NULL
            AND k.kind IN ('increase', 'decrease')
-         ORDER BY g.created_at, g.id, k.created_at, k.id
+         ORDER BY g.created_at, g.id, k.position, k.created_at, k.id
          LIMIT 1`,
         { orgId, externalId },
       );

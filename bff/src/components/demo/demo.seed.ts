@@ -168,7 +168,7 @@ export async function seedDemo(db: Database, orgsService: OrgsService, options: 
     goals.forEach((goal, index) => {
       const timeframe = timeframes[goal.timeframe];
       const span = Math.min(now, timeframe.end.getTime()) - timeframe.start.getTime();
-      const krs = goal.keyResults.map((kr) => {
+      const krs = goal.keyResults.map((kr, position) => {
         const current = kr.history[kr.history.length - 1] ?? kr.start;
         const progress = keyResultProgress({
           kind: kr.kind,
@@ -220,6 +220,7 @@ export async function seedDemo(db: Database, orgsService: OrgsService, options: 
           status,
           progress,
           version: kr.history.length + 1,
+          position,
           deleted_at: null,
           created_at: now + index,
           updated_at: now,
@@ -276,6 +277,21 @@ export async function seedDemo(db: Database, orgsService: OrgsService, options: 
     }
     await repo.bulkInsert('key_results', krRows, tx);
     await repo.bulkInsert('check_ins', checkInRows, tx);
+    // The seed sets each goal's progress now: that is the first point of its stored history.
+    await repo.bulkInsert(
+      'goal_progress_history',
+      goalRows
+        .filter((row) => row.progress !== 0 || row.status !== 'not_started')
+        .map((row) => ({
+          id: randomUUID(),
+          org_id: orgId,
+          goal_id: row.id ?? null,
+          progress: row.progress ?? 0,
+          status: row.status ?? 'not_started',
+          recorded_at: now,
+        })),
+      tx,
+    );
   });
   return {
     org: org.slug,

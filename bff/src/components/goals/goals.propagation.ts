@@ -2,10 +2,8 @@ import { goalSummary, type ProgressStatus } from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
 import { RetryTransaction, type Database, type Tx } from '../../lib/db.js';
 import type { ChainGoal, ChildGoal, GoalsRepository } from './goals.repository.js';
-import type {
-  KeyResultRecord,
-  KeyResultsRepository,
-} from '../key-results/key-results.repository.js';
+import { createRollUpInputsRepository } from './roll-up-inputs.repository.js';
+import type { KeyResultRecord } from '../key-results/key-results.repository.js';
 
 /*
  * Progress roll-up: a goal's cached progress and status come from its key results and its
@@ -17,9 +15,9 @@ import type {
  *    transaction is exclusive from its first statement, so there is nothing to lock or move);
  * 3. compare what the lock re-read with step 1, and run the transaction again if a re-parent
  *    or an edit committed in between;
- * 4. after the caller's own writes, read the chain's key results and children (two statements),
+ * 4. after the caller's own writes, read the chain's key results and children (one statement),
  *    compute every number in JS with the contract's `goalSummary`, and write the ones that
- *    moved in one statement.
+ *    moved in one statement, with a history row for each in a second sent alongside.
  *
  * The steps are separate so a check-in can send several at once (`Database.inOrder`): its
  * writes, the chain's lock and the reads behind the lock go in one round trip.
@@ -40,7 +38,7 @@ export interface Propagation {
   goals: Map<string, ChainGoal>;
   /** What `write` stores: the goals whose progress or status changed. */
   moved: Array<{ id: string; progress: number; status: ProgressStatus }>;
-  /** The chain's live key results, each goal's in creation order. */
+  /** The chain's live key results, each goal's in its listed order. */
   keyResults: KeyResultRecord[];
   /** The chain's goals' live children (archived ones included, flagged), in creation order. */
   children: ChildGoal[];
@@ -51,11 +49,8 @@ export interface PropagationInputs {
   children: ChildGoal[];
 }
 
-export function createGoalChains(
-  db: Database,
-  goals: GoalsRepository,
-  keyResults: KeyResultsRepository,
-) {
+export function createGoalChains(db: Database, goals: GoalsRepository) {
+  const rollUpInputs = createRollUpInputsRepository(db);
   const chains = {
     /** Step 1: the chain of `ids` (or of a key result's goal), unlocked. */
     async find(orgId: string, from: { ids: string[] } | { keyResultId: string }, tx: Tx) {
@@ -87,15 +82,11 @@ export function createGoalChains(
       return chains.lockFound(orgId, await chains.find(orgId, { ids }, tx), tx);
     },
 
-    /** The chain's live key results and children, in two statements sent together. */
+    /** The chain's live key results and children, in one statement. */
     async read(orgId: string, chain: Chain, tx: Tx): Promise<PropagationInputs> {
       const ids = [...chain.goals.keys()];
       if (ids.length === 0) return { keyResults: [], children: [] };
-      const [krs, children] = await db.inOrder([
-        () => keyResults.listForGoals(orgId, ids, tx),
-        () => goals.childrenOf(orgId, ids, tx),
-      ]);
-      return { keyResults: krs, children };
+      return rollUpInputs.read(orgId, ids, tx);
     },
 
     /**

@@ -7,6 +7,7 @@ import type {
   ProgressStatus,
 } from '@okr-embed/contract';
 import type { Database, Tx } from '../../lib/db.js';
+import { createGoalHistoryRepository } from './goal-history.repository.js';
 import { goalSearch } from './goal-search.js';
 
 /** A goal as stored, with the summaries a card and a list row show. */
@@ -179,7 +180,11 @@ const columnOf: Record<keyof GoalChanges, string> = {
 };
 
 export function createGoalsRepository(db: Database) {
+  const history = createGoalHistoryRepository(db);
   return {
+    recordHistory: history.record,
+    historyOf: history.latest,
+
     async findGoal(orgId: string, id: string, tx?: Tx): Promise<GoalRecord | null> {
       const [row] = await db.select<GoalRow>(
         `${goalSelect} WHERE g.org_id = :orgId AND g.id = :id AND g.deleted_at IS NULL`,
@@ -344,15 +349,23 @@ export function createGoalsRepository(db: Database) {
       }));
     },
 
-    async insertGoal(goal: NewGoal, tx: Tx): Promise<string> {
+    /** A new goal, at the progress its new key results give it (none: 0, not started). */
+    async insertGoal(
+      goal: NewGoal,
+      tx: Tx,
+      initial: { progress: number; status: ProgressStatus } = {
+        progress: 0,
+        status: 'not_started',
+      },
+    ): Promise<string> {
       const id = randomUUID();
       const now = Date.now();
       await db.execute(
         `INSERT INTO goals (id, org_id, title, description, level, owner_id, team_id, timeframe_id,
            parent_id, progress_source, status, progress, version, archived, created_at, updated_at)
          VALUES (:id, :orgId, :title, :description, :level, :ownerId, :teamId, :timeframeId,
-           :parentId, :progressSource, 'not_started', 0, 1, :no, :now, :now)`,
-        { id, ...goal, no: false, now },
+           :parentId, :progressSource, :status, :progress, 1, :no, :now, :now)`,
+        { id, ...goal, ...initial, no: false, now },
         tx,
       );
       return id;
@@ -372,7 +385,8 @@ export function createGoalsRepository(db: Database) {
 
     /**
      * Progress rolled up from below, for every goal that moved, in one statement; not an edit,
-     * so versions stay.
+     * so versions stay. Each move is kept in the goal's history by a second statement sent in
+     * the same round trip.
      */
     async writeProgress(
       orgId: string,
@@ -393,13 +407,17 @@ export function createGoalsRepository(db: Database) {
         progress.push(`WHEN :id${i} THEN :p${i}`);
         status.push(`WHEN :id${i} THEN :s${i}`);
       });
-      await db.execute(
-        `UPDATE goals SET progress = CASE id ${progress.join(' ')} END,
-           status = CASE id ${status.join(' ')} END, updated_at = :now
-         WHERE org_id = :orgId AND id IN (:ids)`,
-        params,
-        tx,
-      );
+      await db.inOrder([
+        () =>
+          db.execute(
+            `UPDATE goals SET progress = CASE id ${progress.join(' ')} END,
+               status = CASE id ${status.join(' ')} END, updated_at = :now
+             WHERE org_id = :orgId AND id IN (:ids)`,
+            params,
+            tx,
+          ),
+        () => history.record(orgId, moved, now, tx),
+      ]);
     },
 
     async softDelete(orgId: string, id: string, tx: Tx): Promise<void> {

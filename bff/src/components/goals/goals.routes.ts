@@ -1,12 +1,19 @@
 import { authOf } from '../../lib/auth.js';
 import { ifMatch, sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
-import { goalSummaryView, goalView, pageView } from '../../lib/views.schema.js';
+import { copyGoalResultView, goalSummaryView, goalView, pageView } from '../../lib/views.schema.js';
 import { idParams } from '../../lib/schemas.js';
-import { createGoalBody, listGoalsQuery, updateGoalBody } from './goals.schema.js';
+import {
+  copyGoalBody,
+  createGoalBody,
+  listGoalsQuery,
+  reorderKeyResultsBody,
+  updateGoalBody,
+} from './goals.schema.js';
+import type { GoalCopyService } from './goal-copy.service.js';
 import type { GoalsService } from './goals.service.js';
 
-export function goalsRoutes(api: ApiRouter, goals: GoalsService) {
+export function goalsRoutes(api: ApiRouter, goals: GoalsService, copies: GoalCopyService) {
   api.add(
     {
       operationId: 'listGoals',
@@ -118,6 +125,56 @@ export function goalsRoutes(api: ApiRouter, goals: GoalsService) {
     async (req, res, { params, headers }) => {
       await goals.deleteGoal(authOf(req), params.id, headers['If-Match']);
       res.status(204).end();
+    },
+  );
+
+  api.add(
+    {
+      operationId: 'reorderKeyResults',
+      method: 'put',
+      path: '/goals/:id/key-results/order',
+      summary: 'Put the goal’s key results in a new order',
+      response: goalView,
+      scope: 'okr:write',
+      params: idParams,
+      headers: ifMatch,
+      body: reorderKeyResultsBody,
+      responses: {
+        200: 'The goal card, key results in the new order',
+        400: 'Not every key result of the goal exactly once',
+        403: 'Not yours',
+        404: 'No such goal',
+        409: 'Version conflict',
+        415: 'Not JSON',
+        428: 'If-Match missing',
+      },
+    },
+    async (req, res, { params, headers, body }) => {
+      res.json(await goals.reorderKeyResults(authOf(req), params.id, headers['If-Match'], body));
+    },
+  );
+
+  api.add(
+    {
+      operationId: 'copyGoal',
+      method: 'post',
+      path: '/goals/:id/copy',
+      summary: 'Carry a goal (and its aligned goals) over to another timeframe, progress reset',
+      response: copyGoalResultView,
+      scope: 'okr:write',
+      params: idParams,
+      body: copyGoalBody,
+      responses: {
+        201: 'The copy, and every goal made',
+        400: 'Invalid body',
+        403: 'Not yours',
+        404: 'No such goal or timeframe',
+        415: 'Not JSON',
+      },
+    },
+    async (req, res, { params, body }) => {
+      const result = await copies.copyGoal(authOf(req), params.id, body);
+      res.status(201).location(`${req.baseUrl}/goals/${result.goal.id}`).json(result);
     },
   );
 }

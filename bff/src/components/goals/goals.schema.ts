@@ -9,6 +9,7 @@ import {
   title as titleOf,
   uuid,
 } from '../../lib/schemas.js';
+import { keyResultDraft } from '../key-results/key-results.schema.js';
 
 export const listGoalsQuery = z
   .object({
@@ -37,7 +38,23 @@ export const createGoalBody = z
     teamId: uuid.nullable().optional(),
     parentId: uuid.nullable().optional(),
     progressSource: progressSource.default('key_results'),
+    keyResults: z.array(keyResultDraft).max(LIMITS.keyResultsPerGoal).optional(),
   })
+  .strict();
+
+/** The goal's live key results, each exactly once, in their new order. */
+export const reorderKeyResultsBody = z
+  .object({
+    keyResultIds: z
+      .array(uuid)
+      .min(1)
+      .max(LIMITS.keyResultsPerGoal * 40)
+      .refine((ids) => new Set(ids).size === ids.length, { message: 'An id is listed twice' }),
+  })
+  .strict();
+
+export const copyGoalBody = z
+  .object({ timeframeId: uuid, includeChildren: z.boolean().default(false) })
   .strict();
 
 export const updateGoalBody = z
@@ -55,6 +72,8 @@ export const updateGoalBody = z
   .strict()
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to change' });
 
+export type ReorderKeyResultsBody = z.infer<typeof reorderKeyResultsBody>;
+export type CopyGoalBody = z.infer<typeof copyGoalBody>;
 export type ListGoalsQuery = z.infer<typeof listGoalsQuery>;
 export type CreateGoalBody = z.infer<typeof createGoalBody>;
 export type UpdateGoalBody = z.infer<typeof updateGoalBody>;

@@ -1,20 +1,32 @@
-import { type Goal, type GoalSummary, type Page } from '@okr-embed/contract';
+import {
+  goalSummary as goalSummaryOf,
+  type Goal,
+  type GoalRef,
+  type GoalSummary,
+  type Page,
+} from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
 import type { Database, Tx } from '../../lib/db.js';
 import type { Changes } from '../../lib/changes.js';
 import type { ViewCache } from '../../lib/view-cache.js';
-import { AppError, conflict, forbidden, notFound } from '../../lib/errors.js';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/schemas.js';
 import { z } from 'zod';
 import type { CurrentTimeframe } from '../timeframes/current-timeframe.js';
 import type { TimeframesRepository } from '../timeframes/timeframes.repository.js';
 import type { UsersRepository } from '../users/users.repository.js';
-import { goalSummary, type GoalCard } from './goal-card.js';
+import { cardOf, goalSummary, type GoalCard } from './goal-card.js';
 import { ownsGoal, requireVersion } from './goal-rules.js';
 import type { GoalChanges, GoalFilters, GoalsRepository } from './goals.repository.js';
 import type { GoalChains } from './goals.propagation.js';
 import type { KeyResultsRepository } from '../key-results/key-results.repository.js';
-import type { CreateGoalBody, ListGoalsQuery, UpdateGoalBody } from './goals.schema.js';
+import type {
+  CreateGoalBody,
+  ListGoalsQuery,
+  ReorderKeyResultsBody,
+  UpdateGoalBody,
+} from './goals.schema.js';
+import { newKeyResult } from '../key-results/new-key-result.js';
 
 const goalCursor = z.tuple([z.number().int(), z.string().max(36)]);
 
@@ -55,6 +67,26 @@ export function createGoalsService(deps: GoalsServiceDeps) {
       throw notFound('Timeframe');
     if (body.teamId && !(await users.teamExists(orgId, body.teamId, tx))) throw notFound('Team');
     if (body.ownerId && !(await users.userExists(orgId, body.ownerId, tx))) throw notFound('Owner');
+  }
+
+  /**
+   * A goal just made has no children and no check-ins, and its parent is as the roll-up wrote
+   * it: its card reads only the rest.
+   */
+  async function newGoalCard(auth: AuthContext, id: string, parent: GoalRef | null): Promise<Goal> {
+    const [goal, krs] = await Promise.all([
+      goals.findGoal(auth.org.id, id),
+      keyResults.listForGoal(auth.org.id, id),
+    ]);
+    if (!goal) throw notFound('Goal');
+    return cardOf({
+      goal,
+      keyResults: krs,
+      parent,
+      children: [],
+      lastCheckIn: null,
+      initiativesCount: auth.org.settings.initiativesCount,
+    });
   }
 
   return {
@@ -102,20 +134,41 @@ export function createGoalsService(deps: GoalsServiceDeps) {
       });
     },
 
+    /**
+     * The goal and its key results in one transaction of a handful of statements: the key
+     * results in one INSERT, and the goal inserted at the progress they give it, so only a
+     * parent's chain has anything to roll up.
+     */
     async createGoal(auth: AuthContext, body: CreateGoalBody): Promise<Goal> {
       const ownerId = body.ownerId === undefined ? auth.user.id : body.ownerId;
       const teamId = body.teamId ?? null;
       if (!ownsGoal(auth, { ownerId, teamId })) {
         throw forbidden('You may create goals owned by yourself or by one of your teams');
       }
-      const id = await db.transaction(async (tx) => {
+      const orgId = auth.org.id;
+      const drafts = (body.keyResults ?? []).map((draft) => newKeyResult(auth, '', draft));
+      const initial = goalSummaryOf({
+        source: body.progressSource,
+        keyResults: drafts.map((kr) => ({ ...kr, status: 'not_started' as const })),
+        children: [],
+        initiativesCount: auth.org.settings.initiativesCount,
+      });
+      const { newId: id, parent } = await db.transaction(async (tx) => {
         await checkReferences(auth, body, tx);
+        const krOwners = [
+          ...new Set(drafts.map((kr) => kr.ownerId).filter((at): at is string => !!at)),
+        ].filter((at) => at !== auth.user.id);
+        if (
+          krOwners.length > 0 &&
+          (await users.countUsers(orgId, krOwners, tx)) !== krOwners.length
+        )
+          throw notFound('Owner');
         const parentId = body.parentId ?? null;
-        const chain = parentId ? await chains.lock(auth.org.id, [parentId], tx) : null;
+        const chain = parentId ? await chains.lock(orgId, [parentId], tx) : null;
         if (parentId && !chain?.goals.has(parentId)) throw notFound('Parent goal');
         const newId = await goals.insertGoal(
           {
-            orgId: auth.org.id,
+            orgId,
             title: body.title,
             description: body.description ?? null,
             level: body.level,
@@ -126,9 +179,58 @@ export function createGoalsService(deps: GoalsServiceDeps) {
             progressSource: body.progressSource,
           },
           tx,
+          initial,
         );
-        if (chain) await chains.propagateFor(auth, chain, tx);
-        return newId;
+        await db.inOrder([
+          () =>
+            keyResults.insertKeyResults(
+              drafts.map((kr) => ({ ...kr, goalId: newId })),
+              tx,
+            ),
+          // A goal born with progress (a key result already met) has that as its first point.
+          () =>
+            initial.progress !== 0 || initial.status !== 'not_started'
+              ? goals.recordHistory(orgId, [{ id: newId, ...initial }], Date.now(), tx)
+              : Promise.resolve(),
+        ]);
+        const rolled = chain && (await chains.propagateFor(auth, chain, tx));
+        return { newId, parent: (parentId && rolled?.goals.get(parentId)) || null };
+      });
+      await changes.committed(auth.org.id);
+      return newGoalCard(auth, id, parent);
+    },
+
+    /**
+     * Puts the goal's key results in the order given: every live one exactly once. An edit of
+     * the goal, so it takes the goal's version and moves it.
+     */
+    async reorderKeyResults(
+      auth: AuthContext,
+      id: string,
+      version: number,
+      body: ReorderKeyResultsBody,
+    ): Promise<Goal> {
+      await db.transaction(async (tx) => {
+        await keyResults.lockForGoal(auth.org.id, id, tx);
+        const chain = await chains.lock(auth.org.id, [id], tx);
+        const goal = chain.goals.get(id);
+        if (!goal) throw notFound('Goal');
+        if (!ownsGoal(auth, goal)) throw forbidden('You may edit goals you or your teams own');
+        requireVersion(version, goal.version);
+        const live = await keyResults.listForGoal(auth.org.id, id, tx);
+        const listed = new Set(body.keyResultIds);
+        if (live.length !== listed.size || live.some((kr) => !listed.has(kr.id))) {
+          throw badRequest('List every key result of the goal exactly once', [
+            {
+              field: 'body.keyResultIds',
+              message: `The goal has ${live.length} key results: list each of them once`,
+            },
+          ]);
+        }
+        await db.inOrder([
+          () => keyResults.reorder(auth.org.id, id, body.keyResultIds, tx),
+          () => goals.updateGoal(auth.org.id, id, {}, tx),
+        ]);
       });
       await changes.committed(auth.org.id);
       return goalCard(auth, id);

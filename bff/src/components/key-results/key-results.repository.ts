@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyResult, KeyResultKind, ProgressStatus } from '@okr-embed/contract';
 import type { Database, Tx } from '../../lib/db.js';
+import { bulkInsert } from '../../lib/bulk-insert.js';
 
 export interface KeyResultRecord extends KeyResult {
   orgId: string;
@@ -28,7 +29,7 @@ export type KeyResultChanges = Partial<
   >
 >;
 
-interface KeyResultRow {
+export interface KeyResultRow {
   id: string;
   org_id: string;
   goal_id: string;
@@ -54,7 +55,7 @@ const keyResultSelect = `
          k.status, k.progress, k.version, k.updated_at
   FROM key_results k LEFT JOIN users u ON u.id = k.owner_id`;
 
-function toKeyResult(row: KeyResultRow): KeyResultRecord {
+export function toKeyResult(row: KeyResultRow): KeyResultRecord {
   return {
     id: row.id,
     orgId: row.org_id,
@@ -137,31 +138,87 @@ export function createKeyResultsRepository(db: Database) {
       return this.listForGoals(orgId, [goalId], tx);
     },
 
-    /** The key results of several goals in one statement, each goal's in creation order. */
+    /** The key results of several goals in one statement, each goal's in its listed order. */
     async listForGoals(orgId: string, goalIds: string[], tx?: Tx): Promise<KeyResultRecord[]> {
       if (goalIds.length === 0) return [];
       const rows = await db.select<KeyResultRow>(
         `${keyResultSelect}
          WHERE k.org_id = :orgId AND k.goal_id IN (:goalIds) AND k.deleted_at IS NULL
-         ORDER BY k.created_at, k.id`,
+         ORDER BY k.goal_id, k.position, k.created_at, k.id`,
         { orgId, goalIds },
         tx,
       );
       return rows.map(toKeyResult);
     },
 
+    /** A new key result goes last: one past the goal's highest position. */
     async insertKeyResult(kr: NewKeyResult, tx: Tx): Promise<string> {
       const id = randomUUID();
       const now = Date.now();
+      // INSERT … SELECT, as MySQL refuses a subquery on the table being inserted into.
       await db.execute(
         `INSERT INTO key_results (id, org_id, goal_id, title, kind, start_value, target_value,
-           current_value, unit, weight, owner_id, status, progress, version, created_at, updated_at)
-         VALUES (:id, :orgId, :goalId, :title, :kind, :start, :target, :current, :unit, :weight,
-           :ownerId, 'not_started', :progress, 1, :now, :now)`,
+           current_value, unit, weight, owner_id, status, progress, version, position,
+           created_at, updated_at)
+         SELECT :id, :orgId, :goalId, :title, :kind, :start, :target, :current, :unit, :weight,
+           :ownerId, 'not_started', :progress, 1, COALESCE(MAX(position) + 1, 0), :now, :now
+         FROM key_results WHERE org_id = :orgId AND goal_id = :goalId AND deleted_at IS NULL`,
         { id, ...kr, now },
         tx,
       );
       return id;
+    },
+
+    /**
+     * Key results of new goals in one statement, each goal's positioned in the order given;
+     * answers their ids in that order.
+     */
+    async insertKeyResults(krs: NewKeyResult[], tx: Tx): Promise<string[]> {
+      const now = Date.now();
+      const next = new Map<string, number>();
+      const rows = krs.map((kr, i) => {
+        const position = next.get(kr.goalId) ?? 0;
+        next.set(kr.goalId, position + 1);
+        return {
+          id: randomUUID(),
+          org_id: kr.orgId,
+          goal_id: kr.goalId,
+          title: kr.title,
+          kind: kr.kind,
+          start_value: kr.start,
+          target_value: kr.target,
+          current_value: kr.current,
+          unit: kr.unit,
+          weight: kr.weight,
+          owner_id: kr.ownerId,
+          status: 'not_started',
+          progress: kr.progress,
+          version: 1,
+          position,
+          // Apart by a millisecond, so creation order agrees with position for older readers.
+          created_at: now + i,
+          updated_at: now,
+        };
+      });
+      await bulkInsert(db, 'key_results', rows, tx);
+      return rows.map((row) => row.id);
+    },
+
+    /** Sets the goal's key results' positions to the order of `ids`, in one statement. */
+    async reorder(orgId: string, goalId: string, ids: string[], tx: Tx): Promise<void> {
+      if (ids.length === 0) return;
+      const params: Record<string, unknown> = { orgId, goalId, ids };
+      const cases = ids.map((id, i) => {
+        params[`id${i}`] = id;
+        params[`p${i}`] = i;
+        return `WHEN :id${i} THEN :p${i}`;
+      });
+      await db.execute(
+        `UPDATE key_results SET position = CASE id ${cases.join(' ')} END
+         WHERE org_id = :orgId AND goal_id = :goalId AND id IN (:ids)`,
+        params,
+        tx,
+      );
     },
 
     async updateKeyResult(id: string, changes: KeyResultChanges, tx: Tx): Promise<void> {

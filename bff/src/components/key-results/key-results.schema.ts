@@ -19,6 +19,9 @@ export const createKeyResultBody = z
   })
   .strict();
 
+/** A key result sent with its new goal: no value yet, so it starts where it starts. */
+export const keyResultDraft = createKeyResultBody.omit({ current: true });
+
 export const updateKeyResultBody = z
   .object({
     title: title.optional(),
@@ -33,4 +36,5 @@ export const updateKeyResultBody = z
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to change' });
 
 export type CreateKeyResultBody = z.infer<typeof createKeyResultBody>;
+export type KeyResultDraftBody = z.infer<typeof keyResultDraft>;
 export type UpdateKeyResultBody = z.infer<typeof updateKeyResultBody>;

@@ -1,4 +1,5 @@
 import { keyResultProgress, type KeyResult } from '@okr-embed/contract';
+import { newKeyResult } from './new-key-result.js';
 import type { AuthContext } from '../../lib/auth.js';
 import type { Database, Tx } from '../../lib/db.js';
 import type { Changes } from '../../lib/changes.js';
@@ -59,25 +60,7 @@ export function createKeyResultsService({
         if (!ownsGoal(auth, goal))
           throw forbidden('You may add key results to goals you or your teams own');
         await checkOwner(auth, body.ownerId, tx);
-        const values = {
-          kind: body.kind,
-          start: toStoredDecimal(body.start),
-          target: toStoredDecimal(body.target),
-          current: toStoredDecimal(body.current ?? body.start),
-        };
-        const newId = await keyResults.insertKeyResult(
-          {
-            orgId: auth.org.id,
-            goalId,
-            title: body.title,
-            ...values,
-            unit: body.unit ?? null,
-            weight: toStoredDecimal(body.weight),
-            ownerId: body.ownerId === undefined ? auth.user.id : body.ownerId,
-            progress: keyResultProgress(values),
-          },
-          tx,
-        );
+        const newId = await keyResults.insertKeyResult(newKeyResult(auth, goalId, body), tx);
         await chains.propagateFor(auth, chain, tx);
         return newId;
       });

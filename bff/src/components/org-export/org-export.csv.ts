@@ -45,7 +45,7 @@ export interface ParsedCsv {
 }
 
 /** RFC 4180: quoted fields may hold commas, quotes (doubled) and line breaks. */
-function splitRecords(text: string): Array<{ line: number; fields: string[] }> {
+export function splitRecords(text: string): Array<{ line: number; fields: string[] }> {
   const out: Array<{ line: number; fields: string[] }> = [];
   let fields: string[] = [];
   let field = '';

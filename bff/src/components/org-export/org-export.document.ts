@@ -77,7 +77,8 @@ export function toDocument(rows: OrgRows): ExportDocument {
       updatedAt: iso(g.updated_at),
       keyResults: rows.keyResults
         .filter((k) => k.goal_id === g.id)
-        .sort(creationOrder)
+        // The goal's own order; a file's array order is the order an import gives back.
+        .sort((a, b) => Number(a.position) - Number(b.position) || creationOrder(a, b))
         .map((k) => ({
           title: k.title,
           kind: k.kind as ExportDocument['goals'][number]['keyResults'][number]['kind'],

@@ -58,6 +58,7 @@ export interface OrgRows {
     status: string;
     progress: unknown;
     version: unknown;
+    position: unknown;
     created_at: unknown;
     updated_at: unknown;
   }>;
@@ -107,8 +108,8 @@ export function createOrgExportRepository(db: Database) {
         ),
         keyResults: await db.select(
           `SELECT k.id, k.goal_id, k.title, k.kind, k.start_value, k.target_value, k.current_value,
-                  k.unit, k.weight, k.owner_id, k.status, k.progress, k.version, k.created_at,
-                  k.updated_at
+                  k.unit, k.weight, k.owner_id, k.status, k.progress, k.version, k.position,
+                  k.created_at, k.updated_at
            FROM key_results k JOIN goals g ON g.id = k.goal_id AND g.deleted_at IS NULL
            WHERE k.org_id = :orgId AND k.deleted_at IS NULL`,
           p,

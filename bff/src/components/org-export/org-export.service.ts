@@ -114,7 +114,7 @@ export function createOrgExportService(repo: OrgExportRepository, propagate?: Pr
         await repo.insert(
           'key_results',
           goals.flatMap((g, i) =>
-            g.keyResults.map((k) => ({
+            g.keyResults.map((k, position) => ({
               id: randomUUID(),
               org_id: org.id,
               goal_id: ids.get(g.ref) ?? null,
@@ -134,6 +134,7 @@ export function createOrgExportService(repo: OrgExportRepository, propagate?: Pr
                 current: k.current,
               }),
               version: 1,
+              position,
               deleted_at: null,
               created_at: now + i,
               updated_at: now + i,
@@ -253,11 +254,11 @@ export function createOrgExportService(repo: OrgExportRepository, propagate?: Pr
             tx,
           );
           const keyResults = goals.flatMap((g) =>
-            g.keyResults.map((k) => ({ goal: g.ref, k, id: randomUUID() })),
+            g.keyResults.map((k, position) => ({ goal: g.ref, k, id: randomUUID(), position })),
           );
           await repo.insert(
             'key_results',
-            table(keyResults, ({ goal, k, id }) => ({
+            table(keyResults, ({ goal, k, id, position }) => ({
               id,
               org_id: orgId,
               goal_id: idOf('goal', goal),
@@ -272,6 +273,7 @@ export function createOrgExportService(repo: OrgExportRepository, propagate?: Pr
               status: k.status,
               progress: k.progress,
               version: k.version,
+              position,
               deleted_at: null,
               created_at: millis(k.createdAt),
               updated_at: millis(k.updatedAt),

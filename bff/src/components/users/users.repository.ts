@@ -94,6 +94,16 @@ export function createUsersRepository(db: Database) {
       return rows.length > 0;
     },
 
+    /** How many of `ids` are people of the org: one statement for a whole list. */
+    async countUsers(orgId: string, ids: string[], tx?: Tx): Promise<number> {
+      const [row] = await db.select<{ n: number }>(
+        'SELECT COUNT(*) AS n FROM users WHERE org_id = :orgId AND id IN (:ids)',
+        { orgId, ids },
+        tx,
+      );
+      return Number(row?.n ?? 0);
+    },
+
     async teamExists(orgId: string, id: string, tx?: Tx): Promise<boolean> {
       const rows = await db.select(
         'SELECT id FROM teams WHERE org_id = :orgId AND id = :id',

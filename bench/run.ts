@@ -2,7 +2,7 @@
  * `npm run bench`: every performance claim of PRODUCT.md "Budgets", each measured against a
  * baseline run in the same invocation (the machine is shared, so only ratios mean much).
  * Prints a table, writes bench/results.json, exits 1 when a budget fails or a measurement breaks.
- * BENCH_ONLY=bundle,http,http-sqlite,http-mariadb,alignment,checkins,render runs a subset while
+ * BENCH_ONLY=bundle,http,http-sqlite,http-mariadb,alignment,checkins,render,scale runs a subset while
  * working on one (`http` is both HTTP sections); `--profile <row>` writes a CPU profile of the
  * BFF during that row (bench/profile.ts).
  */
@@ -17,6 +17,7 @@ import { scratchMariaDb, scratchSqlite, sqliteVersion, type ScratchDatabase } fr
 import { benchHttp } from './http.bench.js';
 import { PROFILE_ROWS, profiledRow } from './profile.js';
 import { benchRendering } from './render.bench.js';
+import { benchScale } from './scale.bench.js';
 import { table, type Row } from './report.js';
 import { startBenchServer } from './server-process.js';
 
@@ -30,6 +31,8 @@ if (profiledRow !== undefined && !(PROFILE_ROWS as readonly string[]).includes(p
 }
 /** The org every HTTP row runs on: what a large customer's embeds hit. */
 const HTTP_GOALS = 10_000;
+/** The scale rows ask for one card: a smaller org seeds faster and serves the same card path. */
+const SCALE_GOALS = 1_000;
 
 async function withDatabase<T>(
   make: () => ScratchDatabase | Promise<ScratchDatabase>,
@@ -76,6 +79,7 @@ const sections: Array<[string, () => Promise<Row[]>]> = [
       }),
   ],
   ['render', benchRendering],
+  ['scale', () => benchScale(scratchSqlite, withDatabase, SCALE_GOALS)],
 ];
 
 const started = Date.now();

@@ -10,11 +10,13 @@ import type { Database } from './lib/db.js';
 import {
   errorHandler,
   notFoundHandler,
+  rememberMount,
   requestContext,
   requestIdOf,
   requireJsonBody,
 } from './lib/http.js';
 import type { Logger } from './lib/logger.js';
+import { createMetrics, metricsWithToken, type Metrics } from './lib/metrics.js';
 import { ApiRouter, openApiDocument } from './lib/openapi.js';
 import { createRateLimiter } from './lib/rate-limit.js';
 import { cachedAlignment } from './components/alignment/alignment.cached.js';
@@ -60,6 +62,8 @@ export interface AppDeps {
   caches?: Caches;
   /** More links for `GET /`, read per request: demo mode adds its sites once they listen. */
   homeLinks?: () => Record<string, string>;
+  /** A fresh registry unless given: the server passes one with process metrics in it. */
+  metrics?: Metrics;
 }
 
 /** Builds the whole BFF around its dependencies; `server.ts` listens, tests use port 0. */
@@ -69,7 +73,10 @@ export function createApp({
   logger,
   caches = createCaches(),
   homeLinks,
+  metrics = createMetrics(),
 }: AppDeps): Express {
+  metrics.watchDatabase(db);
+  metrics.watchCaches(caches);
   const { views } = caches;
   const orgs = createOrgsRepository(db, caches.orgLookups);
   const users = createUsersRepository(db);
@@ -157,7 +164,7 @@ export function createApp({
   app.set('etag', 'weak');
   app.set('query parser', 'simple');
   app.set('trust proxy', config.trustProxy);
-  app.use(requestContext(logger));
+  app.use(requestContext(logger, metrics));
   app.use(helmet());
 
   // Someone who opens the BFF's address in a browser finds where things are, not a 404.
@@ -210,6 +217,7 @@ export function createApp({
   });
   app.use(
     '/api/v1',
+    rememberMount,
     cors.corsHeaders,
     requireJsonBody,
     express.json({ limit: config.jsonBodyLimitBytes }),
@@ -220,7 +228,11 @@ export function createApp({
     api.router,
   );
 
+  // With METRICS_PORT the metrics have a listener of their own (server.ts) and 404 here.
+  if (config.metricsToken !== undefined && config.metricsPort === undefined)
+    app.get('/metrics', metricsWithToken(metrics, config.metricsToken));
+
   app.use(notFoundHandler);
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, metrics));
   return app;
 }

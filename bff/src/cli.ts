@@ -48,7 +48,8 @@ Commands:
   seed-demo [--org S] [--goals N] [--origin URL]...
                                             fill an org (new or existing) with realistic demo OKRs;
                                             prints a new key's secret once (--goals 10000: benchmarks)
-  serve [--demo]                            run the BFF (--demo: seed two demo orgs, start their two sites)
+  serve [--demo] [--workers N]              run the BFF (--demo: seed two demo orgs, start their two
+                                            sites; --workers N: N processes on one port, needs REDIS_URL)
 
 Origins are exactly scheme://host[:port]. Scopes: okr:read okr:checkin okr:write okr:admin.
 Every command takes --json to print JSON. Environment: DATABASE_URL, OKR_MASTER_KEY, PORT (see README).`;

@@ -4,6 +4,7 @@ import { describeConfig, type Config } from './lib/config.js';
 import { createDatabase, type Database } from './lib/db.js';
 import type { Logger } from './lib/logger.js';
 import { checkMasterKey, type MasterKeySource } from './lib/master-key.js';
+import { createMetrics, listenForMetrics, type Metrics } from './lib/metrics.js';
 import { migrate } from './lib/migrate.js';
 
 export interface RunningServer {
@@ -11,6 +12,9 @@ export interface RunningServer {
   db: Database;
   /** The configuration it runs with: the master key only when the database's check value agrees. */
   config: Config;
+  metrics: Metrics;
+  /** The metrics listener's port (METRICS_PORT; a free one when 0), when this server opened it. */
+  metricsPort: number | undefined;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the pool. */
   stop(): Promise<void>;
 }
@@ -24,6 +28,13 @@ export interface ServeOptions {
   homeLinks?: () => Record<string, string>;
   /** Runs after migrations and the master-key check, before listening (demo seeding). */
   prepare?: (db: Database, config: Config) => Promise<void>;
+  /** Migrate before listening (default); a cluster worker leaves it to the primary. */
+  migrate?: boolean;
+  /**
+   * Open METRICS_PORT's listener (default). A cluster worker does not: the primary serves the
+   * sum of every worker's metrics there.
+   */
+  metricsListener?: boolean;
 }
 
 export async function startServer({
@@ -33,12 +44,16 @@ export async function startServer({
   demo = false,
   homeLinks,
   prepare,
+  migrate: migrateFirst = true,
+  metricsListener = true,
 }: ServeOptions): Promise<RunningServer> {
   const db = createDatabase(given.databaseUrl);
   let config: Config;
   try {
-    const applied = await migrate(db);
-    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    if (migrateFirst) {
+      const applied = await migrate(db);
+      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    }
     // A wrong master key would turn every HS256 token into a 401: refuse to start instead.
     config = await checkMasterKey(db, given, masterKeySource, demo);
     logger.info({ config: describeConfig(config, masterKeySource) }, 'configuration');
@@ -47,13 +62,27 @@ export async function startServer({
     await db.close();
     throw error;
   }
-  const app = createApp({ config, db, logger, homeLinks });
+  const metrics = createMetrics({ processMetrics: true });
+  const app = createApp({ config, db, logger, homeLinks, metrics });
   // Without HOST, Node picks every interface (IPv6 and IPv4 where the machine has both).
   const server = config.host ? app.listen(config.port, config.host) : app.listen(config.port);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
+  let metricsServer: Awaited<ReturnType<typeof listenForMetrics>> | undefined;
+  if (metricsListener && config.metricsPort !== undefined) {
+    try {
+      metricsServer = await listenForMetrics(config.metricsPort, config.host, async () => ({
+        contentType: metrics.registry.contentType,
+        body: await metrics.registry.metrics(),
+      }));
+    } catch (error) {
+      server.close();
+      await db.close();
+      throw error;
+    }
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -62,12 +91,19 @@ export async function startServer({
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
-      await closed;
+      await Promise.all([closed, metricsServer?.close()]);
       clearTimeout(grace);
       await db.close();
       logger.info('stopped');
     })();
     return stopping;
   };
-  return { port: (server.address() as AddressInfo).port, db, config, stop };
+  return {
+    port: (server.address() as AddressInfo).port,
+    db,
+    config,
+    metrics,
+    metricsPort: metricsServer?.port,
+    stop,
+  };
 }

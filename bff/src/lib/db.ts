@@ -7,6 +7,16 @@ export type Dialect = 'sqlite' | 'mysql';
 export type Tx = Transaction;
 type Params = Record<string, unknown>;
 
+/** A statement's kind for the metrics; `WITH` (the recursive tree query) reads. */
+export type StatementKind = 'select' | 'insert' | 'update' | 'delete' | 'other';
+export type StatementListener = (kind: StatementKind, seconds: number) => void;
+
+/** What the pool is doing now, for the metrics (see `poolState`). */
+export interface PoolState {
+  inUse: number;
+  waiting: number;
+}
+
 export interface Database {
   readonly dialect: Dialect;
   readonly sequelize: Sequelize;
@@ -28,6 +38,14 @@ export interface Database {
    */
   inOrder<T extends readonly unknown[]>(tasks: { [K in keyof T]: () => Promise<T[K]> }): Promise<T>;
   ping(): Promise<void>;
+  /** Tells `listener` each statement's kind and duration, once it has answered. */
+  onStatement(listener: StatementListener): void;
+  /**
+   * MySQL: the pool's connections lent out, and the requests waiting for one. SQLite has no
+   * pool; what waits there is a writer: the write transaction holding this process's write
+   * lock (0 or 1), and those queued behind it.
+   */
+  poolState(): PoolState;
   /** Runs `listener` when the database closes: work that lives as long as the pool stops with it. */
   onClose(listener: () => void): void;
   close(): Promise<void>;
@@ -53,14 +71,38 @@ export function sqlitePath(url: string): string {
 /** A promise chain that lets one SQLite write transaction run at a time in this process. */
 class Mutex {
   private tail: Promise<void> = Promise.resolve();
+  /** Work given and not yet settled: the one holding the lock and those queued behind it. */
+  pending = 0;
   run<T>(work: () => Promise<T>): Promise<T> {
+    this.pending += 1;
     const result = this.tail.then(work);
     this.tail = result.then(
-      () => undefined,
-      () => undefined,
+      () => {
+        this.pending -= 1;
+      },
+      () => {
+        this.pending -= 1;
+      },
     );
     return result;
   }
+}
+
+function kindOf(sql: string): StatementKind {
+  const word = /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase();
+  if (word === 'select' || word === 'with') return 'select';
+  if (word === 'insert' || word === 'update' || word === 'delete') return word;
+  return 'other';
+}
+
+/** Statements sent together by `inOrder`, which the connection runs one after another. */
+interface Batch {
+  lastDone: number;
+}
+
+interface PoolCounts {
+  using: number;
+  waiting: number;
 }
 
 export function createDatabase(url: string): Database {
@@ -108,22 +150,52 @@ export function createDatabase(url: string): Database {
     });
   }
   const closeListeners: Array<() => void> = [];
+  const statementListeners: StatementListener[] = [];
   const writers = new Mutex();
+  // Set only while `inOrder` starts its tasks (each starts its statement at once, see there).
+  let startingBatch: Batch | undefined;
+
+  /**
+   * Times a statement from its start to its answer. In a batch the connection runs statement n
+   * only once n − 1 has answered, so its own time starts there, not when it was queued.
+   */
+  function timed<T>(sql: string, run: () => Promise<T>): Promise<T> {
+    if (statementListeners.length === 0) return run();
+    const batch = startingBatch;
+    const started = performance.now();
+    const report = () => {
+      const done = performance.now();
+      const from = batch ? Math.max(started, batch.lastDone) : started;
+      if (batch) batch.lastDone = done;
+      const kind = kindOf(sql);
+      for (const listener of statementListeners) listener(kind, (done - from) / 1000);
+    };
+    return run().then(
+      (result) => {
+        report();
+        return result;
+      },
+      (error: unknown) => {
+        report();
+        throw error;
+      },
+    );
+  }
 
   return {
     dialect,
     sequelize,
     forUpdate: dialect === 'mysql' ? ' FOR UPDATE' : '',
     async select<T>(sql: string, params: Params = {}, tx?: Tx) {
-      const rows = await sequelize.query(sql, {
-        replacements: params,
-        type: QueryTypes.SELECT,
-        transaction: tx,
-      });
+      const rows = await timed(sql, () =>
+        sequelize.query(sql, { replacements: params, type: QueryTypes.SELECT, transaction: tx }),
+      );
       return rows as T[];
     },
     async execute(sql: string, params: Params = {}, tx?: Tx) {
-      await sequelize.query(sql, { replacements: params, transaction: tx, raw: true });
+      await timed(sql, () =>
+        sequelize.query(sql, { replacements: params, transaction: tx, raw: true }),
+      );
     },
     transaction<T>(work: (tx: Tx) => Promise<T>) {
       if (dialect === 'sqlite') {
@@ -141,8 +213,16 @@ export function createDatabase(url: string): Database {
       [K in keyof T]: () => Promise<T[K]>;
     }): Promise<T> {
       const list = tasks as unknown as Array<() => Promise<unknown>>;
-      if (dialect === 'mysql')
-        return (await Promise.all(list.map((task) => task()))) as unknown as T;
+      if (dialect === 'mysql') {
+        startingBatch = { lastDone: 0 };
+        let sent: Array<Promise<unknown>>;
+        try {
+          sent = list.map((task) => task());
+        } finally {
+          startingBatch = undefined;
+        }
+        return (await Promise.all(sent)) as unknown as T;
+      }
       const results: unknown[] = [];
       for (const task of list) results.push(await task());
       return results as unknown as T;
@@ -150,11 +230,22 @@ export function createDatabase(url: string): Database {
     async ping() {
       await sequelize.query('SELECT 1', { type: QueryTypes.SELECT });
     },
+    onStatement(listener) {
+      statementListeners.push(listener);
+    },
+    poolState() {
+      if (dialect === 'sqlite') {
+        return { inUse: Math.min(1, writers.pending), waiting: Math.max(0, writers.pending - 1) };
+      }
+      const pool = (sequelize.connectionManager as unknown as { pool?: PoolCounts }).pool;
+      return { inUse: pool?.using ?? 0, waiting: pool?.waiting ?? 0 };
+    },
     onClose(listener) {
       closeListeners.push(listener);
     },
     async close() {
       for (const listener of closeListeners.splice(0)) listener();
+      statementListeners.length = 0;
       await sequelize.close();
     },
   };

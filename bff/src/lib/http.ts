@@ -4,6 +4,7 @@ import { isDatabaseUnavailable } from './db.js';
 import { authIfKnown } from './auth.js';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 import type { HeaderDeclaration } from './openapi.js';
 import { ifMatchHeader } from './schemas.js';
 
@@ -17,15 +18,31 @@ const refusals = new WeakMap<Request, { code: string; reason: string; origin?: s
  */
 function routeOf(req: Request): string | null {
   const path = (req.route as { path?: unknown } | undefined)?.path;
-  return typeof path === 'string' ? `${req.baseUrl}${path === '/' ? '' : path}` : null;
+  if (typeof path !== 'string') return null;
+  return `${mounts.get(req) ?? req.baseUrl}${path === '/' ? '' : path}`;
 }
+
+/**
+ * Where a router is mounted, remembered while the request is inside it: Express resets
+ * `req.baseUrl` when the request leaves the router, so an error answered by the app's error
+ * handler would otherwise log (and count) `/goals/:id` instead of `/api/v1/goals/:id`.
+ */
+const mounts = new WeakMap<Request, string>();
+
+export const rememberMount: RequestHandler = (req, _res, next) => {
+  mounts.set(req, req.baseUrl);
+  next();
+};
 
 export function requestIdOf(req: Request): string {
   return requestIds.get(req) ?? 'unknown';
 }
 
-/** Keeps a caller's `X-Request-Id` when it looks like one, so logs join up across services. */
-export function requestContext(logger: Logger): RequestHandler {
+/**
+ * Keeps a caller's `X-Request-Id` when it looks like one, so logs join up across services; logs
+ * each request and times it for the metrics, under the same route template.
+ */
+export function requestContext(logger: Logger, metrics?: Metrics): RequestHandler {
   return (req, res, next) => {
     const incoming = req.get('x-request-id');
     const id = incoming && /^[A-Za-z0-9._-]{1,100}$/.test(incoming) ? incoming : randomUUID();
@@ -35,14 +52,17 @@ export function requestContext(logger: Logger): RequestHandler {
     res.on('finish', () => {
       const auth = authIfKnown(req);
       const refusal = refusals.get(req);
+      const route = routeOf(req);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      metrics?.observeRequest(req.method, route, res.statusCode, ms / 1000);
       logger.info(
         {
           requestId: id,
           method: req.method,
-          route: routeOf(req),
+          route,
           path: req.originalUrl.split('?')[0],
           status: res.statusCode,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
+          ms,
           // Ids only: a token or an email never reaches a log line.
           org: auth?.org.slug,
           userId: auth?.user.id,
@@ -118,7 +138,16 @@ function describe(error: unknown): {
   return { status: 500, code: 'internal_error', message: 'Something went wrong on our side' };
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/**
+ * Which limit refused a 429: `rate_limited` after authentication is the per-user limit, before
+ * it the failed-authentication budget of the address; any other 429 is named by its code.
+ */
+function refusingLimit(req: Request, code: string): string {
+  if (code !== 'rate_limited') return code;
+  return authIfKnown(req) ? 'per_user' : 'auth_failures';
+}
+
+export function errorHandler(logger: Logger, metrics?: Metrics): ErrorRequestHandler {
   return (error, req, res, next) => {
     if (res.headersSent) {
       next(error);
@@ -127,6 +156,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const requestId = requestIdOf(req);
     const { status, code, message, details } = describe(error);
     if (status >= 500) logger.error({ err: error, requestId }, 'request failed');
+    if (status === 429) metrics?.countRefusal(refusingLimit(req, code));
     if (status === 401 || status === 403) {
       const origin = code === 'origin_not_allowed' ? req.get('origin') : undefined;
       refusals.set(req, { code, reason: message, ...(origin && { origin }) });

@@ -7,6 +7,9 @@
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; expiresAt: number; weight: number }>();
   private weight = 0;
+  /** Lookups answered and missed since the cache was made, for the metrics (read on scrape). */
+  hits = 0;
+  misses = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -15,14 +18,19 @@ export class TtlCache<V> {
     private readonly weigh: (value: V) => number = () => 1,
   ) {}
 
-  get(key: string): V | undefined {
+  /**
+   * The live entry for `key`. `usable` lets the owner refuse an entry it can no longer serve
+   * (a view of an older generation): that counts as a miss, as it is one for whoever asked.
+   */
+  get(key: string, usable?: (value: V) => boolean): V | undefined {
     const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.delete(key);
-      return undefined;
+    if (entry && entry.expiresAt <= this.now()) this.delete(key);
+    else if (entry && (!usable || usable(entry.value))) {
+      this.hits += 1;
+      return entry.value;
     }
-    return entry.value;
+    this.misses += 1;
+    return undefined;
   }
 
   set(key: string, value: V): void {

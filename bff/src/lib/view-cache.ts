@@ -51,8 +51,17 @@ export class ViewCache {
 
   /** A goal card (the kind `get`/`set` have always meant). */
   get<T>(orgId: string, key: string, kind: ViewKind = 'card'): T | undefined {
-    const hit = this.views[kind].get(`${orgId}:${key}`);
-    return hit && hit.generation === this.generation(orgId) ? (hit.view as T) : undefined;
+    const generation = this.generation(orgId);
+    const hit = this.views[kind].get(
+      `${orgId}:${key}`,
+      (stored) => stored.generation === generation,
+    );
+    return hit?.view as T | undefined;
+  }
+
+  /** The inner caches by kind, so the metrics count each kind's hits and misses. */
+  get ttlCaches(): Readonly<Record<ViewKind, TtlCache<Stored>>> {
+    return this.views;
   }
 
   /** Stores a view computed from data read at `generation` (taken before reading). */

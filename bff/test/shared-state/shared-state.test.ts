@@ -120,7 +120,8 @@ for (const flavour of flavours) {
       const here = shared.limiter('test-shared', 4);
       const there = other.limiter('test-shared', 4);
       const answers = [];
-      for (let i = 0; i < 6; i += 1) answers.push((await (i % 2 ? there : here).consume('u')).allowed);
+      for (let i = 0; i < 6; i += 1)
+        answers.push((await (i % 2 ? there : here).consume('u')).allowed);
       assert.deepEqual(answers, [true, true, true, true, false, false]);
       const heard: Array<string | null> = [];
       other.onOrgChange((orgId) => heard.push(orgId));

@@ -23,6 +23,8 @@ interface Chain {
   parentId: string;
   childId: string;
   keyResultId: string;
+  /** The value of its last check-in. */
+  value: number;
 }
 
 for (const spec of dialects().filter((d) => d.name === 'mariadb')) {
@@ -31,7 +33,6 @@ for (const spec of dialects().filter((d) => d.name === 'mariadb')) {
     let redis: PrivateRedis;
     let org: SeededOrg;
     let instances: Instance[] = [];
-    let writer: string;
     let chain: Chain;
     let users = 0;
     /** A user no request has used yet, so per-user limits never interfere between steps. */
@@ -47,7 +48,12 @@ for (const spec of dialects().filter((d) => d.name === 'mariadb')) {
         ...options(),
         env: { RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT), AUTH_FAILURES_PER_MINUTE: '10000' },
       });
-      writer = await org.token('writer');
+      chain = await createChain();
+    });
+
+    /** A company goal whose progress comes from a team goal with one key result. */
+    async function createChain(): Promise<Chain> {
+      const writer = await org.token('writer');
       const [a] = instances;
       const parent = await a!.request('POST', '/api/v1/goals', {
         token: writer,
@@ -74,8 +80,13 @@ for (const spec of dialects().filter((d) => d.name === 'mariadb')) {
         body: { title: 'Deals', kind: 'increase', start: 0, target: 1000 },
       });
       assert.equal(kr.status, 201, kr.text);
-      chain = { parentId: parent.body.id, childId: child.body.id, keyResultId: kr.body.id };
-    });
+      return {
+        parentId: parent.body.id,
+        childId: child.body.id,
+        keyResultId: kr.body.id,
+        value: 0,
+      };
+    }
 
     after(async () => {
       await stopInstances(instances);
@@ -83,17 +94,20 @@ for (const spec of dialects().filter((d) => d.name === 'mariadb')) {
       await database?.drop();
     });
 
-    let checkIns = 0;
     /**
-     * A check-in on `on`, then the card, the list and the tree of both goals read on the
-     * others: the stale reads among them (each read showing older progress than answered).
+     * A check-in on `on` (by a user of its own, so no limit is reached), then the card, the
+     * list and the tree of both goals read on the others: the stale reads among them (each
+     * showing other progress than the check-in answered). Calls on one chain never overlap.
      */
-    async function checkInThenRead(on: number, readers: number[]): Promise<string[]> {
-      checkIns += 1;
+    async function checkInThenRead(on: number, readers: number[], chain: Chain): Promise<string[]> {
+      chain.value += 1;
+      const checker = await org.token(`checker-${(users += 1)}`, {
+        claims: { scope: 'okr:admin' },
+      });
       const answer = await instances[on]!.request(
         'POST',
         `/api/v1/key-results/${chain.keyResultId}/check-ins`,
-        { token: writer, body: { value: checkIns } },
+        { token: checker, body: { value: chain.value } },
       );
       assert.equal(answer.status, 201, answer.text);
       const expected = new Map<string, number>(
@@ -157,12 +171,9 @@ for (const spec of dialects().filter((d) => d.name === 'mariadb')) {
     it('when a check-in is answered by A, then cards, lists and trees on B and C all show it at once', async () => {
       const stale: string[] = [];
       for (let round = 0; round < 20; round += 1) {
-        // Warm B's and C's caches first, so a stale read would have something to serve.
-        await checkInThenRead(
-          round % 3,
-          [0, 1, 2].filter((i) => i !== round % 3),
-        );
-        stale.push(...(await checkInThenRead(0, [1, 2])));
+        // Each round's reads warm B's and C's caches for the next: a stale read would have
+        // something to serve.
+        stale.push(...(await checkInThenRead(0, [1, 2], chain)));
       }
       assert.deepEqual(stale, []);
     });
@@ -172,6 +183,66 @@ for (const spec of dialects().filter((d) => d.name === 'mariadb')) {
       assert.ok(
         allowed >= RATE_LIMIT * 0.9 && allowed <= RATE_LIMIT * 1.1,
         `${allowed} allowed of a limit of ${RATE_LIMIT}`,
+      );
+    });
+
+    it('when Redis stops and starts under load, then nothing answers 5xx and limits and freshness are right after', async () => {
+      const chains = [chain, await createChain(), await createChain()];
+      const stale: string[] = [];
+      let running = true;
+      let rounds = 0;
+      // Each worker checks in on a chain of its own across the instances and reads it back on
+      // the others; every answer must be 2xx (the helpers assert it), during the outage too.
+      const workers = chains.map(async (own) => {
+        while (running) {
+          const on = (rounds += 1) % 3;
+          stale.push(...(await checkInThenRead(on, [(on + 1) % 3, (on + 2) % 3], own)));
+        }
+      });
+      const redisOf = async () =>
+        Promise.all(
+          instances.map(async (instance) => {
+            const ready = await instance.request('GET', '/readyz');
+            assert.equal(ready.status, 200, ready.text);
+            assert.equal(ready.body.status, 'ready');
+            return ready.body.redis as string;
+          }),
+        );
+      const until = async (state: string) => {
+        for (let i = 0; i < 200; i += 1) {
+          if ((await redisOf()).every((s) => s === state)) return;
+          await sleep(50);
+        }
+        assert.fail(`instances did not all report redis ${state}: ${await redisOf()}`);
+      };
+      try {
+        assert.deepEqual(await redisOf(), ['ok', 'ok', 'ok']);
+        await sleep(1_000);
+        const before = rounds;
+        await redis.stop();
+        await until('degraded');
+        await sleep(1_500);
+        const during = rounds;
+        await redis.start();
+        await until('ok');
+        await sleep(1_000);
+        assert.ok(during > before, `load went on while Redis was down (${during - before} rounds)`);
+      } finally {
+        running = false;
+        await Promise.all(workers);
+      }
+      assert.deepEqual(stale, [], `${rounds} rounds`);
+
+      const afterwards: string[] = [];
+      for (let round = 0; round < 5; round += 1)
+        afterwards.push(
+          ...(await checkInThenRead(round % 3, [(round + 1) % 3, (round + 2) % 3], chain)),
+        );
+      assert.deepEqual(afterwards, [], 'fresh after recovery');
+      const allowed = await allowedAcrossInstances();
+      assert.ok(
+        allowed >= RATE_LIMIT * 0.9 && allowed <= RATE_LIMIT * 1.1,
+        `after recovery, ${allowed} allowed of a limit of ${RATE_LIMIT}`,
       );
     });
 

@@ -154,7 +154,8 @@ for (const flavour of flavours) {
       // reconnect and a read may both pay it: an extra bump costs a cache miss, nothing more).
       await eventually(
         async () => ((await shared.generation('org-d')) ?? 0) >= 1,
-        2_000,
+        // Generations are not trusted for a while after a reconnect (SETTLE_MS).
+        5_000,
         'the owed bump',
       );
       const after = shared.limiter('test-after', 2);

@@ -6,15 +6,24 @@ import type { Allowance, SharedLimiter, SharedState, SharedStatus } from './shar
 /**
  * Every command fails fast while Redis is away: nothing queues for the reconnect, nothing is
  * retried, and a Redis that hangs costs a request at most `commandTimeout`. Reconnecting goes
- * on in the background, backing off to 2 s.
+ * on in the background, backing off to 1 s.
  */
+const RECONNECT_MAX_MS = 1_000;
+
+/**
+ * How long after coming back an instance still reads uncached. When Redis restarts, every
+ * instance loses it, and one that is still reconnecting may acknowledge a write whose bump it
+ * owes until it is back: within one backoff step, so a while longer than that covers it.
+ */
+export const SETTLE_MS = 2 * RECONNECT_MAX_MS;
+
 export const failFast: RedisOptions = {
   enableOfflineQueue: false,
   maxRetriesPerRequest: 0,
   commandTimeout: 250,
   connectTimeout: 1_000,
   autoResubscribe: false,
-  retryStrategy: (attempt: number) => Math.min(attempt * 100, 2_000),
+  retryStrategy: (attempt: number) => Math.min(attempt * 100, RECONNECT_MAX_MS),
 };
 
 function allowanceOf(res: RateLimiterRes, perMinute: number): Allowance {
@@ -81,6 +90,8 @@ export function redisSharedState({ url, keyPrefix, logger }: RedisSharedStateOpt
   let subscribed = false;
   let current: SharedStatus = 'degraded';
   let everConnected = false;
+  /** Until then generations are not trusted (see SETTLE_MS); 0 for the first connection. */
+  let settledAt = 0;
   let closing = false;
 
   // Refusals and resets arrive as 'error' events too; the status says all that matters.
@@ -94,6 +105,8 @@ export function redisSharedState({ url, keyPrefix, logger }: RedisSharedStateOpt
     if (next === current) return;
     current = next;
     if (next === 'ok') {
+      // A process that just started has cached nothing a restart could have made stale.
+      settledAt = everConnected ? Date.now() + SETTLE_MS : 0;
       logger.info(
         { redis: redacted(url) },
         everConnected ? 'redis answers again: sharing state' : 'redis connected',
@@ -158,7 +171,7 @@ export function redisSharedState({ url, keyPrefix, logger }: RedisSharedStateOpt
     async generation(orgId) {
       // Not before `ok`: until the listeners have forgotten what they held before a restart,
       // a generation from the new Redis could match an entry made under the old one.
-      if (current !== 'ok') return undefined;
+      if (current !== 'ok' || Date.now() < settledAt) return undefined;
       try {
         if (unbumped.has(orgId)) {
           await commands.incr(generationKey(orgId));

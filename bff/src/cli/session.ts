@@ -72,9 +72,7 @@ export async function withSession<T>(
     const config = await checkMasterKey(db, context.config, context.masterKeySource, context.demo);
     const changed = new Set<string | null>();
     const orgChanged = (orgId: string | null) => void changed.add(orgId);
-    const orgsRepository = createOrgsRepository(db, undefined, async (orgId) =>
-      orgChanged(orgId),
-    );
+    const orgsRepository = createOrgsRepository(db, undefined, async (orgId) => orgChanged(orgId));
     const result = await work({
       db,
       config,

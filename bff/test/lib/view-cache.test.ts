@@ -93,7 +93,11 @@ describe('view cache bounds and shared misses', () => {
     assert.equal(views.get('a', 'alignment:small', at, 'tree'), undefined);
     assert.ok(views.get('a', 'alignment:big', at, 'tree'));
     views.set('a', 'alignment:huge', at, { nodes: Array.from({ length: 20 }) }, 'tree');
-    assert.equal(views.get('a', 'alignment:huge', at, 'tree'), undefined, 'too heavy to keep at all');
+    assert.equal(
+      views.get('a', 'alignment:huge', at, 'tree'),
+      undefined,
+      'too heavy to keep at all',
+    );
   });
 
   it('when many callers miss one key at once, then one computation answers them all', async () => {

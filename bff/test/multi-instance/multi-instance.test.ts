@@ -275,5 +275,9 @@ for (const spec of dialects().filter((d) => d.name === 'mariadb')) {
       for (const instance of instances)
         assert.equal((await instance.request('GET', '/api/v1/me', { token: other })).status, 200);
     });
+
+    it('when every instance gets SIGTERM, then each shuts down cleanly, Redis connections and all', async () => {
+      assert.deepEqual(await stopInstances(instances), [0, 0, 0]);
+    });
   });
 }

@@ -2,13 +2,18 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { createApp } from '../../src/app.js';
+import { createDatabase } from '../../src/lib/db.js';
 import { createLogger } from '../../src/lib/logger.js';
+import { migrate } from '../../src/lib/migrate.js';
 import { whenShared } from '../../src/lib/org-changes.js';
 import {
   createSharedState,
   type SharedState,
   type SharedStatus,
 } from '../../src/lib/shared-state/index.js';
+import { dialects, testConfig } from '../support/harness.js';
 import { createPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
 
 async function eventually(check: () => boolean | Promise<boolean>, ms = 5_000, what = 'it') {
@@ -167,3 +172,29 @@ for (const flavour of flavours) {
     });
   });
 }
+
+describe('[redis] the shared state of an app', () => {
+  it('when the app made its own and its database closes, then its Redis connections close too', async () => {
+    redis ??= await createPrivateRedis();
+    await redis.start();
+    const [spec] = dialects();
+    const database = await spec!.create();
+    const db = createDatabase(database.url);
+    const observer = new Redis(redis.url);
+    const clients = async () =>
+      String(await observer.client('LIST'))
+        .split('\n')
+        .filter((line) => line.includes('addr=')).length;
+    try {
+      await migrate(db);
+      const alone = await clients();
+      createApp({ config: testConfig(database.url, { REDIS_URL: redis.url }), db, logger: quiet });
+      await eventually(async () => (await clients()) === alone + 2, 5_000, 'two connections');
+      await db.close();
+      await eventually(async () => (await clients()) === alone, 5_000, 'both closed');
+    } finally {
+      observer.disconnect();
+      await database.drop();
+    }
+  });
+});

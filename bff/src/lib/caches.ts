@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { TeamSummary } from '@okr-embed/contract';
 import { MAX_TOKEN_LIFETIME_MS, type VerifiedToken } from './auth.js';
+import { LookupTtlCache } from './lookup-cache.js';
 import { inProcessSharedState, type SharedState } from './shared-state/index.js';
 import { TtlCache } from './ttl-cache.js';
 import { ViewCache } from './view-cache.js';
@@ -39,10 +40,10 @@ export function createCaches(shared: SharedState = inProcessSharedState()) {
      * outage; without Redis, or while it is away, another process's changes show within 5 s.
      */
     orgLookups: {
-      activeKeys: new TtlCache<KeyWithOrg>(5_000, 10_000),
-      refusedKids: new TtlCache<true>(5_000, 10_000),
-      originOrgs: new TtlCache<string[]>(5_000, 10_000),
-      refusedOrigins: new TtlCache<true>(5_000, 10_000),
+      activeKeys: new LookupTtlCache<KeyWithOrg>(5_000, 10_000),
+      refusedKids: new LookupTtlCache<true>(5_000, 10_000),
+      originOrgs: new LookupTtlCache<string[]>(5_000, 10_000),
+      refusedOrigins: new LookupTtlCache<true>(5_000, 10_000),
     } satisfies OrgLookupCaches,
     /**
      * Read views an org's users share, checked against the org's generation in the shared

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { LookupTtlCache } from '../../src/lib/lookup-cache.js';
 import { TtlCache } from '../../src/lib/ttl-cache.js';
 import { ViewCache, type Standing } from '../../src/lib/view-cache.js';
 
@@ -140,5 +141,19 @@ describe('view cache bounds and shared misses', () => {
     assert.equal(calls, 1);
     await assert.rejects(views.through('a', 'tree', 'k', failing));
     assert.equal(calls, 2);
+  });
+});
+
+describe('org lookup cache', () => {
+  it('when a clear lands between a miss and its store, then the answer read before it is not kept', () => {
+    const cache = new LookupTtlCache<string>(60_000, 10);
+    assert.equal(cache.get('kid-1'), undefined);
+    cache.clear();
+    cache.set('kid-1', 'active, read before the key was retired');
+    assert.equal(cache.get('kid-1'), undefined);
+    cache.set('kid-1', 'read after');
+    assert.equal(cache.get('kid-1'), 'read after');
+    cache.set('kid-2', 'written by the repository itself, no miss first');
+    assert.equal(cache.get('kid-2'), 'written by the repository itself, no miss first');
   });
 });

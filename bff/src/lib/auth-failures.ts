@@ -106,15 +106,19 @@ export function limitFailedAuthentication({ authenticate, budget, caches }: Fail
 
   return async function limitedAuthenticate(req: Request, res: Response, next: NextFunction) {
     const address = req.ip ?? 'unknown';
-    const spent = await budget.retryAfterSeconds(address);
-    if (spent > 0 && !checkableWithoutQuery(req)) throw tooManyFailures(spent);
+    // A token checkable without a query passes while the address is spent, so its budget is
+    // only read if it fails: with Redis, a valid request costs no round trip here.
+    const checkable = checkableWithoutQuery(req);
+    const spent = checkable ? undefined : await budget.retryAfterSeconds(address);
+    if (spent !== undefined && spent > 0) throw tooManyFailures(spent);
     try {
       // `next` runs the rest of the chain inside; only authenticate's own refusals land here.
       await authenticate(req, res, next);
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 401) throw error;
+      const spentBefore = spent ?? (await budget.retryAfterSeconds(address));
       await budget.recordFailure(address);
-      if (spent > 0) throw tooManyFailures(spent);
+      if (spentBefore > 0) throw tooManyFailures(spentBefore);
       throw error;
     }
   };

@@ -1,7 +1,11 @@
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { createAuthenticator } from './lib/auth.js';
-import { createFailureBudget, limitFailedAuthentication } from './lib/auth-failures.js';
+import {
+  createFailureBudget,
+  limitFailedAuthentication,
+  sharedFailureBudget,
+} from './lib/auth-failures.js';
 import { createCaches, type Caches } from './lib/caches.js';
 import { createChanges } from './lib/changes.js';
 import type { Config } from './lib/config.js';
@@ -18,7 +22,9 @@ import {
 import type { Logger } from './lib/logger.js';
 import { createMetrics, metricsWithToken, type Metrics } from './lib/metrics.js';
 import { ApiRouter, openApiDocument } from './lib/openapi.js';
+import { listenForOrgChanges, orgChangeAnnouncer } from './lib/org-changes.js';
 import { createRateLimiter } from './lib/rate-limit.js';
+import { createSharedState, type SharedState } from './lib/shared-state/index.js';
 import { cachedAlignment } from './components/alignment/alignment.cached.js';
 import { createAlignmentRepository } from './components/alignment/alignment.repository.js';
 import { alignmentRoutes } from './components/alignment/alignment.routes.js';
@@ -56,8 +62,14 @@ export interface AppDeps {
   db: Database;
   logger: Logger;
   /**
-   * A fresh set unless given: code that writes keys next to the app in the same process (the
-   * tests' harness) shares the app's set, so a key it retires is forgotten at once.
+   * Made from the configuration (Redis with REDIS_URL) unless given; the app closes the one it
+   * made when its database closes, and a given one is its giver's to close.
+   */
+  sharedState?: SharedState;
+  /**
+   * A fresh set over the shared state unless given: code that writes keys next to the app in
+   * the same process (the tests' harness) shares the app's set, so a key it retires is
+   * forgotten at once. Given caches come with the shared state they were made over.
    */
   caches?: Caches;
   /** More links for `GET /`, read per request: demo mode adds its sites once they listen. */
@@ -71,14 +83,23 @@ export function createApp({
   config,
   db,
   logger,
-  caches = createCaches(),
+  sharedState,
+  caches: givenCaches,
   homeLinks,
   metrics = createMetrics(),
 }: AppDeps): Express {
+  const shared = sharedState ?? createSharedState(config, logger);
+  if (!sharedState) db.onClose(() => void shared.close());
+  const caches = givenCaches ?? createCaches(shared);
+  listenForOrgChanges(shared, caches);
   metrics.watchDatabase(db);
   metrics.watchCaches(caches);
   const { views } = caches;
-  const orgs = createOrgsRepository(db, caches.orgLookups);
+  const orgs = createOrgsRepository(
+    db,
+    caches.orgLookups,
+    orgChangeAnnouncer(shared, (orgId) => views.invalidate(orgId)),
+  );
   const users = createUsersRepository(db);
   const goals = createGoalsRepository(db);
   const keyResults = createKeyResultsRepository(db);
@@ -150,10 +171,15 @@ export function createApp({
       ? verifyToken
       : limitFailedAuthentication({
           authenticate: verifyToken,
-          budget: createFailureBudget(config.authFailuresPerMinute),
+          budget:
+            shared.status() === 'in-process'
+              ? createFailureBudget(config.authFailuresPerMinute)
+              : sharedFailureBudget(shared.limiter('auth-failures', config.authFailuresPerMinute)),
           caches,
         });
-  const rateLimit = createRateLimiter(config.rateLimitPerMinute);
+  const rateLimit = createRateLimiter(config.rateLimitPerMinute, () =>
+    shared.limiter('requests', config.rateLimitPerMinute),
+  );
   const privateCaching: RequestHandler = (req, res, next) => {
     res.set('Cache-Control', req.method === 'GET' ? 'private, no-cache' : 'no-store');
     next();
@@ -187,7 +213,9 @@ export function createApp({
     res.set('Cache-Control', 'no-store');
     try {
       await db.ping();
-      res.json({ status: 'ready' });
+      // Redis away is degraded service (uncached reads, limits per instance), not a dead one.
+      const redis = shared.status();
+      res.json({ status: 'ready', redis: redis === 'in-process' ? 'not configured' : redis });
     } catch (error) {
       logger.warn({ err: error }, 'readiness check: database unreachable');
       res.status(503).json({

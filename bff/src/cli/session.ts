@@ -9,6 +9,36 @@ export interface Session {
   config: Config;
   orgsRepository: OrgsRepository;
   orgs: OrgsService;
+  /** Marks an org as changed by this command (its views and lookups), for `announceChanges`. */
+  orgChanged(orgId: string | null): void;
+}
+
+/**
+ * With REDIS_URL, what a command changed reaches every running instance at once: the orgs'
+ * view generations move and every instance forgets its key and origin lookups. Without it
+ * (or with Redis not answering) instances see the change when their caches expire (5 s).
+ */
+async function announceChanges(config: Config, changed: Set<string | null>): Promise<void> {
+  if (!config.redisUrl || changed.size === 0) return;
+  const [{ createSharedState }, { orgChangeAnnouncer, whenShared }, { createLogger }] =
+    await Promise.all([
+      import('../lib/shared-state/index.js'),
+      import('../lib/org-changes.js'),
+      import('../lib/logger.js'),
+    ]);
+  const shared = createSharedState(config, createLogger('silent'));
+  try {
+    if (!(await whenShared(shared, 2_000))) {
+      process.stderr.write(
+        'warning: Redis does not answer; running instances see this change within 5 s\n',
+      );
+      return;
+    }
+    const announce = orgChangeAnnouncer(shared, (orgId) => shared.bumpGeneration(orgId));
+    for (const orgId of changed) await announce(orgId);
+  } finally {
+    await shared.close();
+  }
 }
 
 /**
@@ -40,13 +70,18 @@ export async function withSession<T>(
     if (mode === 'write') await migrate(db);
     else await requireMigrated(db);
     const config = await checkMasterKey(db, context.config, context.masterKeySource, context.demo);
-    const orgsRepository = createOrgsRepository(db);
-    return await work({
+    const changed = new Set<string | null>();
+    const orgChanged = (orgId: string | null) => void changed.add(orgId);
+    const orgsRepository = createOrgsRepository(db, undefined, async (orgId) => orgChanged(orgId));
+    const result = await work({
       db,
       config,
       orgsRepository,
       orgs: createOrgsService(orgsRepository, config.masterKey),
+      orgChanged,
     });
+    await announceChanges(config, changed);
+    return result;
   } finally {
     await closeWithin(db, 5_000);
   }

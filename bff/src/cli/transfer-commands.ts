@@ -85,6 +85,8 @@ export const transferCommands: Record<string, Command> = {
       const importer = await services(session);
       const org = await session.orgs.orgBySlug(text(values, 'org') ?? '');
       const onProgress = (done: number, total: number) => progress.update(done, total);
+      // Running instances must not keep serving the org's views from before the import.
+      if (!dryRun) session.orgChanged(org.id);
       if (format === 'csv') return importer.importCsv(org, content, { dryRun, onProgress });
       if (dryRun)
         throw new AppError(

@@ -3,16 +3,17 @@ import jwt from 'jsonwebtoken';
 import { BEARER_TOKEN } from './auth.js';
 import type { Caches } from './caches.js';
 import { AppError } from './errors.js';
+import type { SharedLimiter } from './shared-state/index.js';
 
 /**
  * Failed authentications allowed per client address, as a token bucket (a burst of a minute's
- * allowance, then `perMinute / 60` a second). Kept behind this interface so a shared store can
- * hold the buckets when several instances must share one limit.
+ * allowance, then `perMinute / 60` a second) in this process, or a window a minute shared by
+ * every instance through Redis (`sharedFailureBudget`).
  */
 export interface FailureBudget {
   /** 0 while the address may still fail; otherwise the seconds until it may again. */
-  retryAfterSeconds(address: string): number;
-  recordFailure(address: string): void;
+  retryAfterSeconds(address: string): Promise<number>;
+  recordFailure(address: string): Promise<void>;
 }
 
 interface Bucket {
@@ -39,12 +40,12 @@ export function createFailureBudget(
   }
 
   return {
-    retryAfterSeconds(address) {
+    async retryAfterSeconds(address) {
       const bucket = refilled(address, now());
       if (!bucket || bucket.tokens >= 1) return 0;
       return Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000));
     },
-    recordFailure(address) {
+    async recordFailure(address) {
       const at = now();
       if (buckets.size >= MAX_ADDRESSES) {
         // Full buckets are forgotten anyway; past that, the oldest address goes first.
@@ -55,6 +56,18 @@ export function createFailureBudget(
       const bucket = refilled(address, at) ?? { tokens: perMinute, updatedAt: at };
       bucket.tokens = Math.max(0, bucket.tokens - 1);
       buckets.set(address, bucket);
+    },
+  };
+}
+
+/** The same budget for every instance: each failure spends from the address's shared window. */
+export function sharedFailureBudget(limiter: SharedLimiter): FailureBudget {
+  return {
+    async retryAfterSeconds(address) {
+      return (await limiter.peek(address)).retryAfterSeconds;
+    },
+    async recordFailure(address) {
+      await limiter.consume(address);
     },
   };
 }
@@ -93,15 +106,19 @@ export function limitFailedAuthentication({ authenticate, budget, caches }: Fail
 
   return async function limitedAuthenticate(req: Request, res: Response, next: NextFunction) {
     const address = req.ip ?? 'unknown';
-    const spent = budget.retryAfterSeconds(address);
-    if (spent > 0 && !checkableWithoutQuery(req)) throw tooManyFailures(spent);
+    // A token checkable without a query passes while the address is spent, so its budget is
+    // only read if it fails: with Redis, a valid request costs no round trip here.
+    const checkable = checkableWithoutQuery(req);
+    const spent = checkable ? undefined : await budget.retryAfterSeconds(address);
+    if (spent !== undefined && spent > 0) throw tooManyFailures(spent);
     try {
       // `next` runs the rest of the chain inside; only authenticate's own refusals land here.
       await authenticate(req, res, next);
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 401) throw error;
-      budget.recordFailure(address);
-      if (spent > 0) throw tooManyFailures(spent);
+      const spentBefore = spent ?? (await budget.retryAfterSeconds(address));
+      await budget.recordFailure(address);
+      if (spentBefore > 0) throw tooManyFailures(spentBefore);
       throw error;
     }
   };

@@ -1,6 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import type { TeamSummary } from '@okr-embed/contract';
 import { MAX_TOKEN_LIFETIME_MS, type VerifiedToken } from './auth.js';
+import { LookupTtlCache } from './lookup-cache.js';
+import { inProcessSharedState, type SharedState } from './shared-state/index.js';
 import { TtlCache } from './ttl-cache.js';
 import { ViewCache } from './view-cache.js';
 import type { KeyWithOrg, OrgLookupCaches } from '../components/orgs/orgs.repository.js';
@@ -12,7 +14,7 @@ import type { UserRecord } from '../components/users/users.repository.js';
  * entry, and an app's caches go with it. The "Caches" table in bff/README.md says what each
  * may serve stale, and for how long; keep the two together.
  */
-export function createCaches() {
+export function createCaches(shared: SharedState = inProcessSharedState()) {
   return {
     /**
      * A widget sends the same token with every request until it expires, so decoding, the
@@ -33,20 +35,24 @@ export function createCaches() {
      * What every API request looks up: its key (by kid) and its Origin. Found and refused
      * answers have bounds of their own, so a flood of made-up kids or origins (cheap to send
      * without a browser) cannot evict the real ones. Writes through this app's repository
-     * forget what they change at once; changes by another process (the CLI, a second instance)
-     * show within 5 s.
+     * forget what they change at once. With Redis, every instance forgets them when any writer
+     * (an instance, the CLI) publishes an org change, and when Redis comes back after an
+     * outage; without Redis, or while it is away, another process's changes show within 5 s.
      */
     orgLookups: {
-      activeKeys: new TtlCache<KeyWithOrg>(5_000, 10_000),
-      refusedKids: new TtlCache<true>(5_000, 10_000),
-      originOrgs: new TtlCache<string[]>(5_000, 10_000),
-      refusedOrigins: new TtlCache<true>(5_000, 10_000),
+      activeKeys: new LookupTtlCache<KeyWithOrg>(5_000, 10_000),
+      refusedKids: new LookupTtlCache<true>(5_000, 10_000),
+      originOrgs: new LookupTtlCache<string[]>(5_000, 10_000),
+      refusedOrigins: new LookupTtlCache<true>(5_000, 10_000),
     } satisfies OrgLookupCaches,
     /**
-     * Read views an org's users share; another process's writes show within 2 s. Cards, list
-     * pages and trees are bounded apart (trees by node count), so lists never evict cards.
+     * Read views an org's users share, checked against the org's generation in the shared
+     * state on every read: no view older than an acknowledged write is served (see ViewCache).
+     * Cards, list pages and trees are bounded apart (trees by node count), so lists never
+     * evict cards. The 2 s lifetime bounds what a write whose bump could not reach Redis
+     * leaves on other instances.
      */
-    views: new ViewCache(2_000, { card: 10_000, list: 2_000, tree: 100_000 }),
+    views: new ViewCache(2_000, { card: 10_000, list: 2_000, tree: 100_000 }, Date.now, shared),
   };
 }
 

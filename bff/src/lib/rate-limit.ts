@@ -1,47 +1,29 @@
 import type { NextFunction, Request, Response } from 'express';
 import { authOf } from './auth.js';
 import { AppError } from './errors.js';
-
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
+import type { SharedLimiter } from './shared-state/index.js';
 
 /**
- * A token bucket per (org, user), in memory: one BFF process owns its limits. A user may burst
- * up to a minute's allowance, then gets `perMinute / 60` requests a second.
+ * Requests per (org, user) and minute. The allowance lives in the shared state: a token bucket
+ * in this process (a burst of a minute's allowance, then `perMinute / 60` a second) or, with
+ * Redis, one window a minute for all instances together (see shared-state/redis.ts).
  */
-export function createRateLimiter(perMinute: number, now: () => number = Date.now) {
-  const buckets = new Map<string, Bucket>();
-  const refillPerMs = perMinute / 60_000;
+export function createRateLimiter(perMinute: number, limiter: () => SharedLimiter) {
+  const allowance = perMinute === 0 ? undefined : limiter();
 
-  function prune(at: number) {
-    for (const [key, bucket] of buckets) {
-      if (bucket.tokens + (at - bucket.updatedAt) * refillPerMs >= perMinute) buckets.delete(key);
-    }
-  }
-
-  return function rateLimit(req: Request, res: Response, next: NextFunction) {
-    if (perMinute === 0) {
+  return async function rateLimit(req: Request, res: Response, next: NextFunction) {
+    if (!allowance) {
       next();
       return;
     }
     const { org, user } = authOf(req);
-    const key = `${org.id}:${user.id}`;
-    const at = now();
-    if (buckets.size > 10_000) prune(at);
-    const bucket = buckets.get(key) ?? { tokens: perMinute, updatedAt: at };
-    bucket.tokens = Math.min(perMinute, bucket.tokens + (at - bucket.updatedAt) * refillPerMs);
-    bucket.updatedAt = at;
-    buckets.set(key, bucket);
-    if (bucket.tokens < 1) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000));
+    const answer = await allowance.consume(`${org.id}:${user.id}`);
+    if (!answer.allowed) {
       throw new AppError('rate_limited', 'Too many requests; slow down', 429, {
-        retryAfterSeconds,
+        retryAfterSeconds: answer.retryAfterSeconds,
       });
     }
-    bucket.tokens -= 1;
-    res.set('RateLimit-Remaining', String(Math.floor(bucket.tokens)));
+    res.set('RateLimit-Remaining', String(answer.remaining));
     next();
   };
 }

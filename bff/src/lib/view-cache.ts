@@ -1,3 +1,4 @@
+import { inProcessSharedState, type SharedState } from './shared-state/index.js';
 import { TtlCache } from './ttl-cache.js';
 
 /** What a cached view is, each with a bound of its own so one kind cannot evict another. */
@@ -14,6 +15,13 @@ export interface ViewBounds {
 
 const defaultBounds: ViewBounds = { card: 10_000, list: 2_000, tree: 100_000 };
 
+/** Where an org's views stand: its shared generation, read before the data. */
+export interface Standing {
+  generation: number;
+  /** This cache's own count of `forgetAll`s: a view read before one is never stored after. */
+  epoch: number;
+}
+
 interface Stored {
   generation: number;
   view: unknown;
@@ -26,18 +34,27 @@ function weightOf(stored: Stored): number {
 
 /**
  * A micro-cache for read views that many users of one org ask for at once (a company goal on
- * the intranet home page). Every write in this process bumps its org's generation, which
- * invalidates that org's cached views at once; writes made by another process (the CLI, a second
- * BFF instance) show within `ttlMs`. Views hold no per-user data, so users of an org share them:
+ * the intranet home page). Every write bumps its org's generation in the shared state, and
+ * every cached read checks it first, so once a write is acknowledged no instance serves an
+ * older view: by construction, not by timing. When the generation cannot be read (Redis down)
+ * the view is computed, not cached. Views hold no per-user data, so users of an org share them:
  * a per-user view (My OKRs) is keyed by the resolved user id, never by `me`.
  */
 export class ViewCache {
-  private readonly generations = new Map<string, number>();
   private readonly views: Record<ViewKind, TtlCache<Stored>>;
-  /** Misses being computed, by kind, key and generation: concurrent misses share one. */
+  /** Misses being computed, by kind, key and standing: concurrent misses share one. */
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  private epoch = 0;
 
-  constructor(ttlMs: number, bounds: ViewBounds = defaultBounds, now: () => number = Date.now) {
+  constructor(
+    ttlMs: number,
+    bounds: ViewBounds = defaultBounds,
+    now: () => number = Date.now,
+    private readonly generations: Pick<
+      SharedState,
+      'generation' | 'bumpGeneration'
+    > = inProcessSharedState(),
+  ) {
     this.views = {
       card: new TtlCache(ttlMs, bounds.card, now),
       list: new TtlCache(ttlMs, bounds.list, now),
@@ -45,16 +62,18 @@ export class ViewCache {
     };
   }
 
-  generation(orgId: string): number {
-    return this.generations.get(orgId) ?? 0;
+  /** Undefined when the org's generation cannot be known now: read uncached. */
+  async standing(orgId: string): Promise<Standing | undefined> {
+    const epoch = this.epoch;
+    const generation = await this.generations.generation(orgId);
+    return generation === undefined ? undefined : { generation, epoch };
   }
 
-  /** A goal card (the kind `get`/`set` have always meant). */
-  get<T>(orgId: string, key: string, kind: ViewKind = 'card'): T | undefined {
-    const generation = this.generation(orgId);
+  get<T>(orgId: string, key: string, at: Standing, kind: ViewKind = 'card'): T | undefined {
+    // A view of another generation or epoch is refused inside the cache, so it counts as a miss.
     const hit = this.views[kind].get(
       `${orgId}:${key}`,
-      (stored) => stored.generation === generation,
+      (stored) => stored.generation === at.generation && at.epoch === this.epoch,
     );
     return hit?.view as T | undefined;
   }
@@ -64,16 +83,17 @@ export class ViewCache {
     return this.views;
   }
 
-  /** Stores a view computed from data read at `generation` (taken before reading). */
-  set(orgId: string, key: string, generation: number, view: unknown, kind: ViewKind = 'card') {
-    if (generation === this.generation(orgId))
-      this.views[kind].set(`${orgId}:${key}`, { generation, view });
+  /** Stores a view computed from data read at `at` (taken before reading). */
+  set(orgId: string, key: string, at: Standing, view: unknown, kind: ViewKind = 'card') {
+    if (at.epoch === this.epoch)
+      this.views[kind].set(`${orgId}:${key}`, { generation: at.generation, view });
   }
 
   /**
    * The cached view, or the one `compute` makes. Callers that miss the same key at the same
    * generation while it is computed wait for that one computation (a home page opening for a
    * whole office at 9:00 asks the database once); a failure is shared too and not stored.
+   * Uncached reads share nothing: a computation already under way may predate a write.
    */
   async through<T>(
     orgId: string,
@@ -81,14 +101,15 @@ export class ViewCache {
     key: string,
     compute: () => Promise<T>,
   ): Promise<T> {
-    const cached = this.get<T>(orgId, key, kind);
+    const at = await this.standing(orgId);
+    if (!at) return compute();
+    const cached = this.get<T>(orgId, key, at, kind);
     if (cached !== undefined) return cached;
-    const generation = this.generation(orgId);
-    const flightKey = `${kind}:${orgId}:${generation}:${key}`;
+    const flightKey = `${kind}:${orgId}:${at.epoch}:${at.generation}:${key}`;
     const pending = this.inFlight.get(flightKey) as Promise<T> | undefined;
     if (pending) return pending;
     const computation = compute().then((view) => {
-      this.set(orgId, key, generation, view, kind);
+      this.set(orgId, key, at, view, kind);
       return view;
     });
     this.inFlight.set(flightKey, computation);
@@ -99,7 +120,18 @@ export class ViewCache {
     }
   }
 
-  invalidate(orgId: string): void {
-    this.generations.set(orgId, this.generation(orgId) + 1);
+  /** Resolves once the bump is shared (or, Redis being away, once it is owed). */
+  async invalidate(orgId: string): Promise<void> {
+    await this.generations.bumpGeneration(orgId);
+  }
+
+  /**
+   * Drops every view and refuses any computed before now. A Redis that comes back may have
+   * restarted empty, its generations counting from 0 again: a view cached at generation 3
+   * before could match a new generation 3 that is not the same.
+   */
+  forgetAll(): void {
+    this.epoch += 1;
+    for (const cache of Object.values(this.views)) cache.clear();
   }
 }

@@ -35,6 +35,7 @@ for (const dialect of dialects()) {
       const ready = await app.request('GET', '/readyz');
       assert.equal(ready.status, 200);
       assert.equal(ready.body.status, 'ready');
+      assert.equal(ready.body.redis, 'not configured', 'one process shares nothing');
     });
 
     it('when a preflight comes from an origin some org allows, then it is answered without a token', async () => {

@@ -1,24 +1,64 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { LookupTtlCache } from '../../src/lib/lookup-cache.js';
 import { TtlCache } from '../../src/lib/ttl-cache.js';
-import { ViewCache } from '../../src/lib/view-cache.js';
+import { ViewCache, type Standing } from '../../src/lib/view-cache.js';
+
+async function standing(views: ViewCache, orgId: string): Promise<Standing> {
+  const at = await views.standing(orgId);
+  assert.ok(at, 'in one process the generation is always known');
+  return at;
+}
 
 describe('view and TTL caches', () => {
-  it('when an org is written to, then its cached views are gone and other orgs keep theirs', () => {
+  it('when an org is written to, then its cached views are gone and other orgs keep theirs', async () => {
     const views = new ViewCache(60_000);
-    views.set('a', 'goal:1', views.generation('a'), 'card A');
-    views.set('b', 'goal:1', views.generation('b'), 'card B');
-    views.invalidate('a');
-    assert.equal(views.get('a', 'goal:1'), undefined);
-    assert.equal(views.get('b', 'goal:1'), 'card B');
+    views.set('a', 'goal:1', await standing(views, 'a'), 'card A');
+    views.set('b', 'goal:1', await standing(views, 'b'), 'card B');
+    await views.invalidate('a');
+    assert.equal(views.get('a', 'goal:1', await standing(views, 'a')), undefined);
+    assert.equal(views.get('b', 'goal:1', await standing(views, 'b')), 'card B');
   });
 
-  it('when a view was read before a write committed, then it is not stored after the write', () => {
+  it('when a view was read before a write committed, then no later read is answered with it', async () => {
     const views = new ViewCache(60_000);
-    const readAt = views.generation('a');
-    views.invalidate('a');
+    const readAt = await standing(views, 'a');
+    await views.invalidate('a');
     views.set('a', 'goal:1', readAt, 'stale card');
-    assert.equal(views.get('a', 'goal:1'), undefined);
+    assert.equal(views.get('a', 'goal:1', await standing(views, 'a')), undefined);
+  });
+
+  it('when the cache forgets all, then views read before are neither served nor stored', async () => {
+    const views = new ViewCache(60_000);
+    const before = await standing(views, 'a');
+    views.set('a', 'goal:1', before, 'card');
+    views.forgetAll();
+    views.set('a', 'goal:2', before, 'card read before');
+    const now = await standing(views, 'a');
+    assert.equal(now.generation, before.generation, 'the same generation number');
+    assert.equal(views.get('a', 'goal:1', now), undefined);
+    assert.equal(views.get('a', 'goal:2', now), undefined);
+  });
+
+  it('when the generation cannot be read, then every read computes and nothing is kept or shared', async () => {
+    let known = false;
+    const views = new ViewCache(60_000, undefined, Date.now, {
+      generation: async () => (known ? 1 : undefined),
+      bumpGeneration: async () => {},
+    });
+    let computations = 0;
+    const compute = async () => {
+      computations += 1;
+      return computations;
+    };
+    const answers = await Promise.all([
+      views.through('a', 'card', 'goal:1', compute),
+      views.through('a', 'card', 'goal:1', compute),
+    ]);
+    assert.deepEqual(answers.sort(), [1, 2]);
+    known = true;
+    assert.equal(await views.through('a', 'card', 'goal:1', compute), 3, 'nothing was kept');
+    assert.equal(await views.through('a', 'card', 'goal:1', compute), 3, 'kept once known');
   });
 
   it('when the time to live has passed, then an entry is forgotten, and the oldest goes first when full', () => {
@@ -40,20 +80,25 @@ describe('view and TTL caches', () => {
 describe('view cache bounds and shared misses', () => {
   it('when lists and trees fill their bounds, then cards stay, and a tree weighs its nodes', () => {
     const views = new ViewCache(60_000, { card: 2, list: 2, tree: 10 });
-    views.set('a', 'goal:1', 0, 'card 1');
-    views.set('a', 'goal:2', 0, 'card 2');
-    for (let i = 0; i < 50; i += 1) views.set('a', `goals:${i}`, 0, { items: [] }, 'list');
-    views.set('a', 'alignment:small', 0, { nodes: [1, 2, 3] }, 'tree');
-    views.set('a', 'alignment:big', 0, { nodes: [1, 2, 3, 4, 5, 6] }, 'tree');
-    assert.equal(views.get('a', 'goal:1'), 'card 1');
-    assert.equal(views.get('a', 'goal:2'), 'card 2');
-    assert.ok(views.get('a', 'goals:49', 'list'));
-    assert.equal(views.get('a', 'goals:0', 'list'), undefined);
+    const at = { generation: 0, epoch: 0 };
+    views.set('a', 'goal:1', at, 'card 1');
+    views.set('a', 'goal:2', at, 'card 2');
+    for (let i = 0; i < 50; i += 1) views.set('a', `goals:${i}`, at, { items: [] }, 'list');
+    views.set('a', 'alignment:small', at, { nodes: [1, 2, 3] }, 'tree');
+    views.set('a', 'alignment:big', at, { nodes: [1, 2, 3, 4, 5, 6] }, 'tree');
+    assert.equal(views.get('a', 'goal:1', at), 'card 1');
+    assert.equal(views.get('a', 'goal:2', at), 'card 2');
+    assert.ok(views.get('a', 'goals:49', at, 'list'));
+    assert.equal(views.get('a', 'goals:0', at, 'list'), undefined);
     // 3 nodes weigh 4 and 6 weigh 7: together more than 10, so the older tree went.
-    assert.equal(views.get('a', 'alignment:small', 'tree'), undefined);
-    assert.ok(views.get('a', 'alignment:big', 'tree'));
-    views.set('a', 'alignment:huge', 0, { nodes: Array.from({ length: 20 }) }, 'tree');
-    assert.equal(views.get('a', 'alignment:huge', 'tree'), undefined, 'too heavy to keep at all');
+    assert.equal(views.get('a', 'alignment:small', at, 'tree'), undefined);
+    assert.ok(views.get('a', 'alignment:big', at, 'tree'));
+    views.set('a', 'alignment:huge', at, { nodes: Array.from({ length: 20 }) }, 'tree');
+    assert.equal(
+      views.get('a', 'alignment:huge', at, 'tree'),
+      undefined,
+      'too heavy to keep at all',
+    );
   });
 
   it('when many callers miss one key at once, then one computation answers them all', async () => {
@@ -73,7 +118,7 @@ describe('view cache bounds and shared misses', () => {
     assert.ok(settled.every((answer) => answer === settled[0]));
     await views.through('a', 'list', 'k', compute);
     assert.equal(computations, 1, 'and the answer is kept');
-    views.invalidate('a');
+    await views.invalidate('a');
     await views.through('a', 'list', 'k', compute);
     assert.equal(computations, 2, 'a write makes it stale');
   });
@@ -96,5 +141,19 @@ describe('view cache bounds and shared misses', () => {
     assert.equal(calls, 1);
     await assert.rejects(views.through('a', 'tree', 'k', failing));
     assert.equal(calls, 2);
+  });
+});
+
+describe('org lookup cache', () => {
+  it('when a clear lands between a miss and its store, then the answer read before it is not kept', () => {
+    const cache = new LookupTtlCache<string>(60_000, 10);
+    assert.equal(cache.get('kid-1'), undefined);
+    cache.clear();
+    cache.set('kid-1', 'active, read before the key was retired');
+    assert.equal(cache.get('kid-1'), undefined);
+    cache.set('kid-1', 'read after');
+    assert.equal(cache.get('kid-1'), 'read after');
+    cache.set('kid-2', 'written by the repository itself, no miss first');
+    assert.equal(cache.get('kid-2'), 'written by the repository itself, no miss first');
   });
 });

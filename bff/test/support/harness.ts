@@ -19,6 +19,7 @@ import { loadConfig, type Config } from '../../src/lib/config.js';
 import { createDatabase, type Database } from '../../src/lib/db.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { migrate } from '../../src/lib/migrate.js';
+import { createSharedState } from '../../src/lib/shared-state/index.js';
 
 export interface TestDatabase {
   name: 'sqlite' | 'mariadb';
@@ -142,13 +143,16 @@ export async function startTestApp(
   const config = testConfig(database.url, options.config);
   const db = createDatabase(database.url);
   await migrate(db);
-  // The harness retires keys as code in the app's own process would: through the app's caches.
-  const caches = options.app?.caches ?? createCaches();
+  // The harness retires keys as code in the app's own process would: through the app's caches,
+  // made over the app's shared state (Redis when the config names one).
+  const sharedState = options.app?.sharedState ?? createSharedState(config, createLogger('silent'));
+  const caches = options.app?.caches ?? createCaches(sharedState);
   const app = createApp({
     config,
     db: options.wrapDb ? options.wrapDb(db) : db,
     logger: createLogger('silent'),
     caches,
+    sharedState,
     ...options.app,
   });
   const server: Server = await new Promise((resolve) => {
@@ -241,6 +245,7 @@ export async function startTestApp(
         server.closeAllConnections();
       });
       await db.close();
+      if (!options.app?.sharedState) await sharedState.close();
       await database.drop();
     },
   };

@@ -92,12 +92,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
   return {
     /** The card as GET answers it: shared by the org's users for a moment (see ViewCache). */
     async cachedGoalCard(auth: AuthContext, id: string): Promise<Goal> {
-      const cached = views.get<Goal>(auth.org.id, `goal:${id}`);
-      if (cached) return cached;
-      const generation = views.generation(auth.org.id);
-      const card = await goalCard(auth, id);
-      views.set(auth.org.id, `goal:${id}`, generation, card);
-      return card;
+      return views.through(auth.org.id, 'card', `goal:${id}`, () => goalCard(auth, id));
     },
 
     /**

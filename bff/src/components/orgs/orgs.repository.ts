@@ -138,11 +138,22 @@ export interface OrgLookupCaches {
 }
 
 /**
+ * Tells every instance that an org (`null`: some org, e.g. by a kid) changed its name, issuer,
+ * settings, origins or keys, once the write is committed (see lib/org-changes.ts).
+ */
+export type AnnounceOrgChange = (orgId: string | null) => Promise<void>;
+
+/**
  * With `lookups` (the app's), a key or origin costs one query per cache lifetime whether it is
  * found or refused, and writes through this repository forget what they change at once.
- * Without them (the CLI, which looks a key up once) every lookup reads the database.
+ * Without them (the CLI, which looks a key up once) every lookup reads the database. With
+ * `announce`, every write tells the other instances too.
  */
-export function createOrgsRepository(db: Database, lookups?: OrgLookupCaches) {
+export function createOrgsRepository(
+  db: Database,
+  lookups?: OrgLookupCaches,
+  announce: AnnounceOrgChange = async () => {},
+) {
   /** Every org that allows an origin, in one query; refusals are remembered too. */
   async function orgsAllowing(origin: string): Promise<string[]> {
     if (lookups?.refusedOrigins.get(origin)) return [];
@@ -190,6 +201,8 @@ export function createOrgsRepository(db: Database, lookups?: OrgLookupCaches) {
         );
       }
       forgetOrigins();
+      // Inside a caller's transaction nothing is committed yet: that caller announces.
+      if (!tx) await announce(id);
       return { id, ...org };
     },
 
@@ -222,6 +235,7 @@ export function createOrgsRepository(db: Database, lookups?: OrgLookupCaches) {
         }
       });
       forgetOrigins();
+      await announce(orgId);
     },
 
     async listOrgs(): Promise<OrgRecord[]> {
@@ -296,6 +310,7 @@ export function createOrgsRepository(db: Database, lookups?: OrgLookupCaches) {
       // An issuer, settings or origin change must reach the next request, not the next expiry.
       lookups?.activeKeys.clear();
       forgetOrigins();
+      await announce(orgId);
     },
 
     /** The org and every row it owns, in one transaction. */
@@ -308,6 +323,7 @@ export function createOrgsRepository(db: Database, lookups?: OrgLookupCaches) {
       });
       lookups?.activeKeys.clear();
       forgetOrigins();
+      await announce(orgId);
     },
 
     async listKeys(orgId?: string): Promise<KeyListing[]> {
@@ -361,6 +377,8 @@ export function createOrgsRepository(db: Database, lookups?: OrgLookupCaches) {
         tx,
       );
       lookups?.refusedKids.delete(key.kid);
+      // Inside a caller's transaction nothing is committed yet: that caller announces.
+      if (!tx) await announce(key.orgId);
     },
 
     async findKey(kid: string): Promise<EmbedKeyRecord | null> {
@@ -421,6 +439,7 @@ export function createOrgsRepository(db: Database, lookups?: OrgLookupCaches) {
         { kid, now: Date.now() },
       );
       lookups?.refusedKids.set(kid, true);
+      await announce(null);
     },
   };
 }

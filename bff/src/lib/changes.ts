@@ -1,4 +1,4 @@
-import type { Change, LiveEventType } from '@okr-embed/contract';
+import type { Change, GoalProgressPatch, LiveEventType, ProgressStatus } from '@okr-embed/contract';
 import type { ViewCache } from './view-cache.js';
 
 /** A committed write, as live streams carry it. */
@@ -25,3 +25,19 @@ export function createChanges(views: ViewCache, publish?: PublishChange) {
 }
 
 export type Changes = ReturnType<typeof createChanges>;
+
+/**
+ * What a roll-up moved, as events carry it: each goal whose progress or status changed, with
+ * the `updatedAt` it was written with (structural, so lib/ needs nothing from components/).
+ */
+export function progressPatches(propagation: {
+  moved: Array<{ id: string; progress: number; status: ProgressStatus }>;
+  goals: Map<string, { updatedAt: string }>;
+}): GoalProgressPatch[] {
+  return propagation.moved.map(({ id, progress, status }) => ({
+    id,
+    progress,
+    status,
+    updatedAt: propagation.goals.get(id)?.updatedAt ?? new Date().toISOString(),
+  }));
+}

@@ -1,7 +1,7 @@
 import { type Goal, type GoalSummary, type Page } from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
 import type { Database, Tx } from '../../lib/db.js';
-import type { Changes } from '../../lib/changes.js';
+import { progressPatches, type Changes } from '../../lib/changes.js';
 import type { ViewCache } from '../../lib/view-cache.js';
 import { AppError, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/schemas.js';
@@ -108,7 +108,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
       if (!ownsGoal(auth, { ownerId, teamId })) {
         throw forbidden('You may create goals owned by yourself or by one of your teams');
       }
-      const id = await db.transaction(async (tx) => {
+      const { id, moved } = await db.transaction(async (tx) => {
         await checkReferences(auth, body, tx);
         const parentId = body.parentId ?? null;
         const chain = parentId ? await chains.lock(auth.org.id, [parentId], tx) : null;
@@ -127,11 +127,15 @@ export function createGoalsService(deps: GoalsServiceDeps) {
           },
           tx,
         );
-        if (chain) await chains.propagateFor(auth, chain, tx);
-        return newId;
+        const propagation = chain ? await chains.propagateFor(auth, chain, tx) : null;
+        return { id: newId, moved: propagation ? progressPatches(propagation) : [] };
       });
-      await changes.committed(auth.org.id);
-      return goalCard(auth, id);
+      const card = await goalCard(auth, id);
+      await changes.committed(auth.org.id, {
+        type: 'goal.created',
+        change: { goals: [card], progress: moved, keyResults: [] },
+      });
+      return card;
     },
 
     async updateGoal(
@@ -140,7 +144,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
       version: number,
       body: UpdateGoalBody,
     ): Promise<Goal> {
-      await db.transaction(async (tx) => {
+      const moved = await db.transaction(async (tx) => {
         // The goal's chain and the new parent's, locked together in the one ascending order.
         const chain = await chains.lock(
           auth.org.id,
@@ -191,15 +195,20 @@ export function createGoalsService(deps: GoalsServiceDeps) {
             parentId: changes.parentId === undefined ? goal.parentId : changes.parentId,
             archived: changes.archived ?? goal.archived,
           });
-          await chains.propagateFor(auth, chain, tx);
+          return progressPatches(await chains.propagateFor(auth, chain, tx));
         }
+        return [];
       });
-      await changes.committed(auth.org.id);
-      return goalCard(auth, id);
+      const card = await goalCard(auth, id);
+      await changes.committed(auth.org.id, {
+        type: 'goal.updated',
+        change: { goals: [card], progress: moved, keyResults: [] },
+      });
+      return card;
     },
 
     async deleteGoal(auth: AuthContext, id: string, version: number): Promise<void> {
-      await db.transaction(async (tx) => {
+      const moved = await db.transaction(async (tx) => {
         // Its key results go with it: they are locked first, as every chain writer does.
         await keyResults.lockForGoal(auth.org.id, id, tx);
         const chain = await chains.lock(auth.org.id, [id], tx);
@@ -217,9 +226,18 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         }
         await goals.softDelete(auth.org.id, id, tx);
         chain.goals.delete(id);
-        await chains.propagateFor(auth, chain, tx);
+        return progressPatches(await chains.propagateFor(auth, chain, tx));
       });
-      await changes.committed(auth.org.id);
+      // Its key results are not listed: they were never read, and they go with their goal.
+      await changes.committed(auth.org.id, {
+        type: 'goal.deleted',
+        change: {
+          goals: [],
+          progress: moved,
+          keyResults: [],
+          deleted: { goalIds: [id], keyResultIds: [] },
+        },
+      });
     },
   };
 }

@@ -1,7 +1,7 @@
 import { keyResultProgress, type KeyResult } from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
 import type { Database, Tx } from '../../lib/db.js';
-import type { Changes } from '../../lib/changes.js';
+import { progressPatches, type Changes } from '../../lib/changes.js';
 import { forbidden, notFound } from '../../lib/errors.js';
 import { toStoredDecimal } from '../../lib/schemas.js';
 import type { GoalChains } from '../goals/goals.propagation.js';
@@ -52,7 +52,7 @@ export function createKeyResultsService({
       goalId: string,
       body: CreateKeyResultBody,
     ): Promise<KeyResult> {
-      const id = await db.transaction(async (tx) => {
+      const { id, moved } = await db.transaction(async (tx) => {
         const chain = await chains.lock(auth.org.id, [goalId], tx);
         const goal = chain.goals.get(goalId);
         if (!goal) throw notFound('Goal');
@@ -78,13 +78,17 @@ export function createKeyResultsService({
           },
           tx,
         );
-        await chains.propagateFor(auth, chain, tx);
-        return newId;
+        const propagation = await chains.propagateFor(auth, chain, tx);
+        return { id: newId, moved: progressPatches(propagation) };
       });
-      await changes.committed(auth.org.id);
       const created = await keyResults.findKeyResult(auth.org.id, id);
       if (!created) throw notFound('Key result');
-      return publicKeyResult(created);
+      const keyResult = publicKeyResult(created);
+      await changes.committed(auth.org.id, {
+        type: 'key-result.created',
+        change: { goals: [], progress: moved, keyResults: [keyResult] },
+      });
+      return keyResult;
     },
 
     async updateKeyResult(
@@ -93,7 +97,7 @@ export function createKeyResultsService({
       version: number,
       body: UpdateKeyResultBody,
     ): Promise<KeyResult> {
-      await db.transaction(async (tx) => {
+      const moved = await db.transaction(async (tx) => {
         const { kr, chain } = await lockOwned(auth, id, version, tx, 'edit');
         await checkOwner(auth, body.ownerId, tx);
         const changes: KeyResultChanges = Object.fromEntries(
@@ -110,21 +114,33 @@ export function createKeyResultsService({
           current: kr.current,
         });
         await keyResults.updateKeyResult(id, changes, tx);
-        await chains.propagateFor(auth, chain, tx);
+        return progressPatches(await chains.propagateFor(auth, chain, tx));
       });
-      await changes.committed(auth.org.id);
       const updated = await keyResults.findKeyResult(auth.org.id, id);
       if (!updated) throw notFound('Key result');
-      return publicKeyResult(updated);
+      const keyResult = publicKeyResult(updated);
+      await changes.committed(auth.org.id, {
+        type: 'key-result.updated',
+        change: { goals: [], progress: moved, keyResults: [keyResult] },
+      });
+      return keyResult;
     },
 
     async deleteKeyResult(auth: AuthContext, id: string, version: number): Promise<void> {
-      await db.transaction(async (tx) => {
+      const moved = await db.transaction(async (tx) => {
         const { chain } = await lockOwned(auth, id, version, tx, 'delete');
         await keyResults.softDelete(id, tx);
-        await chains.propagateFor(auth, chain, tx);
+        return progressPatches(await chains.propagateFor(auth, chain, tx));
       });
-      await changes.committed(auth.org.id);
+      await changes.committed(auth.org.id, {
+        type: 'key-result.deleted',
+        change: {
+          goals: [],
+          progress: moved,
+          keyResults: [],
+          deleted: { goalIds: [], keyResultIds: [id] },
+        },
+      });
     },
   };
 }

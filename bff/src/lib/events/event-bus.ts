@@ -6,7 +6,12 @@ import type { CommittedChange } from '../changes.js';
  * 10 minutes of them, whichever is less. A page away for longer reloads (a `reset`), which
  * costs one round of GETs; a longer window would only cost memory on every instance.
  */
-export const REPLAY_WINDOW = { events: 1_000, ms: 10 * 60_000 } as const;
+export const REPLAY_WINDOW: ReplayWindow = { events: 1_000, ms: 10 * 60_000 };
+
+export interface ReplayWindow {
+  events: number;
+  ms: number;
+}
 
 /** An event id as both buses make it, `<ms>-<seq>` (Redis stream ids): they sort by time. */
 export const EVENT_ID = /^\d{1,15}-\d{1,15}$/;

@@ -1,6 +1,12 @@
 import type { LiveEvent } from '@okr-embed/contract';
 import type { CommittedChange } from '../changes.js';
-import { REPLAY_WINDOW, createListeners, type EventBus, type Replay } from './event-bus.js';
+import {
+  REPLAY_WINDOW,
+  createListeners,
+  type EventBus,
+  type Replay,
+  type ReplayWindow,
+} from './event-bus.js';
 
 interface OrgLog {
   /** Oldest first; each with when it was published, for the time half of the window. */
@@ -15,7 +21,10 @@ interface OrgLog {
  * Last-Event-ID means the same with either bus, and ids from before a restart are simply
  * unknown here (a `reset`).
  */
-export function createMemoryBus(window = REPLAY_WINDOW, now: () => number = Date.now): EventBus {
+export function createMemoryBus(
+  window: ReplayWindow = REPLAY_WINDOW,
+  now: () => number = Date.now,
+): EventBus {
   const logs = new Map<string, OrgLog>();
   const listeners = createListeners();
   let sweptAt = now();

@@ -2,7 +2,13 @@ import type { LiveEvent, LiveEventType } from '@okr-embed/contract';
 import { Redis } from 'ioredis';
 import type { CommittedChange } from '../changes.js';
 import type { Logger } from '../logger.js';
-import { REPLAY_WINDOW, createListeners, type EventBus, type Replay } from './event-bus.js';
+import {
+  REPLAY_WINDOW,
+  createListeners,
+  type EventBus,
+  type Replay,
+  type ReplayWindow,
+} from './event-bus.js';
 
 /**
  * One round trip, atomic: the event joins the org's stream (its id made by Redis, so ids grow
@@ -21,7 +27,7 @@ export interface RedisBusOptions {
   url: string;
   keyPrefix: string;
   logger: Logger;
-  window?: typeof REPLAY_WINDOW;
+  window?: ReplayWindow;
 }
 
 /**
@@ -55,9 +61,11 @@ export function createRedisBus({
   const streamKey = (orgId: string) => `${keyPrefix}events:${orgId}`;
   const listeners = createListeners();
   commands.defineCommand('okrPublishEvent', { numberOfKeys: 1, lua: PUBLISH_SCRIPT });
-  const publishEvent = (
-    commands as unknown as Record<string, (...args: string[]) => Promise<string>>
-  ).okrPublishEvent as (...args: string[]) => Promise<string>;
+  // Defined on the connection by the line above; ioredis's types cannot know of it.
+  const publishEvent = (...args: string[]): Promise<string> =>
+    (commands as unknown as { okrPublishEvent(...a: string[]): Promise<string> }).okrPublishEvent(
+      ...args,
+    );
 
   /** Whether the subscriber has been subscribed since it last connected, and was ever before. */
   let linked = false;

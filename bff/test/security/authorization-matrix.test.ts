@@ -137,6 +137,13 @@ const matrix: Record<string, RouteRow> = {
     request: (ids) => ({ path: `/key-results/${ids.keyResultId}/check-ins`, body: { value: 3 } }),
     expect: writeRow(201),
   },
+  'GET /events': {
+    actor: 'writer',
+    request: () => ({ path: '/events' }),
+    // Answered 200 it is a stream that never ends: the stream's own tests
+    // (test/events/events.test.ts) check that and that it carries only the token's org.
+    expect: { own: null, foreign: null, missing: null, noScope: 403, notOwner: null },
+  },
   'GET /alignment': {
     actor: 'writer',
     request: (ids) => ({ path: `/alignment?timeframe=${ids.timeframeId}&root=${ids.goalId}` }),

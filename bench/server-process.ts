@@ -26,9 +26,14 @@ export interface BenchServer extends BenchServerReady {
 
 /**
  * Forks bench/bff-server.ts over `databaseUrl` and waits until it listens, with one org per
- * entry of `goals` (that many generated goals each).
+ * entry of `goals` (that many generated goals each). `env` overrides the server's environment
+ * (a master key that another server on the same database must share).
  */
-export async function startBenchServer(databaseUrl: string, goals: number[]): Promise<BenchServer> {
+export async function startBenchServer(
+  databaseUrl: string,
+  goals: number[],
+  env: Record<string, string> = {},
+): Promise<BenchServer> {
   const child = fork(path.join(here, 'bff-server.ts'), [], {
     // The V8 flags `okr serve` runs with, so that memory and throughput are the product's.
     execArgv: ['--import', 'tsx', '--expose-gc', ...nodeFlags],
@@ -39,6 +44,7 @@ export async function startBenchServer(databaseUrl: string, goals: number[]): Pr
       OKR_MASTER_KEY: randomBytes(32).toString('hex'),
       BENCH_GOALS: goals.join(','),
       NODE_ENV: 'development',
+      ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -16,10 +16,31 @@ export type PublishChange = (orgId: string, event: CommittedChange) => Promise<v
  * acknowledged write is one every later read sees.
  */
 export function createChanges(views: ViewCache, publish?: PublishChange) {
+  async function committed(orgId: string, event?: CommittedChange): Promise<void> {
+    await views.invalidate(orgId);
+    if (event && publish) await publish(orgId, event);
+  }
   return {
-    async committed(orgId: string, event?: CommittedChange): Promise<void> {
-      await views.invalidate(orgId);
-      if (event && publish) await publish(orgId, event);
+    committed,
+    /**
+     * For a writer that answers with a view it reads after the commit (the card, the key
+     * result) and publishes that view: the read comes first, so the event carries it, and a
+     * failed read still moves the generation before it is thrown.
+     */
+    async committedWith<T>(
+      orgId: string,
+      read: () => Promise<T>,
+      eventOf: (view: T) => CommittedChange,
+    ): Promise<T> {
+      let view: T;
+      try {
+        view = await read();
+      } catch (error) {
+        await committed(orgId);
+        throw error;
+      }
+      await committed(orgId, eventOf(view));
+      return view;
     },
   };
 }

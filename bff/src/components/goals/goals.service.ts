@@ -130,12 +130,14 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         const propagation = chain ? await chains.propagateFor(auth, chain, tx) : null;
         return { id: newId, moved: propagation ? progressPatches(propagation) : [] };
       });
-      const card = await goalCard(auth, id);
-      await changes.committed(auth.org.id, {
-        type: 'goal.created',
-        change: { goals: [card], progress: moved, keyResults: [] },
-      });
-      return card;
+      return changes.committedWith(
+        auth.org.id,
+        () => goalCard(auth, id),
+        (card) => ({
+          type: 'goal.created',
+          change: { goals: [card], progress: moved, keyResults: [] },
+        }),
+      );
     },
 
     async updateGoal(
@@ -199,12 +201,14 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         }
         return [];
       });
-      const card = await goalCard(auth, id);
-      await changes.committed(auth.org.id, {
-        type: 'goal.updated',
-        change: { goals: [card], progress: moved, keyResults: [] },
-      });
-      return card;
+      return changes.committedWith(
+        auth.org.id,
+        () => goalCard(auth, id),
+        (card) => ({
+          type: 'goal.updated',
+          change: { goals: [card], progress: moved, keyResults: [] },
+        }),
+      );
     },
 
     async deleteGoal(auth: AuthContext, id: string, version: number): Promise<void> {

@@ -30,6 +30,13 @@ export function createKeyResultsService({
     if (ownerId && !(await users.userExists(auth.org.id, ownerId, tx))) throw notFound('Owner');
   }
 
+  /** The key result as a write answers with it, read after the commit. */
+  async function readKeyResult(auth: AuthContext, id: string): Promise<KeyResult> {
+    const found = await keyResults.findKeyResult(auth.org.id, id);
+    if (!found) throw notFound('Key result');
+    return publicKeyResult(found);
+  }
+
   /**
    * Locks the key result, then its goal's chain (the order every chain writer keeps), and
    * checks the caller may change it at this version.
@@ -81,14 +88,14 @@ export function createKeyResultsService({
         const propagation = await chains.propagateFor(auth, chain, tx);
         return { id: newId, moved: progressPatches(propagation) };
       });
-      const created = await keyResults.findKeyResult(auth.org.id, id);
-      if (!created) throw notFound('Key result');
-      const keyResult = publicKeyResult(created);
-      await changes.committed(auth.org.id, {
-        type: 'key-result.created',
-        change: { goals: [], progress: moved, keyResults: [keyResult] },
-      });
-      return keyResult;
+      return changes.committedWith(
+        auth.org.id,
+        () => readKeyResult(auth, id),
+        (keyResult) => ({
+          type: 'key-result.created',
+          change: { goals: [], progress: moved, keyResults: [keyResult] },
+        }),
+      );
     },
 
     async updateKeyResult(
@@ -116,14 +123,14 @@ export function createKeyResultsService({
         await keyResults.updateKeyResult(id, changes, tx);
         return progressPatches(await chains.propagateFor(auth, chain, tx));
       });
-      const updated = await keyResults.findKeyResult(auth.org.id, id);
-      if (!updated) throw notFound('Key result');
-      const keyResult = publicKeyResult(updated);
-      await changes.committed(auth.org.id, {
-        type: 'key-result.updated',
-        change: { goals: [], progress: moved, keyResults: [keyResult] },
-      });
-      return keyResult;
+      return changes.committedWith(
+        auth.org.id,
+        () => readKeyResult(auth, id),
+        (keyResult) => ({
+          type: 'key-result.updated',
+          change: { goals: [], progress: moved, keyResults: [keyResult] },
+        }),
+      );
     },
 
     async deleteKeyResult(auth: AuthContext, id: string, version: number): Promise<void> {

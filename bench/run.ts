@@ -2,7 +2,7 @@
  * `npm run bench`: every performance claim of PRODUCT.md "Budgets", each measured against a
  * baseline run in the same invocation (the machine is shared, so only ratios mean much).
  * Prints a table, writes bench/results.json, exits 1 when a budget fails or a measurement breaks.
- * BENCH_ONLY=bundle,http,http-sqlite,http-mariadb,alignment,checkins,render,scale runs a subset while
+ * BENCH_ONLY=bundle,http,http-sqlite,http-mariadb,alignment,checkins,render,scale,events runs a subset while
  * working on one (`http` is both HTTP sections); `--profile <row>` writes a CPU profile of the
  * BFF during that row (bench/profile.ts).
  */
@@ -14,6 +14,7 @@ import { benchAlignment } from './alignment.bench.js';
 import { benchBundles } from './bundles.bench.js';
 import { benchCheckIns } from './check-ins.bench.js';
 import { scratchMariaDb, scratchSqlite, sqliteVersion, type ScratchDatabase } from './databases.js';
+import { benchEvents } from './events.bench.js';
 import { benchHttp } from './http.bench.js';
 import { PROFILE_ROWS, profiledRow } from './profile.js';
 import { benchRendering } from './render.bench.js';
@@ -80,6 +81,7 @@ const sections: Array<[string, () => Promise<Row[]>]> = [
   ],
   ['render', benchRendering],
   ['scale', () => benchScale(scratchSqlite, withDatabase, SCALE_GOALS)],
+  ['events', () => withDatabase(scratchMariaDb, benchEvents)],
 ];
 
 const started = Date.now();

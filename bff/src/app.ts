@@ -11,6 +11,8 @@ import { createChanges } from './lib/changes.js';
 import type { Config } from './lib/config.js';
 import { createCors } from './lib/cors.js';
 import type { Database } from './lib/db.js';
+import { createEventBus } from './lib/events/create-event-bus.js';
+import { createEventStreams, type EventStreams } from './lib/events/event-streams.js';
 import {
   errorHandler,
   notFoundHandler,
@@ -29,6 +31,7 @@ import { cachedAlignment } from './components/alignment/alignment.cached.js';
 import { createAlignmentRepository } from './components/alignment/alignment.repository.js';
 import { alignmentRoutes } from './components/alignment/alignment.routes.js';
 import { createAlignmentService } from './components/alignment/alignment.service.js';
+import { eventsRoutes } from './components/events/events.routes.js';
 import { createCheckInsRepository } from './components/check-ins/check-ins.repository.js';
 import { checkInsRoutes } from './components/check-ins/check-ins.routes.js';
 import { createCheckInsService } from './components/check-ins/check-ins.service.js';
@@ -78,6 +81,17 @@ export interface AppDeps {
   metrics?: Metrics;
 }
 
+/**
+ * Each app's open event streams, for the server's shutdown: they never end by themselves, so
+ * `server.close()` would otherwise wait the whole grace period for them.
+ */
+const streamsOfApp = new WeakMap<Express, EventStreams>();
+
+/** Ends the app's event streams (clients reconnect elsewhere and resume); call once closing. */
+export function closeEventStreams(app: Express): void {
+  streamsOfApp.get(app)?.closeAll();
+}
+
 /** Builds the whole BFF around its dependencies; `server.ts` listens, tests use port 0. */
 export function createApp({
   config,
@@ -107,7 +121,22 @@ export function createApp({
   const timeframes = createTimeframesRepository(db);
   const currentTimeframeId = createCurrentTimeframe(timeframes, views);
   const chains = createGoalChains(db, goals);
-  const changes = createChanges(views);
+  const bus = createEventBus(config, logger);
+  const changes = createChanges(views, bus.publish);
+  const streams = createEventStreams(
+    bus,
+    {
+      perUser: config.eventStreamsPerUser,
+      perInstance: config.eventStreamsPerInstance,
+      heartbeatMs: config.eventHeartbeatMs,
+    },
+    logger,
+  );
+  // The bus and its streams live as long as the database the writes go to.
+  db.onClose(() => {
+    streams.closeAll();
+    void bus.close();
+  });
   // Lives as long as the database it sweeps: closing the app's database stops it.
   const sweeper = createIdempotencySweeper({ checkIns, logger });
   sweeper.start();
@@ -154,6 +183,7 @@ export function createApp({
   );
   keyResultsRoutes(api, keyResultsService);
   checkInsRoutes(api, checkInsService);
+  eventsRoutes(api, streams);
   alignmentRoutes(
     api,
     cachedAlignment(
@@ -262,5 +292,6 @@ export function createApp({
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger, metrics));
+  streamsOfApp.set(app, streams);
   return app;
 }

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createApp } from './app.js';
+import { closeEventStreams, createApp } from './app.js';
 import { describeConfig, type Config } from './lib/config.js';
 import { createDatabase, type Database } from './lib/db.js';
 import type { Logger } from './lib/logger.js';
@@ -90,6 +90,7 @@ export async function startServer({
       logger.info('shutting down: no new connections, finishing requests in flight');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      closeEventStreams(app);
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
       await Promise.all([closed, metricsServer?.close()]);
       clearTimeout(grace);

@@ -1,16 +1,23 @@
+import type { Changes } from '../lib/changes.js';
 import { readFileSync } from 'node:fs';
 import { parse, print, text, type Command } from './args.js';
 import { withSession, type Session } from './session.js';
 import { AppError } from '../lib/errors.js';
 
-async function directoryOf({ db }: Session) {
+async function directoryOf({ db, orgChanged }: Session) {
   const [{ createDirectoryRepository }, { createDirectoryService }] = await Promise.all([
     import('../components/directory/directory.repository.js'),
     import('../components/directory/directory.service.js'),
   ]);
-  // This process serves no views, so a commit has nothing here to invalidate; a running
-  // server's cached views of the org expire by their own short lifetimes (lib/caches.ts).
-  const changes = { committed: async () => undefined };
+  // This process serves no views: a commit marks the org changed, and the session announces
+  // it to running instances when the command ends (with REDIS_URL; else within 5 s).
+  const changes: Changes = {
+    committed: async (orgId) => orgChanged(orgId),
+    async committedWith(orgId, read) {
+      orgChanged(orgId);
+      return read();
+    },
+  };
   return createDirectoryService({ db, directory: createDirectoryRepository(db), changes });
 }
 

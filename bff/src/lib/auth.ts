@@ -19,6 +19,8 @@ export interface AuthContext {
   user: UserRecord;
   teams: TeamSummary[];
   scopes: Set<Scope>;
+  /** When the token stops being valid by its own claims (no skew), in ms: event streams end then. */
+  tokenExpiresAtMs: number;
 }
 
 const MAX_TOKEN_AGE_SECONDS = 3600;
@@ -91,12 +93,13 @@ export function createAuthenticator({ orgs, orgsService, users, logger, caches }
   const { verifiedTokens, publicKeys, secrets, knownUsers } = caches;
 
   async function contextOf(
-    { orgId, userClaims, claimsKey, scopes }: VerifiedToken,
+    { orgId, userClaims, claimsKey, scopes, expiresAtMs }: VerifiedToken,
     org: Omit<OrgRecord, 'allowedOrigins'>,
   ): Promise<AuthContext> {
     const known = knownUsers.get(claimsKey) ?? (await users.upsertFromClaims(orgId, userClaims));
     knownUsers.set(claimsKey, known);
-    return { org, user: known.user, teams: known.teams, scopes };
+    const tokenExpiresAtMs = expiresAtMs - CLOCK_SKEW_SECONDS * 1000;
+    return { org, user: known.user, teams: known.teams, scopes, tokenExpiresAtMs };
   }
 
   return async function authenticate(req: Request, _res: Response, next: NextFunction) {

@@ -25,6 +25,11 @@ export interface Operation {
   body?: z.ZodType;
   /** The shape of the success answer (the first 2xx below). */
   response?: z.ZodType;
+  /**
+   * A success answer that is a stream rather than one JSON body: its media type, and what a
+   * client reads from it.
+   */
+  stream?: { mediaType: 'text/event-stream'; description: string };
   /** Status → description; the first 2xx is the success answer. */
   responses: Record<number, string>;
 }
@@ -199,16 +204,25 @@ export function openApiDocument(operations: Operation[]) {
       responses[status] =
         Number(status) >= 400
           ? { ...errorResponse, description }
-          : status === success && op.response
+          : status === success && op.stream
             ? {
                 description,
                 content: {
-                  'application/json': {
-                    schema: z.toJSONSchema(op.response, { io: 'output', unrepresentable: 'any' }),
+                  [op.stream.mediaType]: {
+                    schema: { type: 'string', description: op.stream.description },
                   },
                 },
               }
-            : { description };
+            : status === success && op.response
+              ? {
+                  description,
+                  content: {
+                    'application/json': {
+                      schema: z.toJSONSchema(op.response, { io: 'output', unrepresentable: 'any' }),
+                    },
+                  },
+                }
+              : { description };
     }
     paths[path] = {
       ...paths[path],

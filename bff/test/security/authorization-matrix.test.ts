@@ -186,6 +186,13 @@ const matrix: Record<string, RouteRow> = {
     request: () => ({ path: '/teams/matrix-team', body: { name: 'Matrix team' } }),
     expect: { own: 201, foreign: 201, missing: null, noScope: 403, notOwner: 403 },
   },
+  'GET /events': {
+    actor: 'writer',
+    request: () => ({ path: '/events' }),
+    // Answered 200 it is a stream that never ends: the stream's own tests
+    // (test/events/events.test.ts) check that and that it carries only the token's org.
+    expect: { own: null, foreign: null, missing: null, noScope: 403, notOwner: null },
+  },
   'GET /alignment': {
     actor: 'writer',
     request: (ids) => ({ path: `/alignment?timeframe=${ids.timeframeId}&root=${ids.goalId}` }),

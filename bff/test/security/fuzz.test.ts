@@ -241,7 +241,9 @@ for (const dialect of dialects()) {
     after(() => app.close());
 
     it('when fast-check sends generated bodies, queries and headers to every operation, then no 5xx, 4xx answers keep the error shape and change nothing', async (t) => {
-      const operations = await routeTable(app);
+      // A stream answered 200 never ends, so it cannot be awaited as one answer; its refusals
+      // (bad Last-Event-ID, scope, token, origin) are tested in test/events/events.test.ts.
+      const operations = (await routeTable(app)).filter((op) => !op.stream);
       assert.ok(operations.length >= 10);
       let baseline = await fingerprint(app.db);
       let requests = 0;

@@ -61,6 +61,8 @@ export interface RouteOperation {
   }>;
   body?: JsonSchema;
   responses: string[];
+  /** The success answer is a stream (`text/event-stream`) that stays open. */
+  stream: boolean;
 }
 
 export interface JsonSchema {
@@ -102,6 +104,9 @@ export async function routeTable(app: TestApp): Promise<RouteOperation[]> {
         parameters: op.parameters as RouteOperation['parameters'],
         body: requestBody?.content['application/json'].schema,
         responses: Object.keys(op.responses as object),
+        stream: Object.values(op.responses as Record<string, { content?: object }>).some(
+          (answer) => 'text/event-stream' in (answer.content ?? {}),
+        ),
       });
     }
   }

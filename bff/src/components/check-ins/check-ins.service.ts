@@ -102,7 +102,7 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
         else if (stored) return stored;
       }
       try {
-        const answer = await db.transaction(async (tx): Promise<string> => {
+        const { json: answer, result } = await db.transaction(async (tx) => {
           // Round trip 1: the key result locked and read (its lock comes before the chain's, for
           // every writer), then its chain, found without locks. Found after the key result's
           // lock is granted, so check-ins queued on it do not start from a chain read long ago.
@@ -222,9 +222,17 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
                   )
                 : Promise.resolve(),
           ]);
-          return json;
+          return { json, result };
         });
-        await changes.committed(orgId);
+        await changes.committed(orgId, {
+          type: 'check-in.created',
+          change: {
+            goals: [result.goal],
+            progress: result.progress,
+            keyResults: [result.keyResult],
+            checkIn: result.checkIn,
+          },
+        });
         return { status: 201, body: answer, replayed: false };
       } catch (error) {
         // The same key raced in from a parallel request: answer as that one did.

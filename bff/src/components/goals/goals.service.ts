@@ -7,7 +7,7 @@ import {
 } from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
 import type { Database, Tx } from '../../lib/db.js';
-import type { Changes } from '../../lib/changes.js';
+import { progressPatches, type Changes } from '../../lib/changes.js';
 import type { ViewCache } from '../../lib/view-cache.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/schemas.js';
@@ -148,7 +148,11 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         children: [],
         initiativesCount: auth.org.settings.initiativesCount,
       });
-      const { newId: id, parent } = await db.transaction(async (tx) => {
+      const {
+        newId: id,
+        parent,
+        moved,
+      } = await db.transaction(async (tx) => {
         await checkReferences(auth, body, tx);
         const krOwners = [
           ...new Set(drafts.map((kr) => kr.ownerId).filter((at): at is string => !!at)),
@@ -189,10 +193,20 @@ export function createGoalsService(deps: GoalsServiceDeps) {
               : Promise.resolve(),
         ]);
         const rolled = chain && (await chains.propagateFor(auth, chain, tx));
-        return { newId, parent: (parentId && rolled?.goals.get(parentId)) || null };
+        return {
+          newId,
+          parent: (parentId && rolled?.goals.get(parentId)) || null,
+          moved: rolled ? progressPatches(rolled) : [],
+        };
       });
-      await changes.committed(auth.org.id);
-      return newGoalCard(auth, id, parent);
+      return changes.committedWith(
+        orgId,
+        () => newGoalCard(auth, id, parent),
+        (card) => ({
+          type: 'goal.created',
+          change: { goals: [card], progress: moved, keyResults: card.keyResults },
+        }),
+      );
     },
 
     /**
@@ -227,8 +241,15 @@ export function createGoalsService(deps: GoalsServiceDeps) {
           () => goals.updateGoal(auth.org.id, id, {}, tx),
         ]);
       });
-      await changes.committed(auth.org.id);
-      return goalCard(auth, id);
+      // A new order moves no progress: the card is the whole change.
+      return changes.committedWith(
+        auth.org.id,
+        () => goalCard(auth, id),
+        (card) => ({
+          type: 'goal.updated',
+          change: { goals: [card], progress: [], keyResults: card.keyResults },
+        }),
+      );
     },
 
     async updateGoal(
@@ -237,7 +258,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
       version: number,
       body: UpdateGoalBody,
     ): Promise<Goal> {
-      await db.transaction(async (tx) => {
+      const moved = await db.transaction(async (tx) => {
         // The goal's chain and the new parent's, locked together in the one ascending order.
         const chain = await chains.lock(
           auth.org.id,
@@ -288,15 +309,22 @@ export function createGoalsService(deps: GoalsServiceDeps) {
             parentId: changes.parentId === undefined ? goal.parentId : changes.parentId,
             archived: changes.archived ?? goal.archived,
           });
-          await chains.propagateFor(auth, chain, tx);
+          return progressPatches(await chains.propagateFor(auth, chain, tx));
         }
+        return [];
       });
-      await changes.committed(auth.org.id);
-      return goalCard(auth, id);
+      return changes.committedWith(
+        auth.org.id,
+        () => goalCard(auth, id),
+        (card) => ({
+          type: 'goal.updated',
+          change: { goals: [card], progress: moved, keyResults: [] },
+        }),
+      );
     },
 
     async deleteGoal(auth: AuthContext, id: string, version: number): Promise<void> {
-      await db.transaction(async (tx) => {
+      const moved = await db.transaction(async (tx) => {
         // Its key results go with it: they are locked first, as every chain writer does.
         await keyResults.lockForGoal(auth.org.id, id, tx);
         const chain = await chains.lock(auth.org.id, [id], tx);
@@ -314,9 +342,18 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         }
         await goals.softDelete(auth.org.id, id, tx);
         chain.goals.delete(id);
-        await chains.propagateFor(auth, chain, tx);
+        return progressPatches(await chains.propagateFor(auth, chain, tx));
       });
-      await changes.committed(auth.org.id);
+      // Its key results are not listed: they were never read, and they go with their goal.
+      await changes.committed(auth.org.id, {
+        type: 'goal.deleted',
+        change: {
+          goals: [],
+          progress: moved,
+          keyResults: [],
+          deleted: { goalIds: [id], keyResultIds: [] },
+        },
+      });
     },
   };
 }

@@ -2,7 +2,7 @@ import { keyResultProgress, type KeyResult } from '@okr-embed/contract';
 import { newKeyResult } from './new-key-result.js';
 import type { AuthContext } from '../../lib/auth.js';
 import type { Database, Tx } from '../../lib/db.js';
-import type { Changes } from '../../lib/changes.js';
+import { progressPatches, type Changes } from '../../lib/changes.js';
 import { forbidden, notFound } from '../../lib/errors.js';
 import { toStoredDecimal } from '../../lib/schemas.js';
 import type { GoalChains } from '../goals/goals.propagation.js';
@@ -31,6 +31,13 @@ export function createKeyResultsService({
     if (ownerId && !(await users.userExists(auth.org.id, ownerId, tx))) throw notFound('Owner');
   }
 
+  /** The key result as a write answers with it, read after the commit. */
+  async function readKeyResult(auth: AuthContext, id: string): Promise<KeyResult> {
+    const found = await keyResults.findKeyResult(auth.org.id, id);
+    if (!found) throw notFound('Key result');
+    return publicKeyResult(found);
+  }
+
   /**
    * Locks the key result, then its goal's chain (the order every chain writer keeps), and
    * checks the caller may change it at this version.
@@ -53,7 +60,7 @@ export function createKeyResultsService({
       goalId: string,
       body: CreateKeyResultBody,
     ): Promise<KeyResult> {
-      const id = await db.transaction(async (tx) => {
+      const { id, moved } = await db.transaction(async (tx) => {
         const chain = await chains.lock(auth.org.id, [goalId], tx);
         const goal = chain.goals.get(goalId);
         if (!goal) throw notFound('Goal');
@@ -61,13 +68,17 @@ export function createKeyResultsService({
           throw forbidden('You may add key results to goals you or your teams own');
         await checkOwner(auth, body.ownerId, tx);
         const newId = await keyResults.insertKeyResult(newKeyResult(auth, goalId, body), tx);
-        await chains.propagateFor(auth, chain, tx);
-        return newId;
+        const propagation = await chains.propagateFor(auth, chain, tx);
+        return { id: newId, moved: progressPatches(propagation) };
       });
-      await changes.committed(auth.org.id);
-      const created = await keyResults.findKeyResult(auth.org.id, id);
-      if (!created) throw notFound('Key result');
-      return publicKeyResult(created);
+      return changes.committedWith(
+        auth.org.id,
+        () => readKeyResult(auth, id),
+        (keyResult) => ({
+          type: 'key-result.created',
+          change: { goals: [], progress: moved, keyResults: [keyResult] },
+        }),
+      );
     },
 
     async updateKeyResult(
@@ -76,7 +87,7 @@ export function createKeyResultsService({
       version: number,
       body: UpdateKeyResultBody,
     ): Promise<KeyResult> {
-      await db.transaction(async (tx) => {
+      const moved = await db.transaction(async (tx) => {
         const { kr, chain } = await lockOwned(auth, id, version, tx, 'edit');
         await checkOwner(auth, body.ownerId, tx);
         const changes: KeyResultChanges = Object.fromEntries(
@@ -93,21 +104,33 @@ export function createKeyResultsService({
           current: kr.current,
         });
         await keyResults.updateKeyResult(id, changes, tx);
-        await chains.propagateFor(auth, chain, tx);
+        return progressPatches(await chains.propagateFor(auth, chain, tx));
       });
-      await changes.committed(auth.org.id);
-      const updated = await keyResults.findKeyResult(auth.org.id, id);
-      if (!updated) throw notFound('Key result');
-      return publicKeyResult(updated);
+      return changes.committedWith(
+        auth.org.id,
+        () => readKeyResult(auth, id),
+        (keyResult) => ({
+          type: 'key-result.updated',
+          change: { goals: [], progress: moved, keyResults: [keyResult] },
+        }),
+      );
     },
 
     async deleteKeyResult(auth: AuthContext, id: string, version: number): Promise<void> {
-      await db.transaction(async (tx) => {
+      const moved = await db.transaction(async (tx) => {
         const { chain } = await lockOwned(auth, id, version, tx, 'delete');
         await keyResults.softDelete(id, tx);
-        await chains.propagateFor(auth, chain, tx);
+        return progressPatches(await chains.propagateFor(auth, chain, tx));
       });
-      await changes.committed(auth.org.id);
+      await changes.committed(auth.org.id, {
+        type: 'key-result.deleted',
+        change: {
+          goals: [],
+          progress: moved,
+          keyResults: [],
+          deleted: { goalIds: [], keyResultIds: [id] },
+        },
+      });
     },
   };
 }

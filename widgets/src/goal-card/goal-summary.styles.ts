@@ -24,4 +24,12 @@ export const goalSummaryStyles = css`
     flex-wrap: wrap;
     gap: 0 calc(var(--_okr-space) * 1.5);
   }
+  /* The "why" panel's own lines; its lists are styled with the card's. */
+  .why-status {
+    margin: var(--_okr-space) 0 0;
+  }
+  .why-excluded-heading {
+    margin: var(--_okr-space) 0 0;
+    font-weight: 600;
+  }
 `;

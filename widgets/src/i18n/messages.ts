@@ -20,6 +20,18 @@ export interface Wording {
   whyKeyResult: string;
   whyGoal: string;
   contribution: string;
+  // "Why N %?" also says what it leaves out and where the status comes from; a refused origin
+  // is explained to the reader (on the page) and to the host developer (in the console).
+  whyExcluded: string;
+  whyExcludedInitiative: string;
+  whyExcludedWeight: string;
+  whyExcludedFromAlignedGoals: string;
+  whyExcludedFromKeyResults: string;
+  whyStatus: string;
+  whyStatusNotStarted: string;
+  whyQuoted: string;
+  originNotAllowed: string;
+  originNotAllowedConsole: string;
   valueRange: string;
   valueDecrease: string;
   valueAtLeast: string;
@@ -73,6 +85,19 @@ export const en: Wording = {
   whyKeyResult: 'Key result',
   whyGoal: 'Aligned objective',
   contribution: '{progress}, weight {weight}: {share} of the total',
+  whyExcluded: 'Not counted',
+  whyExcludedInitiative: 'initiatives do not count toward progress in this organization',
+  whyExcludedWeight: 'weight 0',
+  whyExcludedFromAlignedGoals: 'this objective’s progress comes from its aligned objectives',
+  whyExcludedFromKeyResults: 'this objective’s progress comes from its key results',
+  whyStatus:
+    '“{status}” because of {titles}: an objective has the status of its weakest key result.',
+  whyStatusNotStarted: '“{status}”: no key result has a check-in yet.',
+  whyQuoted: '“{title}”',
+  originNotAllowed:
+    'This page ({origin}) is not registered to show OKRs. The browser console says what to register.',
+  originNotAllowedConsole:
+    'okr-embed: the BFF refused this page’s origin {origin}. Register it with: {register}',
   valueRange: '{current} of {target}',
   // "9 customers of 4 customers" reads as a share; a decrease is a current value and its aim.
   valueDecrease: '{current}, target {target}',
@@ -128,6 +153,20 @@ export const de: Wording = {
   whyKeyResult: 'Schlüsselergebnis',
   whyGoal: 'Ausgerichtetes Ziel',
   contribution: '{progress}, Gewicht {weight}: {share} des Gesamtwerts',
+  whyExcluded: 'Nicht gezählt',
+  whyExcludedInitiative: 'Initiativen zählen in dieser Organisation nicht zum Fortschritt',
+  whyExcludedWeight: 'Gewicht 0',
+  whyExcludedFromAlignedGoals:
+    'der Fortschritt dieses Ziels kommt aus seinen ausgerichteten Zielen',
+  whyExcludedFromKeyResults: 'der Fortschritt dieses Ziels kommt aus seinen Schlüsselergebnissen',
+  whyStatus:
+    '„{status}“ wegen {titles}: Ein Ziel hat den Status seines schwächsten Schlüsselergebnisses.',
+  whyStatusNotStarted: '„{status}“: Noch kein Schlüsselergebnis hat einen Check-in.',
+  whyQuoted: '„{title}“',
+  originNotAllowed:
+    'Diese Seite ({origin}) ist nicht für OKRs registriert. Was zu registrieren ist, steht in der Browser-Konsole.',
+  originNotAllowedConsole:
+    'okr-embed: Das BFF hat die Herkunft {origin} dieser Seite abgelehnt. Registrieren mit: {register}',
   valueRange: '{current} von {target}',
   valueDecrease: '{current}, Ziel {target}',
   valueAtLeast: '{current}, mindestens {target}',

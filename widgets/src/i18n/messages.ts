@@ -21,7 +21,7 @@ export interface Wording {
   whyGoal: string;
   contribution: string;
   // "Why N %?" also says what it leaves out and where the status comes from; a refused origin
-  // is explained to the reader (on the page) and to the host developer (in the console).
+  // is explained to the reader; the host developer finds the fix in the console (errors.ts).
   whyExcluded: string;
   whyExcludedInitiative: string;
   whyExcludedWeight: string;
@@ -31,7 +31,6 @@ export interface Wording {
   whyStatusNotStarted: string;
   whyQuoted: string;
   originNotAllowed: string;
-  originNotAllowedConsole: string;
   valueRange: string;
   valueDecrease: string;
   valueAtLeast: string;
@@ -96,8 +95,6 @@ export const en: Wording = {
   whyQuoted: '“{title}”',
   originNotAllowed:
     'This page ({origin}) is not registered to show OKRs. The browser console says what to register.',
-  originNotAllowedConsole:
-    'okr-embed: the BFF refused this page’s origin {origin}. Register it with: {register}',
   valueRange: '{current} of {target}',
   // "9 customers of 4 customers" reads as a share; a decrease is a current value and its aim.
   valueDecrease: '{current}, target {target}',
@@ -165,8 +162,6 @@ export const de: Wording = {
   whyQuoted: '„{title}“',
   originNotAllowed:
     'Diese Seite ({origin}) ist nicht für OKRs registriert. Was zu registrieren ist, steht in der Browser-Konsole.',
-  originNotAllowedConsole:
-    'okr-embed: Das BFF hat die Herkunft {origin} dieser Seite abgelehnt. Registrieren mit: {register}',
   valueRange: '{current} von {target}',
   valueDecrease: '{current}, Ziel {target}',
   valueAtLeast: '{current}, mindestens {target}',

@@ -6,6 +6,7 @@ export const alignmentTreeStyles = css`
     display: block;
   }
   .base {
+    container-type: inline-size;
     background: var(--_okr-surface);
     border: 1px solid var(--_okr-border);
     border-radius: var(--_okr-radius);
@@ -13,7 +14,8 @@ export const alignmentTreeStyles = css`
   }
   .viewport {
     position: relative;
-    block-size: var(--okr-alignment-tree-height, 24rem);
+    /* As tall as its rows (the canvas is sized to them), up to the max; then it scrolls. */
+    max-block-size: var(--okr-alignment-tree-max-height, var(--okr-alignment-tree-height, 24rem));
     overflow: auto;
     overscroll-behavior: contain;
   }
@@ -53,13 +55,28 @@ export const alignmentTreeStyles = css`
   :host(:dir(rtl)) .toggle {
     transform: scaleX(-1);
   }
+  /*
+   * Rows have a fixed height (the virtual window is computed, not measured), so a long title
+   * wraps to two lines and is then cut with an ellipsis; the whole of it is the row's tooltip
+   * and accessible name.
+   */
   .title {
     flex: 1;
     min-inline-size: 0;
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 2;
+    line-clamp: 2;
     overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
+    overflow-wrap: anywhere;
+    line-height: 1.2;
     ${ownDirection}
+  }
+  .facts {
+    flex: none;
+    display: flex;
+    align-items: center;
+    gap: var(--_okr-space);
   }
   .children-loading {
     color: var(--_okr-text-muted);
@@ -68,6 +85,19 @@ export const alignmentTreeStyles = css`
   okr-progress-bar {
     flex: none;
     inline-size: var(--okr-alignment-tree-bar-width, 7rem);
+  }
+  /* On a narrow page the bar shrinks to its number, so the title keeps room to be read. */
+  @container (max-width: 30rem) {
+    okr-progress-bar {
+      inline-size: var(--okr-alignment-tree-bar-width, 3rem);
+    }
+    .row {
+      padding-inline: calc(var(--_level, 1) * 0.75rem - 0.5rem) calc(var(--_okr-space) / 2);
+      gap: calc(var(--_okr-space) / 2);
+    }
+    .facts {
+      gap: calc(var(--_okr-space) / 2);
+    }
   }
   .state {
     display: grid;

@@ -5,7 +5,9 @@
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import type { ProgressStatus } from '@okr-embed/contract';
-import { statuses } from '../fixtures/goals.js';
+import { keyResult, statuses } from '../fixtures/goals.js';
+import '../check-in/check-in.js';
+import type { OkrCheckIn } from '../check-in/check-in.js';
 import '../status-badge/status-badge.js';
 import type { OkrStatusBadge } from '../status-badge/status-badge.js';
 import { darkPalette, lightPalette, statusTokens } from './theme.styles.js';
@@ -129,5 +131,22 @@ describe('contrast of text on status colors', () => {
     expect(paired.find((b) => b.status === 'on_track')!.text).to.equal('rgb(11, 46, 31)');
     const shared = await badgesUnder({ '--okr-color-on-status': '#fefefe' });
     for (const { text } of shared) expect(text).to.equal('rgb(254, 254, 254)');
+  });
+
+  it('text on an accent the host sets alone reads at 4.5:1 (the check-in button), light and dark', async () => {
+    for (const theme of ['light', 'dark']) {
+      for (const accent of ['#6d28d9', '#ffb347', '#46c28e', '#0969da', '#ffff00', '#777777']) {
+        const el = await fixture<OkrCheckIn>(
+          html`<okr-check-in theme=${theme} .keyResult=${keyResult()}></okr-check-in>`,
+        );
+        el.style.setProperty('--okr-color-accent', accent);
+        await el.updateComplete;
+        const button = getComputedStyle(el.shadowRoot!.querySelector('.submit')!);
+        expect(
+          contrast(button.backgroundColor, button.color),
+          `${button.color} on ${accent} in ${theme}`,
+        ).to.be.at.least(4.5);
+      }
+    }
   });
 });

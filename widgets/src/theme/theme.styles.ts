@@ -92,6 +92,13 @@ export const themeStyles = css`
       color-scheme: dark;
     }
   }
+  /* Text on the accent (buttons) follows an accent the page sets alone, as on status colors. */
+  @supports (color: rgb(from red calc(pow(r, 1)) g b)) {
+    :host,
+    :host([data-okr-theme]) {
+      --_okr-on-accent: var(--okr-color-on-accent, ${unsafeCSS(readableOn('var(--_okr-accent)'))});
+    }
+  }
   :host([hidden]) {
     display: none;
   }

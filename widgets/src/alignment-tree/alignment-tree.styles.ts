@@ -1,6 +1,16 @@
 import { css } from 'lit';
 import { ownDirection } from '../theme/theme.styles.js';
 
+/*
+ * Comments stay out of the style text, which ships as written:
+ * - the viewport is as tall as its rows (the canvas is sized to them), up to the max height,
+ *   then it scrolls;
+ * - rows have a fixed height (the virtual window is computed, not measured), so a long title
+ *   wraps to two lines and is then cut with an ellipsis; the whole of it is the row's tooltip
+ *   and accessible name;
+ * - on a narrow tree (container query) the bar shrinks and the padding tightens, so the title
+ *   keeps room to be read.
+ */
 export const alignmentTreeStyles = css`
   :host {
     display: block;
@@ -14,7 +24,6 @@ export const alignmentTreeStyles = css`
   }
   .viewport {
     position: relative;
-    /* As tall as its rows (the canvas is sized to them), up to the max; then it scrolls. */
     max-block-size: var(--okr-alignment-tree-max-height, var(--okr-alignment-tree-height, 24rem));
     overflow: auto;
     overscroll-behavior: contain;
@@ -55,11 +64,6 @@ export const alignmentTreeStyles = css`
   :host(:dir(rtl)) .toggle {
     transform: scaleX(-1);
   }
-  /*
-   * Rows have a fixed height (the virtual window is computed, not measured), so a long title
-   * wraps to two lines and is then cut with an ellipsis; the whole of it is the row's tooltip
-   * and accessible name.
-   */
   .title {
     flex: 1;
     min-inline-size: 0;
@@ -86,7 +90,6 @@ export const alignmentTreeStyles = css`
     flex: none;
     inline-size: var(--okr-alignment-tree-bar-width, 7rem);
   }
-  /* On a narrow page the bar shrinks to its number, so the title keeps room to be read. */
   @container (max-width: 30rem) {
     okr-progress-bar {
       inline-size: var(--okr-alignment-tree-bar-width, 3rem);

@@ -70,6 +70,7 @@ function palette(colors: typeof lightPalette) {
   );
 }
 
+/** Text on the accent (buttons) follows an accent the page sets alone, as on status colors. */
 export const themeStyles = css`
   :host {
     ${palette(lightPalette)}
@@ -92,7 +93,6 @@ export const themeStyles = css`
       color-scheme: dark;
     }
   }
-  /* Text on the accent (buttons) follows an accent the page sets alone, as on status colors. */
   @supports (color: rgb(from red calc(pow(r, 1)) g b)) {
     :host,
     :host([data-okr-theme]) {

@@ -81,18 +81,16 @@ export function countsTowardGoal(kind: KeyResultKind, initiativesCount: boolean)
 }
 
 /** Why something of a goal does not count toward its number. */
-export type ExclusionReason =
-  | 'initiatives_not_counted'
-  | 'zero_weight'
-  | 'progress_from_aligned_goals'
-  | 'progress_from_key_results';
+export type ExclusionReason = 'initiatives_not_counted' | 'zero_weight';
 
-/** Why a key result does not count toward its goal's number, or null when it counts. */
+/**
+ * Why a key result of a goal counted from its key results does not count toward the number, or
+ * null when it counts. (A goal counted from its aligned goals alone says so by its source.)
+ */
 function keyResultExclusion(
   kr: KeyResultContribution,
   input: GoalProgressInput<KeyResultContribution, ChildContribution>,
 ): ExclusionReason | null {
-  if (input.source === 'aligned_goals') return 'progress_from_aligned_goals';
   if (!countsTowardGoal(kr.kind, input.initiativesCount)) return 'initiatives_not_counted';
   if (!(Number.isFinite(kr.weight) && kr.weight > 0)) return 'zero_weight';
   return null;
@@ -104,9 +102,12 @@ function contributorsOf<K extends KeyResultContribution, C extends ChildContribu
 ): Array<
   { type: 'key_result'; item: K; weight: number } | { type: 'goal'; item: C; weight: number }
 > {
-  const fromKeyResults = input.keyResults
-    .filter((kr) => keyResultExclusion(kr, input) === null)
-    .map((item) => ({ type: 'key_result' as const, item, weight: item.weight }));
+  const fromKeyResults =
+    input.source === 'aligned_goals'
+      ? []
+      : input.keyResults
+          .filter((kr) => keyResultExclusion(kr, input) === null)
+          .map((item) => ({ type: 'key_result' as const, item, weight: item.weight }));
   // An aligned goal counts once, as much as a key result of the default weight 1.
   const fromChildren =
     input.source === 'key_results'
@@ -167,20 +168,11 @@ export function excludedFromProgress(
     ChildContribution & { id: string; title: string }
   >,
 ): Exclusion[] {
-  const keyResults = input.keyResults.flatMap((kr) => {
+  if (input.source === 'aligned_goals') return [];
+  return input.keyResults.flatMap((kr) => {
     const reason = keyResultExclusion(kr, input);
     return reason ? [{ type: 'key_result' as const, id: kr.id, title: kr.title, reason }] : [];
   });
-  const children =
-    input.source === 'key_results'
-      ? input.children.map((child) => ({
-          type: 'goal' as const,
-          id: child.id,
-          title: child.title,
-          reason: 'progress_from_key_results' as const,
-        }))
-      : [];
-  return [...keyResults, ...children];
 }
 
 /** The key results and aligned goals whose statuses make a goal's status. */

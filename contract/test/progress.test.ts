@@ -317,7 +317,6 @@ describe('what a goal explanation leaves out, and which key result sets the stat
       [
         ['b', 'initiatives_not_counted'],
         ['c', 'zero_weight'],
-        ['g-c', 'progress_from_key_results'],
       ],
     );
     // Every key result is either a contribution or an exclusion, never both.
@@ -325,20 +324,22 @@ describe('what a goal explanation leaves out, and which key result sets the stat
     assert.deepEqual(counted, ['a']);
     assert.deepEqual(
       excludedFromProgress({ ...input, initiativesCount: true }).map((e) => e.id),
-      ['c', 'g-c'],
+      ['c'],
     );
   });
 
-  it('excludes the key results of a goal counted from its aligned goals', () => {
+  it('lists nothing as left out of a goal counted from its aligned goals alone', () => {
     const input = {
       source: 'aligned_goals' as const,
-      keyResults: [kr('a', 'increase', 1, 0.9, 'on_track')],
+      keyResults: [kr('a', 'increase', 0, 0.9, 'on_track')],
       children: [child],
-      initiativesCount: true,
+      initiativesCount: false,
     };
-    assert.deepEqual(excludedFromProgress(input), [
-      { type: 'key_result', id: 'a', title: 'KR a', reason: 'progress_from_aligned_goals' },
-    ]);
+    assert.deepEqual(excludedFromProgress(input), []);
+    assert.deepEqual(
+      explainGoalProgress(input).contributions.map((c) => c.id),
+      ['g-c'],
+    );
   });
 
   it('says which key results give a goal at 82 % its off-track status, agreeing with goalSummary', () => {

@@ -99,20 +99,6 @@ describe('"Why N %?" on the goal card', () => {
     expect(why.excluded).to.deep.equal(['Key result: Watch NPS — weight 0']);
   });
 
-  it('lists aligned objectives left out of a goal counted from its key results', async () => {
-    const child = {
-      id: 'g-c',
-      title: 'Team goal',
-      level: 'team' as const,
-      status: 'on_track' as const,
-      progress: 0.5,
-    };
-    const why = await whyOf(computed({ keyResults: [revenue], children: [child] }));
-    expect(why.excluded).to.deep.equal([
-      'Aligned objective: Team goal — this objective’s progress comes from its key results',
-    ]);
-  });
-
   it('says which key result makes a goal at 82 % off track', async () => {
     const data = computed({ keyResults: [revenue, churn] });
     expect([data.status, Math.round(data.progress * 100)]).to.deep.equal(['off_track', 82]);

@@ -29,8 +29,6 @@ export function goalTitle(host: HTMLElement, goal: { id: string; title: string }
 const exclusionWords: Record<ExclusionReason, keyof Wording> = {
   initiatives_not_counted: 'whyExcludedInitiative',
   zero_weight: 'whyExcludedWeight',
-  progress_from_aligned_goals: 'whyExcludedFromAlignedGoals',
-  progress_from_key_results: 'whyExcludedFromKeyResults',
 };
 
 /**

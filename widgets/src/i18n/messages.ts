@@ -25,8 +25,6 @@ export interface Wording {
   whyExcluded: string;
   whyExcludedInitiative: string;
   whyExcludedWeight: string;
-  whyExcludedFromAlignedGoals: string;
-  whyExcludedFromKeyResults: string;
   whyStatus: string;
   whyStatusNotStarted: string;
   whyQuoted: string;
@@ -87,8 +85,6 @@ export const en: Wording = {
   whyExcluded: 'Not counted',
   whyExcludedInitiative: 'initiatives do not count toward progress in this organization',
   whyExcludedWeight: 'weight 0',
-  whyExcludedFromAlignedGoals: 'this objective’s progress comes from its aligned objectives',
-  whyExcludedFromKeyResults: 'this objective’s progress comes from its key results',
   whyStatus:
     '“{status}” because of {titles}: an objective has the status of its weakest key result.',
   whyStatusNotStarted: '“{status}”: no key result has a check-in yet.',
@@ -153,9 +149,6 @@ export const de: Wording = {
   whyExcluded: 'Nicht gezählt',
   whyExcludedInitiative: 'Initiativen zählen in dieser Organisation nicht zum Fortschritt',
   whyExcludedWeight: 'Gewicht 0',
-  whyExcludedFromAlignedGoals:
-    'der Fortschritt dieses Ziels kommt aus seinen ausgerichteten Zielen',
-  whyExcludedFromKeyResults: 'der Fortschritt dieses Ziels kommt aus seinen Schlüsselergebnissen',
   whyStatus:
     '„{status}“ wegen {titles}: Ein Ziel hat den Status seines schwächsten Schlüsselergebnisses.',
   whyStatusNotStarted: '„{status}“: Noch kein Schlüsselergebnis hat einen Check-in.',

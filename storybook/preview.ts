@@ -3,6 +3,7 @@ import { html } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
 import customElementsManifest, { type Manifest } from 'okr-custom-elements-manifest';
 import '../widgets/src/provider/provider.js';
+import { partnerBrand, partnerCanvas } from './partner-brand.js';
 
 /**
  * The manifest as the docs tables should read it. Storybook keys every row by its bare name, so
@@ -33,16 +34,20 @@ setCustomElementsManifest(publicApi(customElementsManifest));
  * theme and locale, in a block with the toolbar's direction and language. The block paints the
  * page background of the chosen color scheme, because the widgets draw their own surfaces only,
  * and light text on a light canvas would be neither readable nor what a dark host page shows.
- * Stories choose other settings with `globals: {theme: 'dark', locale: 'de', direction: 'rtl'}`.
+ * Stories choose other settings with `globals: {theme: 'dark', locale: 'de', direction: 'rtl'}`;
+ * `theme: 'partner'` is the white-label demo's brand (partner-brand.ts) on the dark palette.
  */
 const withWidgetSettings: Decorator = (story, { globals, viewMode }) => {
-  const theme = globals['theme'] === 'dark' ? 'dark' : 'light';
+  // "Partner" is a brand on the dark palette, set as a host sets one: tokens on an ancestor.
+  const partner = globals['theme'] === 'partner';
+  const theme = globals['theme'] === 'dark' || partner ? 'dark' : 'light';
   const page = styleMap({
+    ...(partner ? partnerBrand : {}),
     display: 'block',
     padding: '1rem',
     colorScheme: theme,
-    background: 'Canvas',
-    color: 'CanvasText',
+    background: partner ? partnerCanvas.background : 'Canvas',
+    color: partner ? partnerCanvas.color : 'CanvasText',
     // A story fills the canvas; in the docs page it is one block among others.
     minHeight: viewMode === 'story' ? '100vh' : null,
     boxSizing: 'border-box',
@@ -63,6 +68,7 @@ const preview: Preview = {
         items: [
           { value: 'light', title: 'Light', icon: 'sun' },
           { value: 'dark', title: 'Dark', icon: 'moon' },
+          { value: 'partner', title: 'Partner brand', icon: 'lightning' },
         ],
         dynamicTitle: true,
       },

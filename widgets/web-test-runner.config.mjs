@@ -6,6 +6,7 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { a11ySnapshotPlugin } from '@web/test-runner-commands/plugins';
 import { fileURLToPath } from 'node:url';
 import { summaryReporter } from '../scripts/wtr-summary-reporter.mjs';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
@@ -23,6 +24,8 @@ export default {
       target: 'es2022',
       tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)),
     }),
+    // Accessible names as the browser computes them (alignment-tree-layout.test.ts).
+    a11ySnapshotPlugin(),
   ],
   browsers: [
     chromeLauncher({

@@ -194,7 +194,7 @@ export function createApp({
   );
   const openApi = openApiDocument(api.operations);
 
-  const cors = createCors(orgs);
+  const cors = createCors(orgs, logger);
   const verifyToken = createAuthenticator({ orgs, orgsService, users, logger, caches });
   const authenticate =
     config.authFailuresPerMinute === 0

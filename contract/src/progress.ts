@@ -80,6 +80,22 @@ export function countsTowardGoal(kind: KeyResultKind, initiativesCount: boolean)
   return kind !== 'initiative' || initiativesCount;
 }
 
+/** Why something of a goal does not count toward its number. */
+export type ExclusionReason = 'initiatives_not_counted' | 'zero_weight';
+
+/**
+ * Why a key result of a goal counted from its key results does not count toward the number, or
+ * null when it counts. (A goal counted from its aligned goals alone says so by its source.)
+ */
+function keyResultExclusion(
+  kr: KeyResultContribution,
+  input: GoalProgressInput<KeyResultContribution, ChildContribution>,
+): ExclusionReason | null {
+  if (!countsTowardGoal(kr.kind, input.initiativesCount)) return 'initiatives_not_counted';
+  if (!(Number.isFinite(kr.weight) && kr.weight > 0)) return 'zero_weight';
+  return null;
+}
+
 /** The weighted contributors of a goal, in the order they are listed. */
 function contributorsOf<K extends KeyResultContribution, C extends ChildContribution>(
   input: GoalProgressInput<K, C>,
@@ -90,8 +106,7 @@ function contributorsOf<K extends KeyResultContribution, C extends ChildContribu
     input.source === 'aligned_goals'
       ? []
       : input.keyResults
-          .filter((kr) => countsTowardGoal(kr.kind, input.initiativesCount))
-          .filter((kr) => Number.isFinite(kr.weight) && kr.weight > 0)
+          .filter((kr) => keyResultExclusion(kr, input) === null)
           .map((item) => ({ type: 'key_result' as const, item, weight: item.weight }));
   // An aligned goal counts once, as much as a key result of the default weight 1.
   const fromChildren =
@@ -136,6 +151,45 @@ export function explainGoalProgress(
   };
 }
 
+export interface Exclusion {
+  type: 'key_result' | 'goal';
+  id: string;
+  title: string;
+  reason: ExclusionReason;
+}
+
+/**
+ * What the explanation of a number leaves out, and why: the counterpart of the contributions,
+ * decided by the same rule, so that "why 45 %?" cannot forget an initiative the org excludes.
+ */
+export function excludedFromProgress(
+  input: GoalProgressInput<
+    KeyResultContribution & { id: string; title: string },
+    ChildContribution & { id: string; title: string }
+  >,
+): Exclusion[] {
+  if (input.source === 'aligned_goals') return [];
+  return input.keyResults.flatMap((kr) => {
+    const reason = keyResultExclusion(kr, input);
+    return reason ? [{ type: 'key_result' as const, id: kr.id, title: kr.title, reason }] : [];
+  });
+}
+
+/** The key results and aligned goals whose statuses make a goal's status. */
+function statusContributorsOf<K extends KeyResultContribution, C extends ChildContribution>(
+  input: GoalProgressInput<K, C>,
+): Array<{ type: 'key_result'; item: K } | { type: 'goal'; item: C }> {
+  return [
+    ...(input.source === 'aligned_goals' ? [] : input.keyResults)
+      .filter((kr) => countsTowardGoal(kr.kind, input.initiativesCount))
+      .map((item) => ({ type: 'key_result' as const, item })),
+    ...(input.source === 'key_results' ? [] : input.children).map((item) => ({
+      type: 'goal' as const,
+      item,
+    })),
+  ];
+}
+
 /** Weakest first; `not_started` only wins when nothing has started. */
 const weakness: Record<Exclude<ProgressStatus, 'not_started'>, number> = {
   off_track: 0,
@@ -164,13 +218,32 @@ export function goalSummary(
     ChildContribution & { status: ProgressStatus }
   >,
 ): { progress: number; status: ProgressStatus } {
-  const statuses = [
-    ...(input.source === 'aligned_goals' ? [] : input.keyResults)
-      .filter((kr) => countsTowardGoal(kr.kind, input.initiativesCount))
-      .map((kr) => kr.status),
-    ...(input.source === 'key_results' ? [] : input.children).map((child) => child.status),
-  ];
+  const statuses = statusContributorsOf(input).map((c) => c.item.status);
   return { progress: goalProgress(input), status: goalStatus(statuses) };
+}
+
+export interface StatusExplanation {
+  status: ProgressStatus;
+  /** The contributors whose status is the goal's (none when nothing has started). */
+  decidedBy: Array<{ type: 'key_result' | 'goal'; id: string; title: string }>;
+}
+
+/** Which key results (or aligned goals) give a goal its status, by the rule of `goalSummary`. */
+export function explainGoalStatus(
+  input: GoalProgressInput<
+    KeyResultContribution & { id: string; title: string; status: ProgressStatus },
+    ChildContribution & { id: string; title: string; status: ProgressStatus }
+  >,
+): StatusExplanation {
+  const contributors = statusContributorsOf(input);
+  const status = goalStatus(contributors.map((c) => c.item.status));
+  const decidedBy =
+    status === 'not_started'
+      ? []
+      : contributors
+          .filter((c) => c.item.status === status)
+          .map((c) => ({ type: c.type, id: c.item.id, title: c.item.title }));
+  return { status, decidedBy };
 }
 
 export interface PaceInput {

@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   KEY_RESULT_KINDS,
+  excludedFromProgress,
   explainGoalProgress,
+  explainGoalStatus,
   goalProgress,
   goalStatus,
   goalSummary,
@@ -286,5 +288,95 @@ describe('progress module', () => {
       progress: 0.75,
       status: 'on_track',
     });
+  });
+});
+
+describe('what a goal explanation leaves out, and which key result sets the status', () => {
+  const kr = (
+    id: string,
+    kind: 'increase' | 'initiative',
+    weight: number,
+    progress: number,
+    status: 'not_started' | 'on_track' | 'needs_attention' | 'off_track' | 'accomplished',
+  ) => ({ id, title: `KR ${id}`, kind, weight, progress, status });
+  const child = { id: 'g-c', title: 'Child', progress: 1, status: 'accomplished' as const };
+
+  it('names an initiative the org setting excludes and a key result of weight 0, nothing that counts', () => {
+    const input = {
+      source: 'key_results' as const,
+      keyResults: [
+        kr('a', 'increase', 1, 0.9, 'on_track'),
+        kr('b', 'initiative', 1, 0.2, 'off_track'),
+        kr('c', 'increase', 0, 0, 'on_track'),
+      ],
+      children: [child],
+      initiativesCount: false,
+    };
+    assert.deepEqual(
+      excludedFromProgress(input).map((e) => [e.id, e.reason]),
+      [
+        ['b', 'initiatives_not_counted'],
+        ['c', 'zero_weight'],
+      ],
+    );
+    // Every key result is either a contribution or an exclusion, never both.
+    const counted = explainGoalProgress(input).contributions.map((c) => c.id);
+    assert.deepEqual(counted, ['a']);
+    assert.deepEqual(
+      excludedFromProgress({ ...input, initiativesCount: true }).map((e) => e.id),
+      ['c'],
+    );
+  });
+
+  it('lists nothing as left out of a goal counted from its aligned goals alone', () => {
+    const input = {
+      source: 'aligned_goals' as const,
+      keyResults: [kr('a', 'increase', 0, 0.9, 'on_track')],
+      children: [child],
+      initiativesCount: false,
+    };
+    assert.deepEqual(excludedFromProgress(input), []);
+    assert.deepEqual(
+      explainGoalProgress(input).contributions.map((c) => c.id),
+      ['g-c'],
+    );
+  });
+
+  it('says which key results give a goal at 82 % its off-track status, agreeing with goalSummary', () => {
+    const input = {
+      source: 'key_results' as const,
+      keyResults: [
+        kr('a', 'increase', 4, 1, 'accomplished'),
+        kr('b', 'increase', 1, 0.1, 'off_track'),
+        kr('c', 'increase', 0, 0, 'needs_attention'),
+        kr('d', 'initiative', 1, 0, 'off_track'),
+      ],
+      children: [],
+      initiativesCount: false,
+    };
+    const summary = goalSummary(input);
+    assert.equal(Math.round(summary.progress * 100), 82);
+    const explained = explainGoalStatus(input);
+    assert.equal(explained.status, summary.status);
+    assert.deepEqual(explained, {
+      status: 'off_track',
+      decidedBy: [{ type: 'key_result', id: 'b', title: 'KR b' }],
+    });
+    // The initiative the org does not count cannot make the goal off track.
+    const without = { ...input, keyResults: input.keyResults.filter((k) => k.id !== 'b') };
+    assert.deepEqual(explainGoalStatus(without), {
+      status: 'needs_attention',
+      decidedBy: [{ type: 'key_result', id: 'c', title: 'KR c' }],
+    });
+  });
+
+  it('has nothing to blame while no key result has started', () => {
+    const input = {
+      source: 'both' as const,
+      keyResults: [kr('a', 'increase', 1, 0, 'not_started')],
+      children: [{ ...child, status: 'not_started' as const, progress: 0 }],
+      initiativesCount: true,
+    };
+    assert.deepEqual(explainGoalStatus(input), { status: 'not_started', decidedBy: [] });
   });
 });

@@ -11,6 +11,7 @@ interface BrandTokens {
   '--okr-color-accent': string;
   '--okr-color-surface': string;
   '--okr-color-text': string;
+  '--okr-color-text-muted': string;
   '--okr-color-border': string;
   '--okr-color-on-track': string;
   '--okr-color-needs-attention': string;
@@ -31,6 +32,8 @@ const meta: Meta<BrandTokens> = {
     '--okr-color-accent': '#6d28d9',
     '--okr-color-surface': '#faf5ff',
     '--okr-color-text': '#2e1065',
+    // A surface comes with its text colors, so the brand reads under every toolbar theme.
+    '--okr-color-text-muted': '#5b4a86',
     '--okr-color-border': '#c4b5fd',
     '--okr-color-on-track': '#047857',
     '--okr-color-needs-attention': '#92400e',
@@ -44,6 +47,7 @@ const meta: Meta<BrandTokens> = {
     '--okr-color-accent': color,
     '--okr-color-surface': color,
     '--okr-color-text': color,
+    '--okr-color-text-muted': color,
     '--okr-color-border': color,
     '--okr-color-on-track': color,
     '--okr-color-needs-attention': color,

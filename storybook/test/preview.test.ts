@@ -60,4 +60,16 @@ describe('preview decorator', () => {
     const page = canvas.querySelector('okr-provider')!.parentElement!;
     expect(getComputedStyle(page).colorScheme).to.equal('dark');
   });
+
+  it('shows the partner brand as a host sets it: dark widgets under the brand tokens', async () => {
+    const canvas = await renderWithGlobals({ theme: 'partner' });
+    const badge = canvas.querySelector('okr-status-badge')!;
+    expect(badge.dataset['okrTheme']).to.equal('dark');
+    const page = canvas.querySelector('okr-provider')!.parentElement!;
+    expect(page.style.getPropertyValue('--okr-color-on-track')).to.equal('#46c28e');
+    const pill = getComputedStyle(badge.shadowRoot!.querySelector('.badge')!);
+    expect(pill.backgroundColor).to.equal('rgb(70, 194, 142)');
+    // Text computed for the brand color, not the default white (2.24:1 on this green).
+    expect(pill.color).to.equal('color(srgb 0 0 0)');
+  });
 });

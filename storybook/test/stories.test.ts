@@ -3,7 +3,8 @@
  * `@storybook/web-components` and our `preview.ts`, so the toolbar decorator is applied), and
  * fails when a story throws, logs to `console.error`, raises an uncaught error, asks the network
  * for anything (stories must render without a BFF), renders no element with a shadow root, or
- * has an accessibility violation axe can find.
+ * has an accessibility violation axe can find: once under every theme of the toolbar (light, dark,
+ * the partner brand), unless the story sets its own theme.
  *
  * web-test-runner runs this module once per stories file (one group per file, see
  * `web-test-runner.config.mjs`); the page tells it which file through `window.okrStoriesFile`.
@@ -12,6 +13,7 @@ import * as webComponentsAnnotations from '@storybook/web-components/entry-previ
 import { expect } from '@open-wc/testing';
 import { composeStories, composeStory, setProjectAnnotations } from 'storybook/preview-api';
 import preview from '../preview.js';
+import { partnerBrand } from '../partner-brand.js';
 
 declare global {
   interface Window {
@@ -30,7 +32,27 @@ if (!storiesFile)
 const annotations = setProjectAnnotations([webComponentsAnnotations, preview]);
 const storiesModule = (await import(storiesFile)) as StoriesModule;
 const meta = storiesModule.default ?? {};
-const stories = Object.values(composeStories(storiesModule, annotations)) as ComposedStory[];
+const storyNames = Object.keys(composeStories(storiesModule, annotations));
+
+/** The toolbar's themes, as preview.ts offers them. */
+const toolbarThemes = (
+  preview.globalTypes?.['theme']?.toolbar?.items as { value: string }[] | undefined
+)?.map((item) => item.value) ?? ['light'];
+
+type StoryAnnotations = Parameters<typeof composeStory>[0];
+
+/** A story as Storybook renders it with the toolbar on `theme`; the story's own globals win. */
+function storyUnder(name: string, theme: string): ComposedStory {
+  const raw = (storiesModule as unknown as Record<string, StoryAnnotations>)[name]!;
+  const own = (raw as { globals?: Record<string, unknown> }).globals;
+  return composeStory(
+    { ...raw, globals: { theme, ...own } } as StoryAnnotations,
+    meta as Parameters<typeof composeStory>[1],
+    annotations,
+    undefined,
+    name,
+  );
+}
 
 /** Everything that went wrong while a story rendered, besides a thrown error. */
 function watchForProblems(): { problems: string[]; stop: () => void } {
@@ -101,11 +123,24 @@ before(async () => {
 
 describe(`${meta.title ?? storiesFile} (${storiesFile})`, () => {
   it('exports at least one story', () => {
-    expect(stories.length).to.be.greaterThan(0);
+    expect(storyNames.length).to.be.greaterThan(0);
   });
 
-  for (const story of stories) {
-    it(`${story.storyName}: renders without errors and passes axe`, async () => {
+  it('the toolbar offers light, dark and the partner brand, which is the partner demo page', async () => {
+    expect(toolbarThemes).to.deep.equal(['light', 'dark', 'partner']);
+    const css = await (await fetch('/bff/src/demo-hosts/partner/partner.css')).text();
+    const root = /:root\s*\{([^}]*)\}/.exec(css)![1]!;
+    const tokens = Object.fromEntries(
+      [...root.matchAll(/(--okr-[\w-]+):\s*([^;]+);/g)].map((m) => [m[1]!, m[2]!.trim()]),
+    );
+    expect(partnerBrand).to.deep.equal(tokens);
+  });
+
+  for (const [name, theme] of storyNames.flatMap((n) =>
+    toolbarThemes.map((t) => [n, t] as const),
+  )) {
+    const story = storyUnder(name, theme);
+    it(`${story.storyName} (toolbar theme ${theme}): renders without errors and passes axe`, async () => {
       const canvas = document.createElement('div');
       document.body.append(canvas);
       const watch = watchForProblems();

@@ -1,6 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { authOf } from './auth.js';
 import { AppError } from './errors.js';
+import { requestIdOf } from './http.js';
+import type { Logger } from './logger.js';
 import type { OrgsRepository } from '../components/orgs/orgs.repository.js';
 
 const allowedMethods = 'GET, POST, PATCH, DELETE, OPTIONS';
@@ -8,51 +10,83 @@ const allowedHeaders =
   'Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id';
 const exposedHeaders = 'ETag, Retry-After, X-Request-Id, Idempotent-Replayed, WWW-Authenticate';
 
-/**
- * A preflight carries no token, so it cannot know the tenant: it is answered for an origin that
- * any org allows (exact match). The actual request is then held to its own org's origins by
- * `requireOrgOrigin`, after authentication.
- */
 /** A page served from the BFF's own origin is not a cross-origin caller. */
 function isSameOrigin(req: Request, origin: string): boolean {
   return origin === `${req.protocol}://${req.get('host')}`;
 }
 
-export function createCors(orgs: OrgsRepository) {
+function grant(res: Response, origin: string): void {
+  res.set('Access-Control-Allow-Origin', origin);
+  res.set('Access-Control-Expose-Headers', exposedHeaders);
+}
+
+/**
+ * What the host developer must do, in the words of the CLI. A page without an origin of its own
+ * (`file://`, a sandboxed iframe) sends `null`, which no org can register.
+ */
+function remedy(slug: string, origin: string): { message: string; register: string | null } {
+  if (origin === 'null') {
+    return {
+      message:
+        'This page has no origin (file:// or a sandboxed iframe) and cannot be registered: serve it over http(s)',
+      register: null,
+    };
+  }
+  const register = `okr org update ${slug} --add-origin ${origin}`;
+  return {
+    message: `The origin ${origin} is not registered for this organization. Register it with: ${register}`,
+    register,
+  };
+}
+
+/**
+ * Two checks, because a preflight carries no token and so cannot know the tenant:
+ *
+ * - `corsHeaders` answers every preflight with a grant, whatever the origin. That alone gives
+ *   nothing away: the widgets send no cookies (no `Allow-Credentials`), so a page can only send
+ *   a token it already holds, and the actual request is refused before any route runs. Refusing
+ *   the preflight instead would leave the page an opaque "Failed to fetch" and the developer
+ *   guessing; granting it lets the refusal below be read.
+ * - `requireOrgOrigin`, after authentication, holds the actual request to its own org's origins.
+ *   Its refusal carries the CORS grant too, so the page can read why; it names only the origin
+ *   the page sent and the token's own org, never another org or the org's list of origins.
+ *
+ * Other answers (data, and the 401 of a bad token) carry the grant only for an origin some org
+ * has registered, as before.
+ */
+export function createCors(orgs: OrgsRepository, logger: Logger) {
   async function corsHeaders(req: Request, res: Response, next: NextFunction) {
     res.vary('Origin');
     const origin = req.get('origin');
-    const allowed = origin !== undefined && (await orgs.isOriginAllowedByAnyOrg(origin));
-    if (allowed) {
-      res.set('Access-Control-Allow-Origin', origin);
-      res.set('Access-Control-Expose-Headers', exposedHeaders);
-    }
     if (req.method === 'OPTIONS' && req.get('access-control-request-method')) {
-      if (!allowed)
-        throw new AppError('origin_not_allowed', 'This origin may not call the API', 403);
+      if (origin !== undefined) grant(res, origin);
       res.set('Access-Control-Allow-Methods', allowedMethods);
       res.set('Access-Control-Allow-Headers', allowedHeaders);
       res.set('Access-Control-Max-Age', '600');
       res.status(204).end();
       return;
     }
+    if (origin !== undefined && (await orgs.isOriginAllowedByAnyOrg(origin))) grant(res, origin);
     next();
   }
 
-  async function requireOrgOrigin(req: Request, _res: Response, next: NextFunction) {
+  async function requireOrgOrigin(req: Request, res: Response, next: NextFunction) {
     const origin = req.get('origin');
-    if (
-      origin !== undefined &&
-      !isSameOrigin(req, origin) &&
-      !(await orgs.isOriginAllowedForOrg(authOf(req).org.id, origin))
-    ) {
-      throw new AppError(
-        'origin_not_allowed',
-        "This origin is not one of the org's allowed origins",
-        403,
-      );
-    }
-    next();
+    if (origin === undefined || isSameOrigin(req, origin)) return next();
+    const { org } = authOf(req);
+    if (await orgs.isOriginAllowedForOrg(org.id, origin)) return next();
+    const { message, register } = remedy(org.slug, origin);
+    logger.warn(
+      {
+        requestId: requestIdOf(req),
+        org: org.slug,
+        origin,
+        reason: 'origin not registered for the org of the token',
+      },
+      'origin refused',
+    );
+    grant(res, origin);
+    throw new AppError('origin_not_allowed', message, 403, { origin, register });
   }
 
   return { corsHeaders, requireOrgOrigin };

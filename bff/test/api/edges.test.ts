@@ -52,12 +52,19 @@ for (const dialect of dialects()) {
       assert.match(answer.headers.get('vary') ?? '', /Origin/);
     });
 
-    it('when a preflight comes from an unknown origin, then it gets no CORS grant', async () => {
+    it('when a preflight comes from an unknown origin, then it is granted but the request itself is refused', async () => {
       const answer = await app.request('OPTIONS', '/api/v1/goals', {
         headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
       });
-      assert.equal(answer.status, 403);
-      assert.equal(answer.headers.get('access-control-allow-origin'), null);
+      assert.equal(answer.status, 204);
+      assert.equal(answer.headers.get('access-control-allow-credentials'), null);
+      const actual = await app.request('GET', '/api/v1/goals', {
+        token: await org.token({ sub: 'evil-page' }),
+        headers: { origin: 'https://evil.example' },
+      });
+      assert.equal(actual.status, 403);
+      assert.equal(actual.body.error.code, 'origin_not_allowed');
+      assert.equal(actual.body.items, undefined);
     });
 
     it("when a request comes from an origin of another org, then the token's org refuses it with 403", async () => {

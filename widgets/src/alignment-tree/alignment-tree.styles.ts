@@ -1,11 +1,22 @@
 import { css } from 'lit';
 import { ownDirection } from '../theme/theme.styles.js';
 
+/*
+ * Comments stay out of the style text, which ships as written:
+ * - the viewport is as tall as its rows (the canvas is sized to them), up to the max height,
+ *   then it scrolls;
+ * - rows have a fixed height (the virtual window is computed, not measured), so a long title
+ *   wraps to two lines and is then cut with an ellipsis; the whole of it is the row's tooltip
+ *   and accessible name;
+ * - on a narrow tree (container query) the bar shrinks and the padding tightens, so the title
+ *   keeps room to be read.
+ */
 export const alignmentTreeStyles = css`
   :host {
     display: block;
   }
   .base {
+    container-type: inline-size;
     background: var(--_okr-surface);
     border: 1px solid var(--_okr-border);
     border-radius: var(--_okr-radius);
@@ -13,7 +24,7 @@ export const alignmentTreeStyles = css`
   }
   .viewport {
     position: relative;
-    block-size: var(--okr-alignment-tree-height, 24rem);
+    max-block-size: var(--okr-alignment-tree-max-height, var(--okr-alignment-tree-height, 24rem));
     overflow: auto;
     overscroll-behavior: contain;
   }
@@ -56,10 +67,20 @@ export const alignmentTreeStyles = css`
   .title {
     flex: 1;
     min-inline-size: 0;
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 2;
+    line-clamp: 2;
     overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
+    overflow-wrap: anywhere;
+    line-height: 1.2;
     ${ownDirection}
+  }
+  .facts {
+    flex: none;
+    display: flex;
+    align-items: center;
+    gap: var(--_okr-space);
   }
   .children-loading {
     color: var(--_okr-text-muted);
@@ -68,6 +89,18 @@ export const alignmentTreeStyles = css`
   okr-progress-bar {
     flex: none;
     inline-size: var(--okr-alignment-tree-bar-width, 7rem);
+  }
+  @container (max-width: 30rem) {
+    okr-progress-bar {
+      inline-size: var(--okr-alignment-tree-bar-width, 3rem);
+    }
+    .row {
+      padding-inline: calc(var(--_level, 1) * 0.75rem - 0.5rem) calc(var(--_okr-space) / 2);
+      gap: calc(var(--_okr-space) / 2);
+    }
+    .facts {
+      gap: calc(var(--_okr-space) / 2);
+    }
   }
   .state {
     display: grid;

@@ -45,7 +45,8 @@ export type ChildLoader = (goalId: string, signal: AbortSignal) => Promise<Align
  * @csspart empty - The empty-state message.
  * @csspart error - The error message with its retry button.
  * @csspart retry - The retry button.
- * @cssprop --okr-alignment-tree-height - Height of the scrolling area.
+ * @cssprop --okr-alignment-tree-max-height - The tallest the tree grows to fit its rows before it scrolls (default 24rem).
+ * @cssprop --okr-alignment-tree-height - Older name of `--okr-alignment-tree-max-height`.
  * @cssprop --okr-alignment-tree-bar-width - Width of each row's progress bar.
  * @cssprop --okr-alignment-tree-hover - Row background on hover.
  * @cssprop --okr-alignment-tree-selected - Background of the selected row.
@@ -216,10 +217,12 @@ export class OkrAlignmentTree extends OkrElement {
               <span class="toggle" aria-hidden="true"
                 >${row.parent ? (row.expanded ? '▾' : '▸') : ''}</span
               >
-              <span part="title" class="title">${node.title}</span>
-              ${loading ? html`<span class="children-loading">${words.loadingChildren}</span>` : nothing}
-              ${statusBadge(node.status, look)}
-              ${progressOf(node, look, { small: true, showValue: true })}
+              <span part="title" class="title" title=${node.title}>${node.title}</span>
+              <span class="facts">
+                ${loading ? html`<span class="children-loading">${words.loadingChildren}</span>` : nothing}
+                ${statusBadge(node.status, look)}
+                ${progressOf(node, look, { small: true, showValue: true })}
+              </span>
             </div>`;
           },
         )}

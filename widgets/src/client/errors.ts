@@ -51,6 +51,39 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
   );
 }
 
+/** What the BFF tells a page whose origin its org has not registered. */
+export interface RefusedOrigin {
+  origin: string;
+  /** The CLI command that registers it; null for a page without an origin (`file://`). */
+  register: string | null;
+}
+
+export function refusedOrigin(error: OkrApiError): RefusedOrigin | null {
+  if (error.code !== 'origin_not_allowed') return null;
+  const details = error.details as Partial<RefusedOrigin> | undefined;
+  return {
+    origin: typeof details?.origin === 'string' ? details.origin : globalThis.location?.origin,
+    register: typeof details?.register === 'string' ? details.register : null,
+  };
+}
+
+/**
+ * Origins already explained in the console: every widget on the page hits the same refusal,
+ * and the host developer needs the fix once, not once per widget. Lives as long as the page.
+ */
+const explainedOrigins = new Set<string>();
+
+/** Tells the host developer, not the reader, which origin was refused and what to register. */
+function explainInConsole(error: OkrApiError): void {
+  const refused = refusedOrigin(error);
+  if (!refused || explainedOrigins.has(refused.origin)) return;
+  explainedOrigins.add(refused.origin);
+  console.error(
+    `okr-embed: the BFF refused this page's origin ${refused.origin} for the token's organization. ` +
+      (refused.register ? `Register the origin with: ${refused.register}` : error.message),
+  );
+}
+
 /** Maps a non-2xx response to an `OkrApiError`, reading the BFF's body when it has one. */
 export async function errorFromResponse(
   response: Response,
@@ -64,7 +97,7 @@ export async function errorFromResponse(
     body = undefined;
   }
   if (isErrorBody(body)) {
-    return new OkrApiError({
+    const error = new OkrApiError({
       status: response.status,
       code: body.error.code,
       message: body.error.message,
@@ -72,6 +105,8 @@ export async function errorFromResponse(
       requestId: body.error.requestId ?? response.headers.get('x-request-id'),
       retryAfter,
     });
+    explainInConsole(error);
+    return error;
   }
   return new OkrApiError({
     status: response.status,

@@ -1,10 +1,10 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { customElement } from '../provider/define.js';
-import { explainGoalProgress, type Goal, type KeyResult } from '@okr-embed/contract';
+import type { Goal, KeyResult } from '@okr-embed/contract';
 import { LiveController } from '../client/live-controller.js';
 import { ResourceController } from '../client/resource-controller.js';
-import { formatDate, formatPercent, formatRelativeTime } from '../i18n/format.js';
+import { formatDate, formatRelativeTime } from '../i18n/format.js';
 import { fill } from '../i18n/messages.js';
 import { progressOf } from '../progress-bar/progress-of.js';
 import { OkrElement } from '../provider/okr-element.js';
@@ -13,7 +13,7 @@ import { pendingState } from '../theme/states.js';
 import { stateStyles } from '../theme/states.styles.js';
 import { statusStyles, themeStyles } from '../theme/theme.styles.js';
 import { goalCardStyles } from './goal-card.styles.js';
-import { goalTitle } from './goal-summary.js';
+import { goalTitle, whyBreakdown } from './goal-summary.js';
 import { goalSummaryStyles } from './goal-summary.styles.js';
 import { HistoryDisclosure } from './history-disclosure.js';
 import { keyResultLine } from './key-result-line.js';
@@ -136,46 +136,10 @@ export class OkrGoalCard extends OkrElement {
       </p>
       ${full && goal.description ? html`<p part="description" class="description">${goal.description}</p>` : nothing}
       ${progressOf(goal, look, { part: 'progress', showValue: true })}
-      ${full ? this.renderWhy(goal) : nothing} ${full ? this.renderKeyResults(goal) : nothing}
+      ${full ? whyBreakdown(goal, look) : nothing} ${full ? this.renderKeyResults(goal) : nothing}
       ${full ? this.renderUpdated(goal) : nothing}
       ${full ? this.history.render(goal.id, look) : nothing}
     `;
-  }
-
-  private renderWhy(goal: Goal) {
-    const words = this.words;
-    const locale = this.resolvedLocale;
-    const explanation = explainGoalProgress({
-      source: goal.progressSource,
-      keyResults: goal.keyResults,
-      children: goal.children,
-      initiativesCount: goal.initiativesCount,
-    });
-    const percent = formatPercent(goal.progress, locale);
-    const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
-    return html`<details part="why" class="why">
-      <summary>${fill(words.whyTitle, { percent })}</summary>
-      ${
-        explanation.contributions.length === 0
-          ? html`<p class="empty">${words.whyNothing}</p>`
-          : html`<ul class="why-list">
-              ${explanation.contributions.map(
-                (c) =>
-                  html`<li>
-                    <span class="kind"
-                      >${c.type === 'goal' ? words.whyGoal : words.whyKeyResult}:</span
-                    >
-                    <span class="kr-title">${c.title}</span> —
-                    ${fill(words.contribution, {
-                      progress: formatPercent(c.progress, locale),
-                      weight: number.format(c.weight),
-                      share: formatPercent(c.share, locale),
-                    })}
-                  </li>`,
-              )}
-            </ul>`
-      }
-    </details>`;
   }
 
   private renderKeyResults(goal: Goal) {

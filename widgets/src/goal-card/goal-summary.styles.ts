@@ -1,7 +1,10 @@
 import { css } from 'lit';
 import { ownDirection } from '../theme/theme.styles.js';
 
-/** A goal's title button and its line of facts, alike on the card and in a goal list's row. */
+/**
+ * A goal's title button and its line of facts, alike on the card and in a goal list's row; and
+ * the "why" panel's own lines (its lists are styled with the card's).
+ */
 export const goalSummaryStyles = css`
   .title {
     all: unset;
@@ -23,5 +26,12 @@ export const goalSummaryStyles = css`
     display: flex;
     flex-wrap: wrap;
     gap: 0 calc(var(--_okr-space) * 1.5);
+  }
+  .why-status {
+    margin: var(--_okr-space) 0 0;
+  }
+  .why-excluded-heading {
+    margin: var(--_okr-space) 0 0;
+    font-weight: 600;
   }
 `;

@@ -20,6 +20,15 @@ export interface Wording {
   whyKeyResult: string;
   whyGoal: string;
   contribution: string;
+  // "Why N %?" also says what it leaves out and where the status comes from; a refused origin
+  // is explained to the reader; the host developer finds the fix in the console (errors.ts).
+  whyExcluded: string;
+  whyExcludedInitiative: string;
+  whyExcludedWeight: string;
+  whyStatus: string;
+  whyStatusNotStarted: string;
+  whyQuoted: string;
+  originNotAllowed: string;
   valueRange: string;
   valueDecrease: string;
   valueAtLeast: string;
@@ -75,6 +84,15 @@ export const en: Wording = {
   whyKeyResult: 'Key result',
   whyGoal: 'Aligned objective',
   contribution: '{progress}, weight {weight}: {share} of the total',
+  whyExcluded: 'Not counted',
+  whyExcludedInitiative: 'initiatives do not count toward progress in this organization',
+  whyExcludedWeight: 'weight 0',
+  whyStatus:
+    '“{status}” because of {titles}: an objective has the status of its weakest key result.',
+  whyStatusNotStarted: '“{status}”: no key result has a check-in yet.',
+  whyQuoted: '“{title}”',
+  originNotAllowed:
+    'This page ({origin}) is not registered to show OKRs. The browser console says what to register.',
   valueRange: '{current} of {target}',
   // "9 customers of 4 customers" reads as a share; a decrease is a current value and its aim.
   valueDecrease: '{current}, target {target}',
@@ -131,6 +149,15 @@ export const de: Wording = {
   whyKeyResult: 'Schlüsselergebnis',
   whyGoal: 'Ausgerichtetes Ziel',
   contribution: '{progress}, Gewicht {weight}: {share} des Gesamtwerts',
+  whyExcluded: 'Nicht gezählt',
+  whyExcludedInitiative: 'Initiativen zählen in dieser Organisation nicht zum Fortschritt',
+  whyExcludedWeight: 'Gewicht 0',
+  whyStatus:
+    '„{status}“ wegen {titles}: Ein Ziel hat den Status seines schwächsten Schlüsselergebnisses.',
+  whyStatusNotStarted: '„{status}“: Noch kein Schlüsselergebnis hat einen Check-in.',
+  whyQuoted: '„{title}“',
+  originNotAllowed:
+    'Diese Seite ({origin}) ist nicht für OKRs registriert. Was zu registrieren ist, steht in der Browser-Konsole.',
   valueRange: '{current} von {target}',
   valueDecrease: '{current}, Ziel {target}',
   valueAtLeast: '{current}, mindestens {target}',

@@ -1,5 +1,12 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { apiError, fakeFetch, pending, testToken, type Route } from '../fixtures/fake-fetch.js';
+import {
+  apiError,
+  fakeFetch,
+  json,
+  pending,
+  testToken,
+  type Route,
+} from '../fixtures/fake-fetch.js';
 import '../alignment-tree/alignment-tree.js';
 import '../check-in/check-in.js';
 import '../goal-card/goal-card.js';
@@ -65,5 +72,41 @@ describe('loading, error and empty states', () => {
       ).to.deep.equal(['grid', 'okr-pulse', 1]);
       expect(status.textContent).to.equal('Loading…');
     }
+  });
+
+  it('a refused origin says so on every widget, and once in the console with what to register', async () => {
+    const register = 'okr org update acme --add-origin https://wiki.acme.example';
+    const refusal = () =>
+      json(
+        {
+          error: {
+            code: 'origin_not_allowed',
+            message: `The origin https://wiki.acme.example is not registered. Register it with: ${register}`,
+            details: { origin: 'https://wiki.acme.example', register },
+            requestId: 'req-origin',
+          },
+        },
+        403,
+      );
+    const logged: unknown[][] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => logged.push(args);
+    try {
+      const widgets = await widgetsAnswered(refusal);
+      await until(() => widgets.every((el) => inShadow(el, '[part="error"]') !== null));
+      for (const el of widgets) {
+        expect(inShadow(el, '.error-detail')!.textContent, el.localName).to.equal(
+          'This page (https://wiki.acme.example) is not registered to show OKRs. The browser console says what to register.',
+        );
+        await expect(el).to.be.accessible();
+      }
+    } finally {
+      console.error = original;
+    }
+    const told = logged.filter((args) => String(args[0]).includes('https://wiki.acme.example'));
+    expect(told).to.have.length(1);
+    expect(String(told[0]![0])).to.equal(
+      `okr-embed: the BFF refused this page's origin https://wiki.acme.example for the token's organization. Register the origin with: ${register}`,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { html } from 'lit';
-import type { OkrApiError } from '../client/errors.js';
+import { refusedOrigin, type OkrApiError } from '../client/errors.js';
 import type { ResourceController } from '../client/resource-controller.js';
 import { fill, type Wording } from '../i18n/messages.js';
 
@@ -10,11 +10,15 @@ import { fill, type Wording } from '../i18n/messages.js';
 
 /** The error state every data widget shows: what failed, and a way to try again. */
 function errorState(words: Wording, error: OkrApiError, retry: () => void) {
-  // A rate limit says when trying again can work, which helps more than the BFF's message.
+  // A rate limit says when trying again can work, which helps more than the BFF's message; a
+  // refused origin is told in the reader's words (the command to run is for the console).
+  const refused = refusedOrigin(error);
   const detail =
     error.status === 429 && error.retryAfter !== null
       ? fill(words.tooManyRequests, { seconds: error.retryAfter })
-      : error.message;
+      : refused
+        ? fill(words.originNotAllowed, { origin: refused.origin })
+        : error.message;
   return html`<div part="error" class="error-state" role="alert">
     <p class="error">${words.error} <span class="error-detail">${detail}</span></p>
     <button part="retry" class="retry" type="button" @click=${retry}>${words.retry}</button>

@@ -106,6 +106,10 @@ export function createApp({
   if (!sharedState) db.onClose(() => void shared.close());
   const caches = givenCaches ?? createCaches(shared);
   listenForOrgChanges(shared, caches);
+  if (config.redisUrl) {
+    metrics.setRedisUp(shared.status() === 'ok');
+    shared.onStatusChange((status) => metrics.setRedisUp(status === 'ok'));
+  }
   metrics.watchDatabase(db);
   metrics.watchCaches(caches);
   const { views } = caches;
@@ -122,7 +126,10 @@ export function createApp({
   const currentTimeframeId = createCurrentTimeframe(timeframes, views);
   const chains = createGoalChains(db, goals);
   const bus = createEventBus(config, logger);
-  const changes = createChanges(views, bus.publish);
+  const changes = createChanges(views, async (orgId, event) => {
+    await bus.publish(orgId, event);
+    metrics.eventsPublished.inc({ type: event.type });
+  });
   const streams = createEventStreams(
     bus,
     {
@@ -131,6 +138,11 @@ export function createApp({
       heartbeatMs: config.eventHeartbeatMs,
     },
     logger,
+    {
+      opened: () => metrics.eventStreamsOpen.inc(),
+      closed: () => metrics.eventStreamsOpen.dec(),
+      delivered: (type) => metrics.eventsDelivered.inc({ type }),
+    },
   );
   // The bus and its streams live as long as the database the writes go to.
   db.onClose(() => {

@@ -21,6 +21,11 @@ export class LookupTtlCache<V> implements LookupCache<V> {
     this.entries = new TtlCache<V>(ttlMs, maxEntries);
   }
 
+  /** The entries, so the metrics count this cache's hits and misses. */
+  get ttlCache(): TtlCache<V> {
+    return this.entries;
+  }
+
   get(key: string): V | undefined {
     const value = this.entries.get(key);
     if (value === undefined) {

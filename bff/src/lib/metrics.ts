@@ -180,7 +180,8 @@ export function createMetrics({ processMetrics = false }: MetricsOptions = {}): 
 
 /**
  * Every TtlCache under `source`, named by its path of keys: plain objects are walked, and an
- * object that keeps its caches inside (ViewCache) shows them through a `ttlCaches` getter.
+ * object that keeps its caches inside shows them through a `ttlCaches` getter (ViewCache) or
+ * its one cache through `ttlCache` (LookupTtlCache).
  */
 export function namedCaches(source: object, prefix = ''): Array<[string, TtlCache<unknown>]> {
   const found: Array<[string, TtlCache<unknown>]> = [];
@@ -188,6 +189,8 @@ export function namedCaches(source: object, prefix = ''): Array<[string, TtlCach
     const name = `${prefix}${key}`;
     if (value instanceof TtlCache) found.push([name, value as TtlCache<unknown>]);
     else if (typeof value !== 'object' || value === null) continue;
+    else if ('ttlCache' in value && value.ttlCache instanceof TtlCache)
+      found.push([name, value.ttlCache as TtlCache<unknown>]);
     else if ('ttlCaches' in value && typeof value.ttlCaches === 'object' && value.ttlCaches)
       found.push(...namedCaches(value.ttlCaches, `${name}.`));
     else if (Object.getPrototypeOf(value) === Object.prototype)

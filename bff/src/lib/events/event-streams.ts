@@ -53,7 +53,19 @@ const controlFrame = (type: string, id?: string | null) =>
  * hand-over, heartbeats, the end at token expiry, and the clean-up when the client leaves (or
  * the instance shuts down: `closeAll`).
  */
-export function createEventStreams(bus: EventBus, limits: StreamLimits, logger: Logger) {
+/** What the metrics count of the streams: opened and closed streams, events delivered. */
+export interface StreamObserver {
+  opened(): void;
+  closed(): void;
+  delivered(type: LiveEvent['type']): void;
+}
+
+export function createEventStreams(
+  bus: EventBus,
+  limits: StreamLimits,
+  logger: Logger,
+  observer?: StreamObserver,
+) {
   const open = new Set<{ end(): void }>();
   const perUser = new Map<string, number>();
 
@@ -93,6 +105,7 @@ export function createEventStreams(bus: EventBus, limits: StreamLimits, logger: 
     const release = admit(`${stream.orgId}:${stream.userId}`);
     const handle = { end: () => {} };
     open.add(handle);
+    observer?.opened();
     let ended = false;
     let live = false;
     let missedWhileOpening = false;
@@ -115,6 +128,7 @@ export function createEventStreams(bus: EventBus, limits: StreamLimits, logger: 
       if (event.id && lastSentId && compareEventIds(event.id, lastSentId) <= 0) return;
       if (event.id) lastSentId = event.id;
       write(frameOf(event));
+      observer?.delivered(event.type);
     };
     const unlisten = bus.listen(stream.orgId, {
       deliver(event) {
@@ -134,6 +148,7 @@ export function createEventStreams(bus: EventBus, limits: StreamLimits, logger: 
       unlisten();
       release();
       open.delete(handle);
+      observer?.closed();
       // Before the headers, the error handler answers (or the client is gone): nothing to end.
       if (res.headersSent && !res.writableEnded) res.end();
     }

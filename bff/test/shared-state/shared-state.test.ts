@@ -174,7 +174,7 @@ for (const flavour of flavours) {
 }
 
 describe('[redis] the shared state of an app', () => {
-  it('when the app made its own and its database closes, then its Redis connections close too', async () => {
+  it('when the app made its own and its database closes, then all its Redis connections close too', async () => {
     redis ??= await createPrivateRedis();
     await redis.start();
     const [spec] = dialects();
@@ -189,7 +189,9 @@ describe('[redis] the shared state of an app', () => {
       await migrate(db);
       const alone = await clients();
       createApp({ config: testConfig(database.url, { REDIS_URL: redis.url }), db, logger: quiet });
-      await eventually(async () => (await clients()) === alone + 2, 5_000, 'two connections');
+      // Two for the shared state (commands, change listener), two for the event bus (commands,
+      // subscriber).
+      await eventually(async () => (await clients()) === alone + 4, 5_000, 'four connections');
       await db.close();
       await eventually(async () => (await clients()) === alone, 5_000, 'both closed');
     } finally {

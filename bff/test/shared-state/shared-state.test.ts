@@ -185,6 +185,7 @@ describe('[redis] the shared state of an app', () => {
       String(await observer.client('LIST'))
         .split('\n')
         .filter((line) => line.includes('addr=')).length;
+    let closed = false;
     try {
       await migrate(db);
       const alone = await clients();
@@ -193,8 +194,11 @@ describe('[redis] the shared state of an app', () => {
       // subscriber).
       await eventually(async () => (await clients()) === alone + 4, 5_000, 'four connections');
       await db.close();
-      await eventually(async () => (await clients()) === alone, 5_000, 'both closed');
+      closed = true;
+      await eventually(async () => (await clients()) === alone, 5_000, 'all closed');
     } finally {
+      // A failure above must not leave the app's connections holding the test process open.
+      if (!closed) await db.close();
       observer.disconnect();
       await database.drop();
     }

@@ -96,8 +96,8 @@ export class OkrAlignmentTree extends OkrElement {
   /** Changes (live, or a check-in on this page) patch the loaded nodes in place. */
   private readonly live = new LiveController(
     this,
-    (change, { patchTree }) => {
-      const model = this.model && patchTree(this.model, change);
+    (change, { patchTree }, type) => {
+      const model = this.model && patchTree(this.model, change, type, this);
       if (model) {
         this.model = model;
         this.modelVersion += 1;

@@ -45,7 +45,7 @@ const created = (id: string, parentId: string | null, extra: Partial<Goal> = {})
   keyResults: [],
 });
 
-async function openTree(attributes: { timeframe?: string } = {}) {
+async function openTree(attributes: { timeframe?: string; root?: string } = {}) {
   const stream = eventStreams();
   const bff = fakeFetch({ '/events': stream.route, '/alignment': () => json({ nodes: tree }) });
   const provider = await fixture(
@@ -58,6 +58,7 @@ async function openTree(attributes: { timeframe?: string } = {}) {
       <okr-alignment-tree
         expanded-depth="3"
         timeframe=${ifDefined(attributes.timeframe)}
+        root=${ifDefined(attributes.root)}
       ></okr-alignment-tree>
     </okr-provider>`,
   );
@@ -155,6 +156,16 @@ describe('okr-alignment-tree live structure', () => {
     await waitUntil(() => rows(element).length === 6, 'the root in the timeframe is shown');
     expect(rows(element)[5]).to.equal('root 1 2/2');
     expect(loadedNode(element, 'g-other')).to.equal(undefined);
+  });
+
+  it('adds no created root to a subtree, yet adds a child below the subtree root', async () => {
+    const { element, events } = await openTree({ root: 'g-co' });
+    events.write(sse({ id: '1', event: 'goal.created', data: created('g-top', null) }));
+    events.write(sse({ id: '2', event: 'goal.created', data: created('g-sub', 'g-co') }));
+    await waitUntil(() => rows(element).length === 6, 'the child is shown');
+    expect(rows(element)[5]).to.equal('sub 2 4/4');
+    expect(loadedNode(element, 'g-co')!.childCount).to.equal(4);
+    expect(loadedNode(element, 'g-top')).to.equal(undefined);
   });
 
   it('moves a goal given another parent, with what is loaded below it', async () => {

@@ -93,7 +93,10 @@ export class OkrAlignmentTree extends OkrElement {
   private childLoads = new AbortController();
   private resizeObserver?: ResizeObserver;
 
-  /** Changes (live, or a check-in on this page) patch the loaded nodes in place. */
+  /**
+   * Changes (live, or a check-in on this page) patch the loaded nodes in place; a goal created
+   * or moved below a loaded parent (or among the roots this tree shows) joins it there.
+   */
   private readonly live = new LiveController(
     this,
     (change, { patchTree }, type) => {

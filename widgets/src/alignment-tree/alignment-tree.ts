@@ -93,11 +93,14 @@ export class OkrAlignmentTree extends OkrElement {
   private childLoads = new AbortController();
   private resizeObserver?: ResizeObserver;
 
-  /** Changes (live, or a check-in on this page) patch the loaded nodes in place. */
+  /**
+   * Changes (live, or a check-in on this page) patch the loaded nodes in place; a goal created
+   * or moved below a loaded parent (or among the roots this tree shows) joins it there.
+   */
   private readonly live = new LiveController(
     this,
-    (change, { patchTree }) => {
-      const model = this.model && patchTree(this.model, change);
+    (change, { patchTree }, type) => {
+      const model = this.model && patchTree(this.model, change, type, this);
       if (model) {
         this.model = model;
         this.modelVersion += 1;

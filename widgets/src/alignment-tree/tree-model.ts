@@ -77,7 +77,7 @@ export class TreeModel {
   /** Replaces what a change moved of a known node; false when unknown. */
   refresh(
     id: string,
-    changes: Partial<Pick<AlignmentNode, 'progress' | 'status' | 'title'>>,
+    changes: Partial<Pick<AlignmentNode, 'progress' | 'status' | 'title' | 'childCount'>>,
   ): boolean {
     const index = this.index().get(id);
     if (index === undefined) return false;

@@ -1,10 +1,12 @@
 import type {
+  AlignmentNode,
   Change,
   Goal,
   GoalProgressPatch,
   GoalRef,
   GoalSummary,
   KeyResult,
+  LiveEventType,
 } from '@okr-embed/contract';
 import type { TreeModel } from '../alignment-tree/tree-model.js';
 import type { CheckInSubmittedDetail } from '../events/events.js';
@@ -125,11 +127,64 @@ export function patchGoal(goal: Goal, change: Change): Goal {
   return { ...next, parent, children, keyResults, lastCheckIn };
 }
 
+/** What a tree shows: the subtree under `root`, or the top-level goals of a timeframe. */
+export interface TreeScope {
+  root?: string;
+  timeframe?: string;
+}
+
+/** Whether a top-level goal is one of the roots the tree shows (the BFF's filter, repeated). */
+function showsAsRoot(goal: Goal, { root, timeframe }: TreeScope): boolean {
+  if (root) return false;
+  if (!timeframe || timeframe === goal.timeframe.id) return true;
+  const today = new Date().toISOString().slice(0, 10);
+  return (
+    timeframe === 'current' && goal.timeframe.startDate <= today && today <= goal.timeframe.endDate
+  );
+}
+
+/** Adds `by` to a loaded node's child count; the node as it was, or undefined when not loaded. */
+function recount(model: TreeModel, id: string | null, by: number): AlignmentNode | undefined {
+  const node = model.loaded.find((known) => known.id === id);
+  if (node) model.refresh(node.id, { childCount: Math.max(0, node.childCount + by) });
+  return node;
+}
+
+/**
+ * Hangs a goal (with what is loaded below it, each after its parent) under its parent as the
+ * last child, or among the roots when the tree shows it as one. A parent whose children are
+ * not loaded yet only counts one more: expanding it loads them all, this one included.
+ * False when the tree does not show where the goal now hangs.
+ */
+function graft(model: TreeModel, goal: Goal, nodes: AlignmentNode[], scope: TreeScope): boolean {
+  const parent = recount(model, goal.parentId, 1);
+  if (parent) {
+    // Asked of the node as it was: a parent that had no children has them all now.
+    if (model.needsChildren(parent)) return true;
+  } else if (goal.parentId !== null || !showsAsRoot(goal, scope)) return false;
+  const shift = (parent ? parent.depth + 1 : 0) - nodes[0]!.depth;
+  model.add(
+    nodes.map((node, i) => ({
+      ...node,
+      parentId: i ? node.parentId : goal.parentId,
+      depth: node.depth + shift,
+    })),
+  );
+  return true;
+}
+
 /**
  * The tree after the change: titles, progress and status of loaded nodes moved in place,
- * deleted goals (and what hangs below them) gone. Undefined when nothing it shows changed.
+ * deleted goals (and what hangs below them) gone, a created goal added below its loaded parent
+ * (or among the roots), a goal given another parent moved there with its loaded subtree.
+ * Undefined when nothing it shows changed.
  */
-export function patchTree(model: TreeModel, change: Change): TreeModel | undefined {
+export function patchTree(
+  model: TreeModel,
+  change: Change,
+  type?: LiveEventType,
+  scope: TreeScope = {},
+): TreeModel | undefined {
   let moved = false;
   for (const { id, title, progress, status } of change.goals) {
     moved = model.refresh(id, { title, progress, status }) || moved;
@@ -137,16 +192,38 @@ export function patchTree(model: TreeModel, change: Change): TreeModel | undefin
   for (const { id, progress, status } of change.progress) {
     moved = model.refresh(id, { progress, status }) || moved;
   }
-  // Deletions are rare: the model is rebuilt without the goals and what hangs below them
-  // (each node arrives after its parent, so one pass finds every descendant).
+  // Created and updated events carry one card: the goal written.
+  const goal = change.goals[0];
+  const known = goal && model.loaded.find((node) => node.id === goal.id);
+  // The subtree's own root keeps its place whatever its parent: it is what the tree shows.
+  const move =
+    type === 'goal.updated' && known && known.parentId !== goal.parentId && goal.id !== scope.root;
+  const cut = new Set<string>();
+  if (move) {
+    cut.add(goal.id);
+    recount(model, known.parentId, -1);
+  }
+  // Deletions and moves are rare: the model is rebuilt without the goals and what hangs below
+  // them (each node arrives after its parent, so one pass finds every descendant).
   const gone = new Set(change.deleted?.goalIds);
-  const nodes = model.loaded.filter((node) => {
-    if (!gone.has(node.id) && !gone.has(node.parentId!)) return true;
-    gone.add(node.id);
-    return false;
-  });
+  const kept: AlignmentNode[] = [];
+  const moving: AlignmentNode[] = [];
+  for (const node of model.loaded) {
+    if (gone.has(node.id) || gone.has(node.parentId!)) gone.add(node.id);
+    else if (!cut.has(node.id) && !cut.has(node.parentId!)) kept.push(node);
+    else {
+      cut.add(node.id);
+      moving.push(node);
+    }
+  }
   // The model's own class: importing it here would split the tree's code into a shared chunk.
   const Model = model.constructor as typeof TreeModel;
-  if (nodes.length < model.size) return new Model(nodes);
-  return moved ? model : undefined;
+  const next = kept.length < model.size ? new Model(kept) : model;
+  if (move) graft(next, goal, moving, scope);
+  else if (type === 'goal.created' && goal && !known) {
+    const { id, parentId, title, level, status, progress, owner } = goal;
+    const node = { id, parentId, title, level, status, progress, owner, depth: 0, childCount: 0 };
+    moved = graft(next, goal, [node], scope) || moved;
+  }
+  return next !== model || moved ? next : undefined;
 }

@@ -4,13 +4,9 @@
  * Then Redis goes away under them (a private redis-server, stopped and started again).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { createApp } from '../../src/app.js';
@@ -19,6 +15,7 @@ import { createLogger } from '../../src/lib/logger.js';
 import { actorsOf, type Actors } from '../support/fixtures.js';
 import { openEventStream, type OpenStream } from '../support/event-stream.js';
 import { goalChain } from '../support/goal-chain.js';
+import { createPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
 import {
   dialects,
   startTestApp,
@@ -57,63 +54,12 @@ async function removeKeys(url: string, prefix: string) {
   await redis.quit();
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** A redis-server of this test's own, so stopping it disturbs nobody else. */
-async function privateRedis(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-    ],
-    { stdio: 'ignore' },
-  );
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const probe = new Redis({ port, lazyConnect: true, retryStrategy: () => null });
-    probe.on('error', () => {});
-    const answered = await probe.connect().then(
-      () => probe.ping(),
-      () => null,
-    );
-    probe.disconnect();
-    if (answered === 'PONG') break;
-    if (Date.now() > deadline) throw new Error('the private redis-server did not start');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return child;
-}
-
-async function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
-
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
 // First: the migrations' column types, once used on MariaDB in a process, no longer build
 // SQLite's schema (a bug outside this file), and this suite runs on SQLite.
 describe('events when Redis goes away and comes back', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'okr-redis-'));
-  let port: number;
-  let redis: ChildProcess;
+  let redis: PrivateRedis;
   let a: TestApp;
   let b: Awaited<ReturnType<typeof secondInstance>>;
   let org: TestOrg;
@@ -121,9 +67,9 @@ describe('events when Redis goes away and comes back', () => {
   const opened: OpenStream[] = [];
 
   before(async () => {
-    port = await freePort();
-    redis = await privateRedis(port, dir);
-    const shared = { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: 'okr:' };
+    redis = await createPrivateRedis();
+    await redis.start();
+    const shared = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'okr:' };
     const [sqlite] = dialects();
     assert.ok(sqlite);
     a = await startTestApp(sqlite, { config: shared });
@@ -135,8 +81,7 @@ describe('events when Redis goes away and comes back', () => {
     opened.forEach((stream) => stream.close());
     await b.close();
     await a.close();
-    await stopRedis(redis);
-    rmSync(dir, { recursive: true, force: true });
+    await redis.destroy();
   });
 
   it('when Redis is down, then writes still commit and local streams get the event; once it is back, every stream gets reset and events flow again', async () => {
@@ -145,7 +90,7 @@ describe('events when Redis goes away and comes back', () => {
     const onB = await openEventStream(b.baseUrl, { token: as.reader });
     opened.push(onA, onB);
 
-    await stopRedis(redis);
+    await redis.stop();
     const answer = await a.request('POST', `/api/v1/key-results/${kr.id}/check-ins`, {
       token: as.writer,
       body: { value: 8 },
@@ -156,7 +101,7 @@ describe('events when Redis goes away and comes back', () => {
     assert.equal(local.id, undefined, 'in no stream, so it moves no cursor');
     assert.deepEqual(await onB.drain(), [], 'B cannot hear it while Redis is down');
 
-    redis = await privateRedis(port, dir);
+    await redis.start();
     assert.equal((await onB.next({ timeoutMs: 10_000 })).event, 'reset');
     assert.equal((await onA.next({ timeoutMs: 10_000 })).event, 'reset');
 

@@ -128,6 +128,31 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** One HTTP request to `baseUrl`, its JSON body parsed when it is JSON. */
+export async function requestTo(
+  baseUrl: string,
+  method: string,
+  urlPath: string,
+  req: RequestOptions = {},
+): Promise<HttpAnswer> {
+  const headers: Record<string, string> = { ...req.headers };
+  if (req.token) headers.authorization = `Bearer ${req.token}`;
+  let body: string | undefined = req.rawBody;
+  if (req.body !== undefined) {
+    body = JSON.stringify(req.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${baseUrl}${urlPath}`, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, headers: response.headers, body: parsed, text };
+}
+
 let orgCounter = 0;
 
 export async function startTestApp(
@@ -162,28 +187,8 @@ export async function startTestApp(
   const orgs = createOrgsService(createOrgsRepository(db, caches.orgLookups), config.masterKey);
   const timeframes = createTimeframesRepository(db);
 
-  async function request(
-    method: string,
-    urlPath: string,
-    req: RequestOptions = {},
-  ): Promise<HttpAnswer> {
-    const headers: Record<string, string> = { ...req.headers };
-    if (req.token) headers.authorization = `Bearer ${req.token}`;
-    let body: string | undefined = req.rawBody;
-    if (req.body !== undefined) {
-      body = JSON.stringify(req.body);
-      headers['content-type'] ??= 'application/json';
-    }
-    const response = await fetch(`${baseUrl}${urlPath}`, { method, headers, body });
-    const text = await response.text();
-    let parsed: unknown = undefined;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: response.status, headers: response.headers, body: parsed, text };
-  }
+  const request = (method: string, urlPath: string, req: RequestOptions = {}) =>
+    requestTo(baseUrl, method, urlPath, req);
 
   return {
     dialect: spec.name,

@@ -15,7 +15,7 @@ import { loadConfig } from '../../src/lib/config.js';
 import { createDatabase } from '../../src/lib/db.js';
 import { migrate } from '../../src/lib/migrate.js';
 import type { HttpAnswer, RequestOptions } from './harness.js';
-import { masterKeyHex } from './harness.js';
+import { masterKeyHex, requestTo } from './harness.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const okrBin = path.join(repoRoot, 'bff/bin/okr.mjs');
@@ -56,29 +56,7 @@ export function instanceEnv({ databaseUrl, redisUrl, env }: InstancesOptions): N
   };
 }
 
-export async function request(
-  baseUrl: string,
-  method: string,
-  urlPath: string,
-  req: RequestOptions = {},
-): Promise<HttpAnswer> {
-  const headers: Record<string, string> = { ...req.headers };
-  if (req.token) headers.authorization = `Bearer ${req.token}`;
-  let body: string | undefined = req.rawBody;
-  if (req.body !== undefined) {
-    body = JSON.stringify(req.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const response = await fetch(`${baseUrl}${urlPath}`, { method, headers, body });
-  const text = await response.text();
-  let parsed: unknown = undefined;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, headers: response.headers, body: parsed, text };
-}
+export const request = requestTo;
 
 function startInstance(name: string, env: NodeJS.ProcessEnv): Promise<Instance> {
   const child: ChildProcess = spawn(process.execPath, [okrBin, 'serve'], {

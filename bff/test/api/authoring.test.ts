@@ -113,6 +113,44 @@ for (const dialect of dialects()) {
       assert.ok(statements.length <= bound, `${statements.length}:\n${statements.join('\n')}`);
     });
 
+    it('when the goal moves its parent, then the parent is written and remembered, still in at most 10 statements, and the answer is what GET answers', async (t) => {
+      const parent = await createGoal(app, as.writer, {
+        title: 'Moving parent',
+        level: 'company',
+        timeframeId: org.timeframeId,
+        progressSource: 'both',
+      });
+      const kr = await createKeyResult(app, as.writer, parent.id, {
+        title: 'Half way',
+        kind: 'increase',
+        start: 0,
+        target: 10,
+      });
+      const half = await post(`/key-results/${kr.id}/check-ins`, as.writer, { value: 5 });
+      assert.equal(half.status, 201, half.text);
+      log = [];
+      const answer = await post('/goals', as.writer, {
+        title: 'Pulls the parent down',
+        level: 'team',
+        timeframeId: org.timeframeId,
+        parentId: parent.id,
+        keyResults: fiveKeyResults,
+      });
+      const statements = log;
+      log = undefined;
+      assert.equal(answer.status, 201, answer.text);
+      t.diagnostic(`${statements.length} statements`);
+      assert.ok(statements.length <= 10, `${statements.length}:\n${statements.join('\n')}`);
+      assert.ok(statements.some((sql) => /^\s*UPDATE goals SET progress/i.test(sql)));
+      assert.ok(statements.some((sql) => /^\s*INSERT INTO goal_progress_history/i.test(sql)));
+      assert.ok(answer.body.parent.progress < half.body.goal.progress, 'the parent moved down');
+      const read = await app.request('GET', `/api/v1/goals/${answer.body.id}`, {
+        token: as.writer,
+      });
+      assert.equal(read.status, 200);
+      assert.deepEqual(answer.body, read.body);
+    });
+
     it('when one key result of the request is bad, then 400 names its field and neither the goal nor any key result is stored', async () => {
       const title = `Atomic ${randomUUID()}`;
       const keyResults = [

@@ -357,9 +357,9 @@ export function createGoalsRepository(db: Database) {
         progress: 0,
         status: 'not_started',
       },
+      now = Date.now(),
     ): Promise<string> {
       const id = randomUUID();
-      const now = Date.now();
       await db.execute(
         `INSERT INTO goals (id, org_id, title, description, level, owner_id, team_id, timeframe_id,
            parent_id, progress_source, status, progress, version, archived, created_at, updated_at)

@@ -4,6 +4,8 @@ import {
   type GoalRef,
   type GoalSummary,
   type Page,
+  type ProgressStatus,
+  type TimeframeSummary,
 } from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
 import type { Database, Tx } from '../../lib/db.js';
@@ -17,7 +19,13 @@ import type { TimeframesRepository } from '../timeframes/timeframes.repository.j
 import type { UsersRepository } from '../users/users.repository.js';
 import { cardOf, goalSummary, type GoalCard } from './goal-card.js';
 import { ownsGoal, requireVersion } from './goal-rules.js';
-import type { GoalChanges, GoalFilters, GoalsRepository } from './goals.repository.js';
+import type {
+  ChainGoal,
+  GoalChanges,
+  GoalFilters,
+  GoalsRepository,
+  NewGoal,
+} from './goals.repository.js';
 import type { GoalChains } from './goals.propagation.js';
 import type { KeyResultsRepository } from '../key-results/key-results.repository.js';
 import type {
@@ -61,12 +69,52 @@ export function createGoalsService(deps: GoalsServiceDeps) {
    * Body references must name rows of the caller's org; a foreign id reads as missing. The
    * parent is checked against the locked chain by the writer itself.
    */
+  /** Refuses references outside the org; answers the timeframe when the body names one. */
   async function checkReferences(auth: AuthContext, body: Partial<CreateGoalBody>, tx: Tx) {
     const orgId = auth.org.id;
-    if (body.timeframeId && !(await timeframes.findTimeframe(orgId, body.timeframeId, tx)))
-      throw notFound('Timeframe');
+    const timeframe = body.timeframeId
+      ? await timeframes.findTimeframe(orgId, body.timeframeId, tx)
+      : undefined;
+    if (timeframe === null) throw notFound('Timeframe');
     if (body.teamId && !(await users.teamExists(orgId, body.teamId, tx))) throw notFound('Team');
     if (body.ownerId && !(await users.userExists(orgId, body.ownerId, tx))) throw notFound('Owner');
+    return timeframe;
+  }
+
+  /**
+   * A goal just inserted, as its row now reads, when everything it shows is in hand: its owner
+   * is the caller (or nobody) and its team one of the caller's. Null when a name would need a
+   * read (an owner or team the caller does not carry).
+   */
+  function bornGoal(
+    auth: AuthContext,
+    row: NewGoal & { id: string; timeframe: TimeframeSummary },
+    initial: { progress: number; status: ProgressStatus },
+    now: number,
+  ): ChainGoal | null {
+    const { user } = auth;
+    const owner =
+      row.ownerId === null
+        ? null
+        : row.ownerId === user.id
+          ? { id: user.id, name: user.name, avatarUrl: user.avatarUrl }
+          : undefined;
+    const team =
+      row.teamId === null ? null : auth.teams.find((candidate) => candidate.id === row.teamId);
+    if (owner === undefined || team === undefined) return null;
+    const at = new Date(now).toISOString();
+    // The view names the timeframe as a summary; its id column is not part of it.
+    const { timeframeId: _timeframeId, ...fields } = row;
+    return {
+      ...fields,
+      ...initial,
+      owner,
+      team,
+      archived: false,
+      version: 1,
+      createdAt: now,
+      updatedAt: at,
+    };
   }
 
   /**
@@ -152,8 +200,9 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         newId: id,
         parent,
         moved,
+        card,
       } = await db.transaction(async (tx) => {
-        await checkReferences(auth, body, tx);
+        const timeframe = (await checkReferences(auth, body, tx)) as TimeframeSummary;
         const krOwners = [
           ...new Set(drafts.map((kr) => kr.ownerId).filter((at): at is string => !!at)),
         ].filter((at) => at !== auth.user.id);
@@ -165,21 +214,19 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         const parentId = body.parentId ?? null;
         const chain = parentId ? await chains.lock(orgId, [parentId], tx) : null;
         if (parentId && !chain?.goals.has(parentId)) throw notFound('Parent goal');
-        const newId = await goals.insertGoal(
-          {
-            orgId,
-            title: body.title,
-            description: body.description ?? null,
-            level: body.level,
-            ownerId,
-            teamId,
-            timeframeId: body.timeframeId,
-            parentId,
-            progressSource: body.progressSource,
-          },
-          tx,
-          initial,
-        );
+        const row: NewGoal = {
+          orgId,
+          title: body.title,
+          description: body.description ?? null,
+          level: body.level,
+          ownerId,
+          teamId,
+          timeframeId: body.timeframeId,
+          parentId,
+          progressSource: body.progressSource,
+        };
+        const now = Date.now();
+        const newId = await goals.insertGoal(row, tx, initial, now);
         await db.inOrder([
           () =>
             keyResults.insertKeyResults(
@@ -192,16 +239,32 @@ export function createGoalsService(deps: GoalsServiceDeps) {
               ? goals.recordHistory(orgId, [{ id: newId, ...initial }], Date.now(), tx)
               : Promise.resolve(),
         ]);
+        // On the parent's chain, the roll-up's one read brings the new goal's key results too:
+        // with its row in hand, the answer needs no read after the commit.
+        const born = chain && bornGoal(auth, { ...row, id: newId, timeframe }, initial, now);
+        if (chain && born) chain.goals.set(newId, born);
         const rolled = chain && (await chains.propagateFor(auth, chain, tx));
+        const parent = (parentId && rolled?.goals.get(parentId)) || null;
         return {
           newId,
-          parent: (parentId && rolled?.goals.get(parentId)) || null,
+          parent,
           moved: rolled ? progressPatches(rolled) : [],
+          card:
+            born && rolled
+              ? cardOf({
+                  goal: born,
+                  keyResults: rolled.keyResults.filter((kr) => kr.goalId === newId),
+                  parent,
+                  children: [],
+                  lastCheckIn: null,
+                  initiativesCount: auth.org.settings.initiativesCount,
+                })
+              : null,
         };
       });
       return changes.committedWith(
         orgId,
-        () => newGoalCard(auth, id, parent),
+        async () => card ?? newGoalCard(auth, id, parent),
         (card) => ({
           type: 'goal.created',
           change: { goals: [card], progress: moved, keyResults: card.keyResults },

@@ -58,10 +58,29 @@ export class OkrElement extends LitElement {
   private stopListening?: () => void;
 
   override connectedCallback(): void {
+    this.adoptEarlyAttributes();
     super.connectedCallback();
     this.stopListening = onGlobalSettingsChange(() => {
       this.globalVersion += 1;
     });
+  }
+
+  /**
+   * Elements loaded on demand (provider/lazy-elements.ts) may be created before their class is
+   * defined. React 19 then sets `goalId` as an attribute, which HTML lower-cases to `goalid`,
+   * not the `goal-id` Lit reads: the first value would be lost. Taken over here, once; later
+   * renders find the property and set it.
+   */
+  private adoptEarlyAttributes(): void {
+    const declared = (this.constructor as typeof LitElement).elementProperties;
+    for (const [name, options] of declared) {
+      if (typeof name !== 'string' || typeof options.attribute !== 'string') continue;
+      const early = name.toLowerCase();
+      if (early === options.attribute || !this.hasAttribute(early)) continue;
+      if (this.hasAttribute(options.attribute)) continue;
+      this.setAttribute(options.attribute, this.getAttribute(early) ?? '');
+      this.removeAttribute(early);
+    }
   }
 
   override disconnectedCallback(): void {

@@ -22,6 +22,7 @@ import { OkrElement } from '../provider/okr-element.js';
 import { emptyState, pendingState } from '../theme/states.js';
 import { stateStyles } from '../theme/states.styles.js';
 import { themeStyles } from '../theme/theme.styles.js';
+import { formStyles } from '../theme/form.styles.js';
 import { checkInStyles } from './check-in.styles.js';
 
 /** The status picker's options: the ones a check-in usually picks first, "not started" last. */
@@ -73,7 +74,13 @@ function isRetryable(error: OkrApiError): boolean {
  */
 @customElement('okr-check-in')
 export class OkrCheckIn extends OkrElement {
-  static override styles = [themeStyles, stateStyles, keyResultLineStyles, checkInStyles];
+  static override styles = [
+    themeStyles,
+    stateStyles,
+    keyResultLineStyles,
+    formStyles,
+    checkInStyles,
+  ];
 
   /** The goal to load the key result from (with `key-result-id`). */
   @property({ attribute: 'goal-id', reflect: true }) goalId?: string;

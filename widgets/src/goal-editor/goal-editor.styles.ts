@@ -3,16 +3,7 @@ import { secondaryButton } from '../theme/states.styles.js';
 
 export const goalEditorStyles = css`
   :host {
-    display: block;
-  }
-  form,
-  .state {
-    display: grid;
-    gap: calc(var(--_okr-space) * 1.5);
-    padding: var(--okr-goal-editor-padding, calc(var(--_okr-space) * 2));
-    background: var(--_okr-surface);
-    border: 1px solid var(--_okr-border);
-    border-radius: var(--_okr-radius);
+    --_okr-form-padding: var(--okr-goal-editor-padding, calc(var(--_okr-space) * 2));
   }
   h2 {
     margin: 0;
@@ -27,11 +18,8 @@ export const goalEditorStyles = css`
     grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr));
   }
   .field {
-    display: grid;
-    gap: 0.25rem;
     align-content: start;
   }
-  label,
   legend,
   .panel-title {
     font-weight: 600;
@@ -39,27 +27,10 @@ export const goalEditorStyles = css`
   input,
   select,
   textarea {
-    font: inherit;
-    color: var(--_okr-text);
-    background: var(--_okr-surface);
-    border: 1px solid var(--_okr-border);
-    border-radius: calc(var(--_okr-radius) / 2);
-    padding: 0.375rem 0.5rem;
     min-inline-size: 0;
   }
   textarea {
     min-block-size: 4rem;
-    resize: vertical;
-  }
-  [aria-invalid='true'] {
-    border-color: var(--_okr-danger);
-  }
-  .field-error {
-    color: var(--_okr-danger);
-  }
-  .hint {
-    color: var(--_okr-text-muted);
-    font-size: 0.75rem;
   }
   fieldset {
     display: grid;
@@ -95,14 +66,8 @@ export const goalEditorStyles = css`
     font: inherit;
   }
   .submit {
-    padding: 0.4rem 1rem;
-    border: 1px solid transparent;
-    border-radius: calc(var(--_okr-radius) / 2);
-    background: var(--_okr-accent);
-    color: var(--_okr-on-accent);
     font: inherit;
     font-weight: 600;
-    cursor: pointer;
   }
   .submit.danger {
     background: var(--_okr-danger);
@@ -157,12 +122,6 @@ export const goalEditorStyles = css`
     margin: 0;
     padding-inline-start: 1.25rem;
   }
-  .message {
-    min-block-size: 1.2em;
-  }
-  .message[data-tone='error'] {
-    color: var(--_okr-danger);
-  }
   .read-only-title {
     font-weight: 600;
     overflow-wrap: anywhere;
@@ -170,11 +129,7 @@ export const goalEditorStyles = css`
   .skeleton.line {
     inline-size: 50%;
   }
-  .skeleton.field {
-    block-size: 2rem;
-  }
   @media (forced-colors: active) {
-    .submit,
     .panel,
     [role='listbox'] {
       border-color: ButtonText;

@@ -22,6 +22,7 @@ import {
   type FieldErrors,
   type GoalDraft,
 } from './goal-draft.js';
+import { formStyles } from '../theme/form.styles.js';
 import { goalEditorStyles } from './goal-editor.styles.js';
 import { EditFailure, sendEdit } from './goal-save.js';
 import { fieldId } from './key-result-fields.js';
@@ -60,7 +61,7 @@ export interface Message {
  */
 @customElement('okr-goal-editor')
 export class OkrGoalEditor extends OkrElement {
-  static override styles = [themeStyles, stateStyles, goalEditorStyles];
+  static override styles = [themeStyles, stateStyles, formStyles, goalEditorStyles];
 
   /** The goal to edit; without it the editor creates one. */
   @property({ attribute: 'goal-id', reflect: true }) goalId?: string;

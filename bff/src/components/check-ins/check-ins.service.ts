@@ -79,9 +79,9 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
 
     /**
      * Stores a check-in and everything it changes — the key result, its goal, each ancestor, and
-     * the idempotency record — in one transaction of at most 11 statements and 3 round trips
-     * whatever the depth (see goals.propagation.ts); the answer is built from what it read and
-     * wrote.
+     * the idempotency record, and the progress history of every goal that moved — in one
+     * transaction of at most 12 statements (11 on SQLite) and 3 round trips whatever the depth
+     * (see goals.propagation.ts); the answer is built from what it read and wrote.
      */
     async checkIn(
       auth: AuthContext,

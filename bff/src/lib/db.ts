@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ConnectionError, QueryTypes, Sequelize, Transaction } from 'sequelize';
+import { beginIsPending, lazyTransaction, StatementBatch, takeBatchCommit } from './db-batch.js';
 import { repoRoot } from './paths.js';
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -30,13 +31,20 @@ export interface Database {
    */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /**
-   * Runs statements of one transaction in the order given. MySQL: all are sent at once and the
-   * connection runs them one after another (mysql2 queues a connection's queries first in,
-   * first out), so a lock taken by one holds for the ones after it and no round trip to Node
-   * sits between them. SQLite: one after another, as its driver does not promise the order.
-   * Each task must start its statement without awaiting anything first.
+   * Runs statements of one transaction in the order given. MySQL: the statements the tasks
+   * start go to the server as one multi-statement query (db-batch.ts), so a lock taken by one
+   * holds for the ones after it and neither a round trip nor Node sits between them. SQLite:
+   * one after another, as its driver does not promise the order. Each task must start its
+   * statement, with the transaction, without awaiting anything first; an `inOrder` inside a
+   * task joins the batch being started. A statement a task sends after awaiting is sent alone.
+   * `commit`: these are the transaction's last statements; on MySQL its COMMIT goes out with
+   * them, so its locks are released without one more round trip (SQLite commits as usual when
+   * the transaction's work returns). Nothing may be sent on the transaction afterwards.
    */
-  inOrder<T extends readonly unknown[]>(tasks: { [K in keyof T]: () => Promise<T[K]> }): Promise<T>;
+  inOrder<T extends readonly unknown[]>(
+    tasks: { [K in keyof T]: () => Promise<T[K]> },
+    options?: { commit?: Tx },
+  ): Promise<T>;
   ping(): Promise<void>;
   /** Tells `listener` each statement's kind and duration, once it has answered. */
   onStatement(listener: StatementListener): void;
@@ -95,11 +103,6 @@ function kindOf(sql: string): StatementKind {
   return 'other';
 }
 
-/** Statements sent together by `inOrder`, which the connection runs one after another. */
-interface Batch {
-  lastDone: number;
-}
-
 interface PoolCounts {
   using: number;
   waiting: number;
@@ -133,7 +136,8 @@ export function createDatabase(url: string): Database {
       dialect: 'mysql',
       logging: false,
       timezone: '+00:00',
-      dialectOptions: { decimalNumbers: true, connectTimeout: 5_000 },
+      // multipleStatements: `inOrder` sends a transaction's statements as one query (db-batch.ts).
+      dialectOptions: { decimalNumbers: true, connectTimeout: 5_000, multipleStatements: true },
       pool: { max: 10, min: 0, acquire: 10_000, idle: 10_000 },
       hooks: {
         // READ COMMITTED, once per connection rather than one more statement per transaction:
@@ -153,22 +157,18 @@ export function createDatabase(url: string): Database {
   const statementListeners: StatementListener[] = [];
   const writers = new Mutex();
   // Set only while `inOrder` starts its tasks (each starts its statement at once, see there).
-  let startingBatch: Batch | undefined;
+  let startingBatch: StatementBatch | undefined;
 
-  /**
-   * Times a statement from its start to its answer. In a batch the connection runs statement n
-   * only once n − 1 has answered, so its own time starts there, not when it was queued.
-   */
-  function timed<T>(sql: string, run: () => Promise<T>): Promise<T> {
-    if (statementListeners.length === 0) return run();
-    const batch = startingBatch;
+  /** Times statements from their start to their answer; a batch's time is shared evenly. */
+  function timed<T>(statements: string[], run: () => Promise<T>): Promise<T> {
+    if (statementListeners.length === 0 || statements.length === 0) return run();
     const started = performance.now();
     const report = () => {
-      const done = performance.now();
-      const from = batch ? Math.max(started, batch.lastDone) : started;
-      if (batch) batch.lastDone = done;
-      const kind = kindOf(sql);
-      for (const listener of statementListeners) listener(kind, (done - from) / 1000);
+      const each = (performance.now() - started) / 1000 / statements.length;
+      for (const sql of statements) {
+        const kind = kindOf(sql);
+        for (const listener of statementListeners) listener(kind, each);
+      }
     };
     return run().then(
       (result) => {
@@ -182,18 +182,40 @@ export function createDatabase(url: string): Database {
     );
   }
 
+  /**
+   * MySQL: a statement of `tx` goes in a batch while `inOrder` starts one, or while `tx` has not
+   * started yet (its START TRANSACTION then goes in front of it, in the same query).
+   */
+  const goesInBatch = (tx: Tx | undefined): tx is Tx =>
+    tx !== undefined && (startingBatch !== undefined || beginIsPending(tx));
+
+  async function batched(sql: string, params: Params, tx: Tx) {
+    if (startingBatch) return startingBatch.add(sql, params, tx);
+    const batch = new StatementBatch(tx);
+    const result = batch.add(sql, params, tx);
+    // Awaited below, once the batch has answered.
+    result.catch(() => undefined);
+    await timed(batch.statements, () => batch.send(sequelize));
+    return result;
+  }
+
   return {
     dialect,
     sequelize,
     forUpdate: dialect === 'mysql' ? ' FOR UPDATE' : '',
     async select<T>(sql: string, params: Params = {}, tx?: Tx) {
-      const rows = await timed(sql, () =>
+      if (goesInBatch(tx)) return (await batched(sql, params, tx)) as T[];
+      const rows = await timed([sql], () =>
         sequelize.query(sql, { replacements: params, type: QueryTypes.SELECT, transaction: tx }),
       );
       return rows as T[];
     },
     async execute(sql: string, params: Params = {}, tx?: Tx) {
-      await timed(sql, () =>
+      if (goesInBatch(tx)) {
+        await batched(sql, params, tx);
+        return;
+      }
+      await timed([sql], () =>
         sequelize.query(sql, { replacements: params, transaction: tx, raw: true }),
       );
     },
@@ -206,22 +228,62 @@ export function createDatabase(url: string): Database {
           writers.run(() => sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, work)),
         );
       }
-      // The isolation level was set when the connection was made (see afterConnect).
-      return retry(() => sequelize.transaction(work));
+      // The isolation level was set when the connection was made (see afterConnect). Managed
+      // here rather than by Sequelize: a batch may have sent the COMMIT already (`inOrder`).
+      return retry(async () => {
+        const tx = await lazyTransaction(sequelize);
+        const finished = () => (tx as unknown as { finished?: string }).finished !== undefined;
+        try {
+          const result = await work(tx);
+          if (!finished()) await tx.commit();
+          return result;
+        } catch (error) {
+          // Sequelize has rolled a deadlock victim back already.
+          if (!finished()) await tx.rollback().catch(() => undefined);
+          throw error;
+        } finally {
+          // Its connection back to the pool, as Sequelize's own commit would have done.
+          if (takeBatchCommit(tx)) await (tx as unknown as { cleanup(): Promise<void> }).cleanup();
+        }
+      });
     },
-    async inOrder<T extends readonly unknown[]>(tasks: {
-      [K in keyof T]: () => Promise<T[K]>;
-    }): Promise<T> {
+    async inOrder<T extends readonly unknown[]>(
+      tasks: { [K in keyof T]: () => Promise<T[K]> },
+      options: { commit?: Tx } = {},
+    ): Promise<T> {
       const list = tasks as unknown as Array<() => Promise<unknown>>;
       if (dialect === 'mysql') {
-        startingBatch = { lastDone: 0 };
-        let sent: Array<Promise<unknown>>;
+        // Inside a task of an outer `inOrder`: these statements join its batch, in order.
+        if (startingBatch) return (await Promise.all(list.map((task) => task()))) as unknown as T;
+        const batch = new StatementBatch(options.commit, options.commit !== undefined);
+        startingBatch = batch;
+        let started: Array<Promise<unknown>>;
         try {
-          sent = list.map((task) => task());
+          // A task that throws before its statement fails in its place; the rest still run.
+          started = list.map((task) => {
+            try {
+              return task();
+            } catch (error) {
+              return Promise.reject(error);
+            }
+          });
         } finally {
           startingBatch = undefined;
         }
-        return (await Promise.all(sent)) as unknown as T;
+        const results = Promise.all(started);
+        // Awaited below, once the batch has answered: a task that failed early is not unhandled.
+        let failedEarly = false;
+        results.catch(() => {
+          failedEarly = true;
+        });
+        if (options.commit) {
+          // A COMMIT goes out only if no task failed before its statement was sent: every
+          // promise chain started above has settled once the microtask queue has run dry.
+          await new Promise((resolve) => setImmediate(resolve));
+          if (failedEarly) batch.abandon();
+        }
+        await timed(batch.statements, () => batch.send(sequelize));
+        return (await results) as unknown as T;
       }
       const results: unknown[] = [];
       for (const task of list) results.push(await task());

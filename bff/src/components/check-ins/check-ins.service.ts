@@ -8,7 +8,7 @@ import {
 } from '@okr-embed/contract';
 import { z } from 'zod';
 import type { AuthContext } from '../../lib/auth.js';
-import { isUniqueViolation, type Database } from '../../lib/db.js';
+import { isUniqueViolation, type Database, type Tx } from '../../lib/db.js';
 import type { Changes } from '../../lib/changes.js';
 import { conflict, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, toStoredDecimal } from '../../lib/schemas.js';
@@ -38,6 +38,9 @@ export interface StoredResponse {
   replayed: boolean;
 }
 
+/** A check-in's transaction ends with an answer stored before, or one it just stored. */
+type Stored = { replayed: StoredResponse } | { json: string; result: CheckInResult };
+
 export function createCheckInsService(deps: CheckInsServiceDeps) {
   const { db, checkIns, keyResults, chains, changes } = deps;
 
@@ -46,8 +49,9 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
     auth: AuthContext,
     key: string,
     requestHash: string,
+    tx?: Tx,
   ): Promise<StoredResponse | 'expired' | null> {
-    const record = await checkIns.findIdempotencyRecord(auth.org.id, auth.user.id, key);
+    const record = await checkIns.findIdempotencyRecord(auth.org.id, auth.user.id, key, tx);
     if (!record) return null;
     if (record.expiresAt <= Date.now()) return 'expired';
     if (record.requestHash !== requestHash) {
@@ -78,10 +82,11 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
     },
 
     /**
-     * Stores a check-in and everything it changes — the key result, its goal, each ancestor, and
-     * the idempotency record, and the progress history of every goal that moved — in one
-     * transaction of at most 12 statements (11 on SQLite) and 3 round trips whatever the depth
-     * (see goals.propagation.ts); the answer is built from what it read and wrote.
+     * Stores a check-in and everything it changes — the key result, its goal, each ancestor, the
+     * idempotency record, and the progress history of every goal that moved — in one
+     * transaction of at most 12 statements (11 on SQLite) whatever the depth, sent on MySQL in
+     * four round trips of which two hold locks (see goals.propagation.ts and db-batch.ts); the
+     * answer is built from what it read and computed, and serialised once.
      */
     async checkIn(
       auth: AuthContext,
@@ -95,26 +100,29 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
           JSON.stringify([keyResultId, body.value, body.status ?? null, body.comment ?? null]),
         )
         .digest('hex');
-      let staleRecord = false;
-      if (idempotencyKey) {
-        const stored = await replay(auth, idempotencyKey, requestHash);
-        if (stored === 'expired') staleRecord = true;
-        else if (stored) return stored;
-      }
       try {
-        const { json: answer, result } = await db.transaction(async (tx) => {
-          // Round trip 1: the key result locked and read (its lock comes before the chain's, for
-          // every writer), then its chain, found without locks. Found after the key result's
-          // lock is granted, so check-ins queued on it do not start from a chain read long ago.
-          const [kr, found] = await db.inOrder([
-            () => keyResults.lockKeyResult(orgId, keyResultId, tx),
+        const done = await db.transaction<Stored>(async (tx) => {
+          // Round trip 1, before any lock: an answer stored for this Idempotency-Key, and the
+          // chain the key result's goal sits in (a key result never moves to another goal).
+          const [stored, found] = await db.inOrder([
+            () =>
+              idempotencyKey
+                ? replay(auth, idempotencyKey, requestHash, tx)
+                : Promise.resolve(null),
             () => chains.find(orgId, { keyResultId }, tx),
           ]);
+          if (stored && stored !== 'expired') return { replayed: stored };
+          // Round trip 2: the key result's lock, then the chain's (every writer's order), and
+          // the roll-up's reads behind them. Read after the locks: what others committed.
+          const [kr, chain, inputs] = await db.inOrder([
+            () => keyResults.lockKeyResult(orgId, keyResultId, tx),
+            () => chains.lockFound(orgId, found, tx),
+            () => chains.read(orgId, found, tx),
+          ] as const);
           if (!kr) throw notFound('Key result');
-          const goal = found.goals.get(kr.goalId);
+          // The chain was found from this key result's goal, so a live one is in it.
+          const goal = chain.goals.get(kr.goalId);
           if (!goal) throw notFound('Key result');
-          // Decided on what `find` read: the lock below runs the whole transaction again if the
-          // goal changed (owner, team, timeframe all move its version) before it was locked.
           if (!ownsKeyResult(auth, kr, goal)) {
             throw forbidden('You may check in on key results you, or goals you or your teams, own');
           }
@@ -130,46 +138,21 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
           const version = kr.version + 1;
           const comment = body.comment ?? null;
           const checkInId = randomUUID();
-          // Round trip 2: the key result's writes, the chain's lock, and the roll-up's reads
-          // behind that lock, so the chain is held for this round trip and the next only.
-          const [, , , chain, inputs] = await db.inOrder([
-            () =>
-              idempotencyKey && staleRecord
-                ? checkIns.deleteExpiredIdempotencyRecord(
-                    orgId,
-                    auth.user.id,
-                    idempotencyKey,
-                    now,
-                    tx,
-                  )
-                : Promise.resolve(),
-            () =>
-              checkIns.insertCheckIn(
-                {
-                  id: checkInId,
-                  orgId,
-                  keyResultId,
-                  authorId: auth.user.id,
-                  value,
-                  status,
-                  comment,
-                  idempotencyKey: idempotencyKey ?? null,
-                  krVersion: version,
-                  createdAt: now,
-                },
-                tx,
+          const updatedAt = new Date(now).toISOString();
+          // The roll-up's reads saw the key result as it was; it computes from the new value.
+          const rolled = chains.compute(
+            chain,
+            {
+              ...inputs,
+              keyResults: inputs.keyResults.map((row) =>
+                row.id === keyResultId
+                  ? { ...row, current: value, status, progress, version, updatedAt }
+                  : row,
               ),
-            () =>
-              keyResults.recordValue(
-                keyResultId,
-                { current: value, status, progress, version, now },
-                tx,
-              ),
-            () => chains.lockFound(orgId, found, tx),
-            () => chains.read(orgId, found, tx),
-          ] as const);
-          // `lockFound` answered before the reads ran: they saw the chain as locked.
-          const rolled = chains.compute(chain, inputs, auth.org.settings.initiativesCount, now);
+            },
+            auth.org.settings.initiativesCount,
+            now,
+          );
           const checkIn: CheckIn = {
             id: checkInId,
             keyResultId,
@@ -177,7 +160,7 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
             value,
             status,
             comment,
-            createdAt: new Date(now).toISOString(),
+            createdAt: updatedAt,
           };
           const written = rolled.goals.get(goal.id) as ChainGoal;
           const krs = rolled.keyResults.filter((row) => row.goalId === goal.id);
@@ -197,33 +180,68 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
               lastCheckIn: checkIn,
               initiativesCount: auth.org.settings.initiativesCount,
             }),
-            progress: rolled.moved.map((moved) => ({
-              ...moved,
-              updatedAt: new Date(now).toISOString(),
-            })),
+            progress: rolled.moved.map((moved) => ({ ...moved, updatedAt })),
           };
           const json = JSON.stringify(result);
-          // Round trip 3: the chain's progress and the idempotency record; then COMMIT.
-          await db.inOrder([
-            () => chains.write(orgId, rolled, now, tx),
-            () =>
-              idempotencyKey
-                ? checkIns.insertIdempotencyRecord(
-                    {
+          // Round trip 3: every write, then COMMIT, in one batch: the locks of round trip 2
+          // are held for it and the computation before it, nothing more.
+          await db.inOrder(
+            [
+              () =>
+                idempotencyKey && stored === 'expired'
+                  ? checkIns.deleteExpiredIdempotencyRecord(
                       orgId,
-                      userId: auth.user.id,
-                      key: idempotencyKey,
-                      requestHash,
-                      statusCode: 201,
-                      responseBody: json,
-                      expiresAt: now + IDEMPOTENCY_TTL_MS,
-                    },
-                    tx,
-                  )
-                : Promise.resolve(),
-          ]);
+                      auth.user.id,
+                      idempotencyKey,
+                      now,
+                      tx,
+                    )
+                  : Promise.resolve(),
+              () =>
+                checkIns.insertCheckIn(
+                  {
+                    id: checkInId,
+                    orgId,
+                    keyResultId,
+                    authorId: auth.user.id,
+                    value,
+                    status,
+                    comment,
+                    idempotencyKey: idempotencyKey ?? null,
+                    krVersion: version,
+                    createdAt: now,
+                  },
+                  tx,
+                ),
+              () =>
+                keyResults.recordValue(
+                  keyResultId,
+                  { current: value, status, progress, version, now },
+                  tx,
+                ),
+              () => chains.write(orgId, rolled, now, tx),
+              () =>
+                idempotencyKey
+                  ? checkIns.insertIdempotencyRecord(
+                      {
+                        orgId,
+                        userId: auth.user.id,
+                        key: idempotencyKey,
+                        requestHash,
+                        statusCode: 201,
+                        responseBody: json,
+                        expiresAt: now + IDEMPOTENCY_TTL_MS,
+                      },
+                      tx,
+                    )
+                  : Promise.resolve(),
+            ],
+            { commit: tx },
+          );
           return { json, result };
         });
+        if ('replayed' in done) return done.replayed;
+        const { result } = done;
         await changes.committed(orgId, {
           type: 'check-in.created',
           change: {
@@ -233,7 +251,7 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
             checkIn: result.checkIn,
           },
         });
-        return { status: 201, body: answer, replayed: false };
+        return { status: 201, body: done.json, replayed: false };
       } catch (error) {
         // The same key raced in from a parallel request: answer as that one did.
         if (idempotencyKey && isUniqueViolation(error)) {

@@ -136,8 +136,11 @@ for (const org of seeded) orgs.push(await shareGoals(server.db, baseUrl, org));
 
 // Counts the SQL statements the server sends (Sequelize's logging hook sees each one).
 let statements = 0;
-(server.db.sequelize as unknown as { options: { logging?: unknown } }).options.logging = () => {
+(server.db.sequelize as unknown as { options: { logging?: unknown } }).options.logging = (
+  line: string,
+) => {
   statements += 1;
+  if (process.env.BENCH_LOG_SQL) process.stderr.write(`sql: ${line.slice(0, 160)}\n`);
 };
 
 /** The V8 profiler through the inspector protocol: one row's worth, not the whole run. */

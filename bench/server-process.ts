@@ -17,6 +17,8 @@ export interface BenchServer extends BenchServerReady {
   heapAfterGc(): Promise<number>;
   /** The server's own `process.memoryUsage()`, without a GC first. */
   memoryUsage(): Promise<NodeJS.MemoryUsage>;
+  /** CPU time the server process has used, user and system (seconds, from /proc). */
+  cpuSeconds(): number;
   /** SQL statements the server has sent since it started listening. */
   statements(): Promise<number>;
   /** Records a CPU profile of the server while `work` runs, written to `file`. */
@@ -84,6 +86,16 @@ export async function startBenchServer(
         const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
         if (!kb) throw new Error('no VmRSS for the bench server');
         return Number(kb) * 1024;
+      },
+      cpuSeconds() {
+        // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const [utime, stime] = stat
+          .slice(stat.lastIndexOf(')') + 2)
+          .split(' ')
+          .slice(11, 13)
+          .map(Number);
+        return ((utime ?? 0) + (stime ?? 0)) / 100;
       },
       heapAfterGc: () => ask('heap', 'heapUsed'),
       memoryUsage: () => ask<NodeJS.MemoryUsage>('usage', 'usage'),

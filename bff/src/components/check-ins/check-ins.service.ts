@@ -84,8 +84,8 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
     /**
      * Stores a check-in and everything it changes — the key result, its goal, each ancestor, the
      * idempotency record, and the progress history of every goal that moved — in one
-     * transaction of at most 12 statements (11 on SQLite) whatever the depth, sent on MySQL in
-     * four round trips of which two hold locks (see goals.propagation.ts and db-batch.ts); the
+     * transaction of at most 12 statements (11 on SQLite) whatever the depth, sent on MySQL as
+     * three queries of which two hold locks (see goals.propagation.ts and db-batch.ts); the
      * answer is built from what it read and computed, and serialised once.
      */
     async checkIn(

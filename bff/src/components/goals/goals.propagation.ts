@@ -15,12 +15,14 @@ import type { KeyResultRecord } from '../key-results/key-results.repository.js';
  *    transaction is exclusive from its first statement, so there is nothing to lock or move);
  * 3. compare what the lock re-read with step 1, and run the transaction again if a re-parent
  *    or an edit committed in between;
- * 4. after the caller's own writes, read the chain's key results and children (one statement),
- *    compute every number in JS with the contract's `goalSummary`, and write the ones that
- *    moved in one statement, with a history row for each in a second sent alongside.
+ * 4. read the chain's key results and children (one statement), compute every number in JS
+ *    with the contract's `goalSummary` (a caller that has not written its own change yet patches
+ *    it into what was read), and write the ones that moved in one statement, with a history row
+ *    for each in a second sent alongside.
  *
- * The steps are separate so a check-in can send several at once (`Database.inOrder`): its
- * writes, the chain's lock and the reads behind the lock go in one round trip.
+ * The steps are separate so a writer can send several at once (`Database.inOrder`, one query on
+ * MySQL): a check-in sends the chain's lock and the reads behind it in one query, and its writes
+ * with the COMMIT in the next.
  *
  * A key result's row is locked before its goal's chain, by every writer: key results first,
  * then the chain ascending by id. Reads after the locks see what others committed (READ

@@ -88,7 +88,11 @@ export async function runPrimary({
       listening.delete(worker.id);
       alive.set(listening.size);
       if (stopping) {
-        if (Object.keys(cluster.workers ?? {}).length === 0) resolve();
+        // A worker whose IPC channel closes after its exit is still listed at its 'exit', so
+        // count the dead rather than the listed (the last exit once left the primary waiting).
+        if (Object.values(cluster.workers ?? {}).every((other) => !other || other.isDead())) {
+          resolve();
+        }
         return;
       }
       const now = Date.now();

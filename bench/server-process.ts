@@ -17,6 +17,8 @@ export interface BenchServer extends BenchServerReady {
   heapAfterGc(): Promise<number>;
   /** The server's own `process.memoryUsage()`, without a GC first. */
   memoryUsage(): Promise<NodeJS.MemoryUsage>;
+  /** Writes a heap snapshot of the server to `file`; resolves to its path. */
+  heapSnapshot(file: string): Promise<string>;
   /** SQL statements the server has sent since it started listening. */
   statements(): Promise<number>;
   /** Records a CPU profile of the server while `work` runs, written to `file`. */
@@ -88,6 +90,7 @@ export async function startBenchServer(
       heapAfterGc: () => ask('heap', 'heapUsed'),
       memoryUsage: () => ask<NodeJS.MemoryUsage>('usage', 'usage'),
       statements: () => ask('statements', 'statements'),
+      heapSnapshot: (file) => ask<string>({ heapSnapshot: file }, 'snapshot'),
       async profile(file, work) {
         await ask<boolean>('profile-start', 'profiling');
         try {

@@ -8,6 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { writeHeapSnapshot } from 'node:v8';
 import { createOrgsRepository } from '../bff/src/components/orgs/orgs.repository.js';
 import { createOrgsService, type OrgsService } from '../bff/src/components/orgs/orgs.service.js';
 import { seedDemo } from '../bff/src/components/demo/demo.seed.js';
@@ -178,6 +179,9 @@ process.on('message', (message) => {
     process.send?.({ heapUsed: process.memoryUsage().heapUsed });
   }
   if (message === 'profile-start') startProfile();
+  // A heap snapshot names what the live heap holds when it grows (open it in DevTools → Memory).
+  const snapshotTo = (message as { heapSnapshot?: string } | null)?.heapSnapshot;
+  if (typeof snapshotTo === 'string') process.send?.({ snapshot: writeHeapSnapshot(snapshotTo) });
   const stopTo = (message as { profileStop?: string } | null)?.profileStop;
   if (typeof stopTo === 'string') stopProfile(stopTo);
 });

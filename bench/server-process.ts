@@ -19,6 +19,8 @@ export interface BenchServer extends BenchServerReady {
   memoryUsage(): Promise<NodeJS.MemoryUsage>;
   /** CPU time the server process has used, user and system (seconds, from /proc). */
   cpuSeconds(): number;
+  /** Writes a heap snapshot of the server to `file`; resolves to its path. */
+  heapSnapshot(file: string): Promise<string>;
   /** SQL statements the server has sent since it started listening. */
   statements(): Promise<number>;
   /** Records a CPU profile of the server while `work` runs, written to `file`. */
@@ -100,6 +102,7 @@ export async function startBenchServer(
       heapAfterGc: () => ask('heap', 'heapUsed'),
       memoryUsage: () => ask<NodeJS.MemoryUsage>('usage', 'usage'),
       statements: () => ask('statements', 'statements'),
+      heapSnapshot: (file) => ask<string>({ heapSnapshot: file }, 'snapshot'),
       async profile(file, work) {
         await ask<boolean>('profile-start', 'profiling');
         try {

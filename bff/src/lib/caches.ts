@@ -4,7 +4,7 @@ import { MAX_TOKEN_LIFETIME_MS, type VerifiedToken } from './auth.js';
 import { LookupTtlCache } from './lookup-cache.js';
 import { inProcessSharedState, type SharedState } from './shared-state/index.js';
 import { TtlCache } from './ttl-cache.js';
-import { ViewCache } from './view-cache.js';
+import { defaultViewBounds, ViewCache } from './view-cache.js';
 import type { KeyWithOrg, OrgLookupCaches } from '../components/orgs/orgs.repository.js';
 import type { UserRecord } from '../components/users/users.repository.js';
 
@@ -48,11 +48,19 @@ export function createCaches(shared: SharedState = inProcessSharedState()) {
     /**
      * Read views an org's users share, checked against the org's generation in the shared
      * state on every read: no view older than an acknowledged write is served (see ViewCache).
-     * Cards, list pages and trees are bounded apart (trees by node count), so lists never
-     * evict cards. The 2 s lifetime bounds what a write whose bump could not reach Redis
-     * leaves on other instances.
+     * Views are kept serialised (see ViewBody); cards, list pages and trees are bounded apart by
+     * their bytes, so lists never evict cards. The lifetime bounds only what the generation
+     * cannot tell (a write by another process without Redis, or a bump that could not reach
+     * Redis): 2 s for the views an org's users share. List pages get 30 s, the known users'
+     * lifetime, because My OKRs is one page per user: a user seldom asks for theirs twice
+     * within 2 s, so at 2 s almost every My OKRs would be a miss, and with it its query.
      */
-    views: new ViewCache(2_000, { card: 10_000, list: 2_000, tree: 100_000 }, Date.now, shared),
+    views: new ViewCache(
+      { card: 2_000, tree: 2_000, list: 30_000 },
+      defaultViewBounds,
+      Date.now,
+      shared,
+    ),
   };
 }
 

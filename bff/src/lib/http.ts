@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { isDatabaseUnavailable } from './db.js';
 import { authIfKnown } from './auth.js';
@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { HeaderDeclaration } from './openapi.js';
 import { ifMatchHeader } from './schemas.js';
+import { ViewBody } from './view-body.js';
 
 const requestIds = new WeakMap<Request, string>();
 /** Why a request was refused, for its log line: what the caller was told, and the origin. */
@@ -193,41 +194,14 @@ export const ifMatch = {
   },
 } as const satisfies Record<string, HeaderDeclaration>;
 
-interface ViewBody {
-  json: string;
-  etag: string;
-}
-
-/**
- * Serialised bodies and their ETags, per view object. Views handed out by the ViewCache are
- * shared by an org's users and never mutated, so a cache hit is stringified and hashed once, not
- * once per request; a write invalidates the cached view, and the new view object gets its own
- * body. Views built per request are never sent twice and leave with their object.
- *
- * The one cache at module level, because it cannot leak between apps: its key is the view object
- * itself, which only the app that built it holds, and its value is a pure function of that
- * object. Another app can neither find an entry nor keep one alive, and nothing in it can be
- * stale; it lives exactly as long as the view it describes.
- */
-const bodies = new WeakMap<object, ViewBody>();
-
-function bodyOf(view: unknown): ViewBody {
-  const isObject = typeof view === 'object' && view !== null;
-  const known = isObject ? bodies.get(view) : undefined;
-  if (known) return known;
-  const json = JSON.stringify(view);
-  const body = { json, etag: `W/"${createHash('sha1').update(json).digest('base64url')}"` };
-  if (isObject) bodies.set(view, body);
-  return body;
-}
-
 /**
  * Sends a read with a weak ETag and answers If-None-Match with 304 itself. Express's own check
  * treats `Cache-Control: no-cache` as "always stale", and browsers add exactly that to any
  * fetch() that sets If-None-Match by hand, as the widgets' client does.
  */
 export function sendView(req: Request, res: Response, view: unknown): void {
-  const { json, etag } = bodyOf(view);
+  // Views from the view cache come serialised; one built for this request is serialised here.
+  const { bytes, etag } = view instanceof ViewBody ? view : ViewBody.of(view);
   res.set('ETag', etag);
   const ifNoneMatch = req.get('if-none-match');
   if (ifNoneMatch !== undefined) {
@@ -237,5 +211,5 @@ export function sendView(req: Request, res: Response, view: unknown): void {
       return;
     }
   }
-  res.type('application/json').send(json);
+  res.type('application/json').send(bytes);
 }

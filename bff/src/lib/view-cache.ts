@@ -1,19 +1,32 @@
 import { inProcessSharedState, type SharedState } from './shared-state/index.js';
 import { TtlCache } from './ttl-cache.js';
+import { ViewBody } from './view-body.js';
 
 /** What a cached view is, each with a bound of its own so one kind cannot evict another. */
 export type ViewKind = 'card' | 'list' | 'tree';
 
+/** Bytes each kind of view may hold, so one kind cannot evict another. */
 export interface ViewBounds {
-  /** Goal cards, one entry each. */
+  /** Goal cards. */
   card: number;
-  /** Pages of goal lists and small resolved values (the current timeframe), one entry each. */
+  /** Pages of goal lists (My OKRs, one page per user) and small resolved values. */
   list: number;
-  /** Alignment trees, weighed by node count: one 10 000-goal tree costs what 10 000 cards do. */
+  /** Alignment trees: a whole 10 000-goal tree is about 3 MB. */
   tree: number;
 }
 
-const defaultBounds: ViewBounds = { card: 10_000, list: 2_000, tree: 100_000 };
+const MB = 2 ** 20;
+/**
+ * Sized for a large org's working set with room to spare: 200 users' My OKRs pages are about
+ * 3 MB, a 10 000-goal tree about 3 MB and the widget's depth-2 trees a few KB each.
+ */
+export const defaultViewBounds: ViewBounds = { card: 8 * MB, list: 16 * MB, tree: 24 * MB };
+
+/**
+ * What an entry costs besides its body: the key, the entry and the Buffer object. Also the whole
+ * cost of a small resolved value (the current timeframe's id), which is kept as it is.
+ */
+const ENTRY_OVERHEAD = 256;
 
 /** Where an org's views stand: its shared generation, read before the data. */
 export interface Standing {
@@ -27,9 +40,8 @@ interface Stored {
   view: unknown;
 }
 
-function weightOf(stored: Stored): number {
-  const nodes = (stored.view as { nodes?: unknown[] } | null)?.nodes;
-  return Array.isArray(nodes) ? nodes.length + 1 : 1;
+function bytesOf(stored: Stored): number {
+  return ENTRY_OVERHEAD + (stored.view instanceof ViewBody ? stored.view.bytes.length : 0);
 }
 
 /**
@@ -38,7 +50,8 @@ function weightOf(stored: Stored): number {
  * every cached read checks it first, so once a write is acknowledged no instance serves an
  * older view: by construction, not by timing. When the generation cannot be read (Redis down)
  * the view is computed, not cached. Views hold no per-user data, so users of an org share them:
- * a per-user view (My OKRs) is keyed by the resolved user id, never by `me`.
+ * a per-user view (My OKRs) is keyed by the resolved user id, never by `me`. Views are kept as
+ * their serialised bodies (ViewBody), bounded by bytes per kind.
  */
 export class ViewCache {
   private readonly views: Record<ViewKind, TtlCache<Stored>>;
@@ -46,19 +59,24 @@ export class ViewCache {
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private epoch = 0;
 
+  /**
+   * `ttlMs` is one lifetime for every kind, or one per kind. A lifetime bounds only what the
+   * generation cannot tell: writes by a process that shares no generation with this one.
+   */
   constructor(
-    ttlMs: number,
-    bounds: ViewBounds = defaultBounds,
+    ttlMs: number | Record<ViewKind, number>,
+    bounds: ViewBounds = defaultViewBounds,
     now: () => number = Date.now,
     private readonly generations: Pick<
       SharedState,
       'generation' | 'bumpGeneration'
     > = inProcessSharedState(),
   ) {
+    const lifetime = (kind: ViewKind) => (typeof ttlMs === 'number' ? ttlMs : ttlMs[kind]);
     this.views = {
-      card: new TtlCache(ttlMs, bounds.card, now),
-      list: new TtlCache(ttlMs, bounds.list, now),
-      tree: new TtlCache(ttlMs, bounds.tree, now, weightOf),
+      card: new TtlCache(lifetime('card'), bounds.card, now, bytesOf),
+      list: new TtlCache(lifetime('list'), bounds.list, now, bytesOf),
+      tree: new TtlCache(lifetime('tree'), bounds.tree, now, bytesOf),
     };
   }
 

@@ -161,6 +161,53 @@ for (const dialect of dialects()) {
       }
     });
 
+    it('when many users each ask for their My OKRs again, then no SQL runs, and an edit shows at once', async () => {
+      const users = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          org.token({ sub: `many-me-${i}`, scope: 'okr:read okr:write' }),
+        ),
+      );
+      const goals = [];
+      for (const [i, token] of users.entries()) {
+        goals.push(
+          await createGoal(app, token, {
+            title: `Own goal ${i}`,
+            level: 'personal',
+            timeframeId: org.timeframeId,
+          }),
+        );
+      }
+      const mine = async (token: string) => {
+        const answer = await app.request('GET', '/api/v1/goals?owner=me', {
+          token,
+          headers: { origin },
+        });
+        assert.equal(answer.status, 200, answer.text);
+        return answer.body.items.map((g: { title: string }) => g.title);
+      };
+      const round = async () => Promise.all(users.map(mine));
+      const expected = users.map((_, i) => [`Own goal ${i}`]);
+      assert.deepEqual(await round(), expected);
+      let again: string[][] = [];
+      assert.deepEqual(
+        await statementsOf(async () => {
+          again = await round();
+        }),
+        [],
+        'every page is answered from the cache',
+      );
+      assert.deepEqual(again, expected);
+
+      const edited = await app.request('PATCH', `/api/v1/goals/${goals[3].id}`, {
+        token: users[3]!,
+        headers: { 'if-match': `"${goals[3].version}"` },
+        body: { title: 'Own goal 3, renamed' },
+      });
+      assert.equal(edited.status, 200, edited.text);
+      expected[3] = ['Own goal 3, renamed'];
+      assert.deepEqual(await round(), expected, 'the edit is seen by the next read');
+    });
+
     it('when the tree is asked for again, then it costs no SQL, and a write shows at once', async () => {
       const token = await org.token({ sub: 'tree-reader', scope: 'okr:read okr:write' });
       const path = '/api/v1/alignment?timeframe=current&depth=2';

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createCaches } from '../../src/lib/caches.js';
 import { LookupTtlCache } from '../../src/lib/lookup-cache.js';
 import { TtlCache } from '../../src/lib/ttl-cache.js';
+import { ViewBody } from '../../src/lib/view-body.js';
 import { ViewCache, type Standing } from '../../src/lib/view-cache.js';
 
 async function standing(views: ViewCache, orgId: string): Promise<Standing> {
@@ -78,27 +80,39 @@ describe('view and TTL caches', () => {
 });
 
 describe('view cache bounds and shared misses', () => {
-  it('when lists and trees fill their bounds, then cards stay, and a tree weighs its nodes', () => {
-    const views = new ViewCache(60_000, { card: 2, list: 2, tree: 10 });
+  it('when lists and trees fill their bounds, then cards stay, and a view weighs its bytes', () => {
+    // A JSON string of n characters is n + 2 bytes; each entry costs 256 bytes besides.
+    const body = (bytes: number) => ViewBody.of('x'.repeat(bytes - 2));
+    const views = new ViewCache(60_000, { card: 600, list: 600, tree: 1_500 });
     const at = { generation: 0, epoch: 0 };
-    views.set('a', 'goal:1', at, 'card 1');
-    views.set('a', 'goal:2', at, 'card 2');
-    for (let i = 0; i < 50; i += 1) views.set('a', `goals:${i}`, at, { items: [] }, 'list');
-    views.set('a', 'alignment:small', at, { nodes: [1, 2, 3] }, 'tree');
-    views.set('a', 'alignment:big', at, { nodes: [1, 2, 3, 4, 5, 6] }, 'tree');
-    assert.equal(views.get('a', 'goal:1', at), 'card 1');
-    assert.equal(views.get('a', 'goal:2', at), 'card 2');
+    views.set('a', 'goal:1', at, body(40));
+    views.set('a', 'goal:2', at, body(40));
+    for (let i = 0; i < 50; i += 1) views.set('a', `goals:${i}`, at, body(40), 'list');
+    views.set('a', 'alignment:small', at, body(500), 'tree');
+    views.set('a', 'alignment:big', at, body(1_000), 'tree');
+    assert.ok(views.get('a', 'goal:1', at));
+    assert.ok(views.get('a', 'goal:2', at));
     assert.ok(views.get('a', 'goals:49', at, 'list'));
-    assert.equal(views.get('a', 'goals:0', at, 'list'), undefined);
-    // 3 nodes weigh 4 and 6 weigh 7: together more than 10, so the older tree went.
+    assert.ok(views.get('a', 'goals:48', at, 'list'));
+    assert.equal(views.get('a', 'goals:47', at, 'list'), undefined);
+    // 756 and 1 256 bytes: together more than 1 500, so the older tree went.
     assert.equal(views.get('a', 'alignment:small', at, 'tree'), undefined);
     assert.ok(views.get('a', 'alignment:big', at, 'tree'));
-    views.set('a', 'alignment:huge', at, { nodes: Array.from({ length: 20 }) }, 'tree');
+    views.set('a', 'alignment:huge', at, body(2_000), 'tree');
     assert.equal(
       views.get('a', 'alignment:huge', at, 'tree'),
       undefined,
       'too heavy to keep at all',
     );
+  });
+
+  it('when a view is serialised, then its bytes are its UTF-8 JSON and its ETag their hash', () => {
+    const view = { title: 'Wachstum — 2026', progress: 0.5 };
+    const body = ViewBody.of(view);
+    assert.equal(body.bytes.toString('utf8'), JSON.stringify(view));
+    assert.match(body.etag, /^W\/"[A-Za-z0-9_-]{27}"$/);
+    assert.equal(ViewBody.of({ ...view }).etag, body.etag, 'the same view, the same validator');
+    assert.notEqual(ViewBody.of({ ...view, progress: 0.6 }).etag, body.etag);
   });
 
   it('when many callers miss one key at once, then one computation answers them all', async () => {
@@ -141,6 +155,41 @@ describe('view cache bounds and shared misses', () => {
     assert.equal(calls, 1);
     await assert.rejects(views.through('a', 'tree', 'k', failing));
     assert.equal(calls, 2);
+  });
+});
+
+describe('view cache sizing and lifetimes', () => {
+  it('when 200 users each read their My OKRs, a whole tree and cards, then all of it is kept', () => {
+    const views = createCaches().views;
+    const at = { generation: 0, epoch: 0 };
+    // A page of 20 goal summaries is about 15 KB; a 10 000-goal tree about 3 MB.
+    const page = ViewBody.of({ items: Array.from({ length: 20 }, () => 'g'.repeat(750)) });
+    const tree = ViewBody.of({ nodes: Array.from({ length: 10_000 }, () => 'n'.repeat(300)) });
+    for (let user = 0; user < 200; user += 1) views.set('a', `goals:${user}`, at, page, 'list');
+    views.set('a', 'alignment:whole', at, tree, 'tree');
+    views.set('a', 'alignment:widget', at, page, 'tree');
+    for (let card = 0; card < 100; card += 1) views.set('a', `goal:${card}`, at, page);
+    for (let user = 0; user < 200; user += 1) {
+      assert.equal(views.get('a', `goals:${user}`, at, 'list'), page, `user ${user}`);
+    }
+    assert.equal(views.get('a', 'alignment:whole', at, 'tree'), tree);
+    assert.equal(views.get('a', 'alignment:widget', at, 'tree'), page);
+    assert.equal(views.get('a', 'goal:0', at), page);
+  });
+
+  it('when 2 s have passed, then cards and trees are computed again and list pages are not', () => {
+    let now = 0;
+    const views = new ViewCache({ card: 2_000, tree: 2_000, list: 30_000 }, undefined, () => now);
+    const at = { generation: 0, epoch: 0 };
+    views.set('a', 'goal:1', at, 'card');
+    views.set('a', 'alignment:1', at, 'tree', 'tree');
+    views.set('a', 'goals:me', at, 'page', 'list');
+    now = 2_000;
+    assert.equal(views.get('a', 'goal:1', at), undefined);
+    assert.equal(views.get('a', 'alignment:1', at, 'tree'), undefined);
+    assert.equal(views.get('a', 'goals:me', at, 'list'), 'page');
+    now = 30_000;
+    assert.equal(views.get('a', 'goals:me', at, 'list'), undefined);
   });
 });
 

@@ -3,9 +3,9 @@ import { sendView } from '../../lib/http.js';
 import type { ApiRouter } from '../../lib/openapi.js';
 import { alignmentView } from '../../lib/views.schema.js';
 import { alignmentQuery } from './alignment.schema.js';
-import type { AlignmentService } from './alignment.service.js';
+import type { CachedAlignment } from './alignment.cached.js';
 
-export function alignmentRoutes(api: ApiRouter, alignment: AlignmentService) {
+export function alignmentRoutes(api: ApiRouter, alignment: CachedAlignment) {
   api.add(
     {
       operationId: 'getAlignment',

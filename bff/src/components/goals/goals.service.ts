@@ -11,6 +11,7 @@ import type { AuthContext } from '../../lib/auth.js';
 import type { Database, Tx } from '../../lib/db.js';
 import { progressPatches, type Changes } from '../../lib/changes.js';
 import type { ViewCache } from '../../lib/view-cache.js';
+import { ViewBody } from '../../lib/view-body.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/schemas.js';
 import { z } from 'zod';
@@ -139,8 +140,10 @@ export function createGoalsService(deps: GoalsServiceDeps) {
 
   return {
     /** The card as GET answers it: shared by the org's users for a moment (see ViewCache). */
-    async cachedGoalCard(auth: AuthContext, id: string): Promise<Goal> {
-      return views.through(auth.org.id, 'card', `goal:${id}`, () => goalCard(auth, id));
+    async cachedGoalCard(auth: AuthContext, id: string): Promise<ViewBody<Goal>> {
+      return views.through(auth.org.id, 'card', `goal:${id}`, async () =>
+        ViewBody.of(await goalCard(auth, id)),
+      );
     },
 
     /**
@@ -148,7 +151,10 @@ export function createGoalsService(deps: GoalsServiceDeps) {
      * id for `owner=me`, the current timeframe's id, the decoded cursor): two users' My OKRs
      * are two keys, and any write to the org makes every page of it stale at once.
      */
-    async listGoals(auth: AuthContext, query: ListGoalsQuery): Promise<Page<GoalSummary>> {
+    async listGoals(
+      auth: AuthContext,
+      query: ListGoalsQuery,
+    ): Promise<ViewBody<Page<GoalSummary>>> {
       const filters: GoalFilters = { limit: query.limit + 1 };
       if (query.owner) filters.ownerId = query.owner === 'me' ? auth.user.id : query.owner;
       if (query.team) {
@@ -157,7 +163,7 @@ export function createGoalsService(deps: GoalsServiceDeps) {
       }
       if (query.timeframe === 'current') {
         const current = await currentTimeframeId(auth.org.id);
-        if (!current) return { items: [], nextCursor: null };
+        if (!current) return ViewBody.of<Page<GoalSummary>>({ items: [], nextCursor: null });
         filters.timeframeId = current;
       } else if (query.timeframe) filters.timeframeId = query.timeframe;
       if (query.level) filters.level = query.level;
@@ -169,11 +175,11 @@ export function createGoalsService(deps: GoalsServiceDeps) {
         const rows = await goals.listGoals(auth.org.id, filters);
         const page = rows.slice(0, query.limit);
         const last = page[page.length - 1];
-        return {
+        return ViewBody.of<Page<GoalSummary>>({
           items: page.map(goalSummary),
           nextCursor:
             rows.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null,
-        };
+        });
       });
     },
 

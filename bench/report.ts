@@ -18,6 +18,9 @@ const format = (value: number, unit: string) => {
   return `${value.toLocaleString('en-US', { maximumFractionDigits: digits })} ${unit}`.trim();
 };
 
+/** Two significant digits below 1, so 0.099 against a 0.1 budget does not read as 0.10. */
+const ratioText = (ratio: number) => (ratio < 1 ? ratio.toPrecision(2) : ratio.toFixed(2));
+
 /** A Markdown table: it reads in a terminal and pastes into the README as is. */
 export function table(rows: Row[]): string {
   const header = ['measure', 'value', 'baseline', 'ratio', 'budget', 'result'];
@@ -25,7 +28,7 @@ export function table(rows: Row[]): string {
     `${row.section}: ${row.name}${row.note ? ` (${row.note})` : ''}`,
     format(row.value, row.unit),
     row.baseline ? `${row.baseline.name} ${format(row.baseline.value, row.unit)}` : '—',
-    row.ratio === undefined ? '—' : `${row.ratio.toFixed(2)}×`,
+    row.ratio === undefined ? '—' : `${ratioText(row.ratio)}×`,
     row.budget ?? '—',
     row.pass === undefined ? 'info' : row.pass ? 'PASS' : 'FAIL',
   ]);

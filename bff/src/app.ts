@@ -14,6 +14,7 @@ import type { Database } from './lib/db.js';
 import { createEventBus } from './lib/events/create-event-bus.js';
 import { createEventStreams, type EventStreams } from './lib/events/event-streams.js';
 import {
+  errorAnswerer,
   errorHandler,
   notFoundHandler,
   rememberMount,
@@ -218,6 +219,7 @@ export function createApp({
               ? createFailureBudget(config.authFailuresPerMinute)
               : sharedFailureBudget(shared.limiter('auth-failures', config.authFailuresPerMinute)),
           caches,
+          answerError: errorAnswerer(metrics),
         });
   const rateLimit = createRateLimiter(config.rateLimitPerMinute, () =>
     shared.limiter('requests', config.rateLimitPerMinute),

@@ -97,12 +97,15 @@ interface BodyParserError {
   status?: number;
 }
 
-function describe(error: unknown): {
+/** What an error answer says: its status and the body's `code`, `message` and `details`. */
+export interface ErrorAnswer {
   status: number;
   code: string;
   message: string;
   details?: unknown;
-} {
+}
+
+function describe(error: unknown): ErrorAnswer {
   if (error instanceof AppError) {
     return {
       status: error.status,
@@ -147,37 +150,60 @@ function refusingLimit(req: Request, code: string): string {
   return authIfKnown(req) ? 'per_user' : 'auth_failures';
 }
 
-export function errorHandler(logger: Logger, metrics?: Metrics): ErrorRequestHandler {
-  return (error, req, res, next) => {
-    if (res.headersSent) {
-      next(error);
-      return;
-    }
-    const requestId = requestIdOf(req);
-    const { status, code, message, details } = describe(error);
-    if (status >= 500) logger.error({ err: error, requestId }, 'request failed');
+export type AnswerError = (req: Request, res: Response, answer: ErrorAnswer) => void;
+
+/**
+ * Writes the one error shape, counts 429s and keeps a refusal's reason for the request's log
+ * line. The error middleware answers every thrown error with it; a refusal decided without an
+ * exception (an address that has spent its failed authentications, flooding) is answered with
+ * it directly, so the flood costs no Error object and no trip through the error middleware.
+ */
+export function errorAnswerer(metrics?: Metrics): AnswerError {
+  return (req, res, { status, code, message, details }) => {
     if (status === 429) metrics?.countRefusal(refusingLimit(req, code));
     if (status === 401 || status === 403) {
       const origin = code === 'origin_not_allowed' ? req.get('origin') : undefined;
       refusals.set(req, { code, reason: message, ...(origin && { origin }) });
     }
     if (status === 401) {
-      res.set(
+      res.setHeader(
         'WWW-Authenticate',
         code === 'invalid_token'
           ? 'Bearer realm="okr-embed", error="invalid_token"'
           : 'Bearer realm="okr-embed"',
       );
     }
-    if (status === 429 && error instanceof AppError) {
-      res.set(
-        'Retry-After',
-        String((error.details as { retryAfterSeconds: number }).retryAfterSeconds),
-      );
+    const retryAfter = (details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (status === 429 && typeof retryAfter === 'number') {
+      res.setHeader('Retry-After', String(retryAfter));
     }
-    res.status(status).json({
-      error: { code, message, ...(details === undefined ? {} : { details }), requestId },
-    });
+    // Written as it is: an error answer is never revalidated, so it needs no ETag computed.
+    res.statusCode = status;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(
+      JSON.stringify({
+        error: {
+          code,
+          message,
+          ...(details === undefined ? {} : { details }),
+          requestId: requestIdOf(req),
+        },
+      }),
+    );
+  };
+}
+
+export function errorHandler(logger: Logger, metrics?: Metrics): ErrorRequestHandler {
+  const answerError = errorAnswerer(metrics);
+  return (error, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const answer = describe(error);
+    if (answer.status >= 500)
+      logger.error({ err: error, requestId: requestIdOf(req) }, 'request failed');
+    answerError(req, res, answer);
   };
 }
 

@@ -14,13 +14,14 @@ import type { Database } from './lib/db.js';
 import { createEventBus } from './lib/events/create-event-bus.js';
 import { createEventStreams, type EventStreams } from './lib/events/event-streams.js';
 import {
+  clientAddress,
   errorAnswerer,
   errorHandler,
+  jsonBody,
   notFoundHandler,
   rememberMount,
   requestContext,
   requestIdOf,
-  requireJsonBody,
 } from './lib/http.js';
 import type { Logger } from './lib/logger.js';
 import { createMetrics, metricsWithToken, type Metrics } from './lib/metrics.js';
@@ -219,6 +220,7 @@ export function createApp({
               ? createFailureBudget(config.authFailuresPerMinute)
               : sharedFailureBudget(shared.limiter('auth-failures', config.authFailuresPerMinute)),
           caches,
+          addressOf: clientAddress(config.trustProxy),
           answerError: errorAnswerer(metrics),
         });
   const rateLimit = createRateLimiter(config.rateLimitPerMinute, () =>
@@ -291,8 +293,7 @@ export function createApp({
     '/api/v1',
     rememberMount,
     cors.corsHeaders,
-    requireJsonBody,
-    express.json({ limit: config.jsonBodyLimitBytes }),
+    jsonBody(config.jsonBodyLimitBytes),
     authenticate,
     cors.requireOrgOrigin,
     rateLimit,

@@ -115,6 +115,8 @@ export interface FailureLimitDeps {
   authenticate: (req: Request, res: Response, next: NextFunction) => void | Promise<void>;
   budget: FailureBudget;
   caches: Pick<Caches, 'verifiedTokens' | 'orgLookups'>;
+  /** The address a failure is counted against (lib/http.ts `clientAddress`). */
+  addressOf: (req: Request) => string;
   /** Answers a spent address's request without an exception (lib/http.ts). */
   answerError: AnswerError;
 }
@@ -135,6 +137,7 @@ export function limitFailedAuthentication({
   authenticate,
   budget,
   caches,
+  addressOf,
   answerError,
 }: FailureLimitDeps) {
   const { verifiedTokens, orgLookups } = caches;
@@ -147,28 +150,47 @@ export function limitFailedAuthentication({
     return typeof kid === 'string' && orgLookups.activeKeys.get(kid) !== undefined;
   }
 
-  /** Authenticates; a refusal spends from the budget, and is a 429 if it was spent before. */
-  function spendOnRefusal(
+  /** A refusal of `authenticate` spends from the budget, and is a 429 if it was spent before. */
+  async function refused(error: unknown, address: string, spentBefore?: number): Promise<never> {
+    if (!(error instanceof AppError) || error.status !== 401) throw error;
+    const wait = spentBefore ?? (await budget.retryAfterSeconds(address));
+    await budget.recordFailure(address);
+    throw wait > 0 ? tooManyFailures(wait) : error;
+  }
+
+  function guarded(
     req: Request,
     res: Response,
     next: NextFunction,
     address: string,
-    spentBefore: number | undefined,
+    spentBefore?: number,
   ): void | Promise<void> {
-    const refused = async (error: unknown): Promise<never> => {
-      if (!(error instanceof AppError) || error.status !== 401) throw error;
-      const wait = spentBefore ?? (await budget.retryAfterSeconds(address));
-      await budget.recordFailure(address);
-      throw wait > 0 ? tooManyFailures(wait) : error;
-    };
     let outcome: void | Promise<void>;
     try {
       // `next` runs the rest of the chain inside; only authenticate's own refusals land here.
       outcome = authenticate(req, res, next);
     } catch (error) {
-      return refused(error);
+      return refused(error, address, spentBefore);
     }
-    if (outcome instanceof Promise) return outcome.catch(refused);
+    if (outcome instanceof Promise) {
+      return outcome.catch((error: unknown) => refused(error, address, spentBefore));
+    }
+  }
+
+  function afterBudget(
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    address: string,
+    wait: number,
+  ): void | Promise<void> {
+    if (wait === 0) return guarded(req, res, next, address, 0);
+    answerError(req, res, {
+      status: 429,
+      code: 'rate_limited',
+      message: TOO_MANY_FAILURES,
+      details: { retryAfterSeconds: wait },
+    });
   }
 
   return function limitedAuthenticate(
@@ -176,21 +198,15 @@ export function limitFailedAuthentication({
     res: Response,
     next: NextFunction,
   ): void | Promise<void> {
-    const address = req.ip ?? 'unknown';
+    const address = addressOf(req);
     const token = BEARER_TOKEN.exec(req.get('authorization') ?? '')?.[1];
     // A token checkable without a query passes while the address is spent, so its budget is
     // only read if it fails: with Redis, a valid request costs no round trip here.
-    if (checkableWithoutQuery(token)) return spendOnRefusal(req, res, next, address, undefined);
-    const afterBudget = (wait: number): void | Promise<void> => {
-      if (wait === 0) return spendOnRefusal(req, res, next, address, 0);
-      answerError(req, res, {
-        status: 429,
-        code: 'rate_limited',
-        message: TOO_MANY_FAILURES,
-        details: { retryAfterSeconds: wait },
-      });
-    };
+    if (checkableWithoutQuery(token)) return guarded(req, res, next, address);
     const wait = budget.retryAfterSeconds(address);
-    return wait instanceof Promise ? wait.then(afterBudget) : afterBudget(wait);
+    if (wait instanceof Promise) {
+      return wait.then((known) => afterBudget(req, res, next, address, known));
+    }
+    return afterBudget(req, res, next, address, wait);
   };
 }

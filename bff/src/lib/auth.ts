@@ -144,29 +144,31 @@ export function createAuthenticator({ orgs, orgsService, users, logger, caches }
    */
   const builtContexts = new WeakMap<VerifiedToken, AuthContext>();
 
-  function contextOf(verified: VerifiedToken, { org }: KeyWithOrg): MaybePromise<AuthContext> {
-    const build = (known: KnownUser): AuthContext => {
-      // Every use keeps the user cached for another 30 s, as it always has.
-      knownUsers.set(verified.claimsKey, known);
-      const built = builtContexts.get(verified);
-      if (built?.org === org && built.user === known.user && built.teams === known.teams) {
-        return built;
-      }
-      const tokenExpiresAtMs = verified.expiresAtMs - CLOCK_SKEW_SECONDS * 1000;
-      const context = {
-        org,
-        user: known.user,
-        teams: known.teams,
-        scopes: verified.scopes,
-        tokenExpiresAtMs,
-      };
-      builtContexts.set(verified, context);
-      return context;
+  function contextFor(verified: VerifiedToken, org: KeyWithOrg['org'], known: KnownUser) {
+    // Every use keeps the user cached for another 30 s, as it always has.
+    knownUsers.set(verified.claimsKey, known);
+    const built = builtContexts.get(verified);
+    if (built?.org === org && built.user === known.user && built.teams === known.teams) {
+      return built;
+    }
+    const tokenExpiresAtMs = verified.expiresAtMs - CLOCK_SKEW_SECONDS * 1000;
+    const context = {
+      org,
+      user: known.user,
+      teams: known.teams,
+      scopes: verified.scopes,
+      tokenExpiresAtMs,
     };
+    builtContexts.set(verified, context);
+    return context;
+  }
+
+  function contextOf(verified: VerifiedToken, { org }: KeyWithOrg): MaybePromise<AuthContext> {
     const known = knownUsers.get(verified.claimsKey);
-    return known
-      ? build(known)
-      : users.upsertFromClaims(verified.orgId, verified.userClaims).then(build);
+    if (known) return contextFor(verified, org, known);
+    return users
+      .upsertFromClaims(verified.orgId, verified.userClaims)
+      .then((written) => contextFor(verified, org, written));
   }
 
   function verificationKeyOf(key: KeyWithOrg['key'], kid: string): KeyObject {
@@ -266,17 +268,27 @@ export function createAuthenticator({ orgs, orgsService, users, logger, caches }
       verifiedTokens.delete(token);
       return verifyAfresh(token);
     }
-    return andThen(orgs.keyWithOrg(verified.kid), (found) => {
-      if (
-        found?.key.status === 'active' &&
-        found.org.id === verified.orgId &&
-        found.org.issuer === verified.issuer
-      ) {
-        return contextOf(verified, found);
-      }
-      verifiedTokens.delete(token);
-      return verifyAfresh(token);
-    });
+    const found = orgs.keyWithOrg(verified.kid);
+    return found instanceof Promise
+      ? found.then((key) => stillValid(token, verified, key))
+      : stillValid(token, verified, found);
+  }
+
+  /** A verified token's key as found now: the same active key of the same org and issuer? */
+  function stillValid(
+    token: string,
+    verified: VerifiedToken,
+    found: KeyWithOrg | null,
+  ): MaybePromise<AuthContext> {
+    if (
+      found?.key.status === 'active' &&
+      found.org.id === verified.orgId &&
+      found.org.issuer === verified.issuer
+    ) {
+      return contextOf(verified, found);
+    }
+    verifiedTokens.delete(token);
+    return verifyAfresh(token);
   }
 
   return function authenticate(
@@ -285,13 +297,14 @@ export function createAuthenticator({ orgs, orgsService, users, logger, caches }
     next: NextFunction,
   ): void | Promise<void> {
     const proven = verify(bearerTokenOf(req));
-    const proceed = (context: AuthContext) => {
-      contexts.set(req, context);
-      next();
-    };
-    if (proven instanceof Promise) return proven.then(proceed);
-    proceed(proven);
+    if (proven instanceof Promise) return proven.then((context) => admit(req, context, next));
+    admit(req, proven, next);
   };
+}
+
+function admit(req: Request, context: AuthContext, next: NextFunction): void {
+  contexts.set(req, context);
+  next();
 }
 
 /** `okr:admin` grants every scope. */

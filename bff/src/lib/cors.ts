@@ -61,6 +61,16 @@ function remedy(slug: string, origin: string): { message: string; register: stri
  * has registered, as before.
  */
 export function createCors(orgs: OrgsRepository, logger: Logger) {
+  function grantIfRegistered(
+    res: Response,
+    next: NextFunction,
+    origin: string,
+    orgIds: string[],
+  ): void {
+    if (orgIds.length > 0) grant(res, origin);
+    next();
+  }
+
   /**
    * Both checks answer from the origin caches without waiting when they can: a browser's
    * request (every one carries Origin) goes on at once, not after a turn of the event loop.
@@ -78,37 +88,44 @@ export function createCors(orgs: OrgsRepository, logger: Logger) {
     }
     if (origin === undefined) return next();
     const allowing = orgs.orgsAllowing(origin);
-    const answer = (orgIds: string[]) => {
-      if (orgIds.length > 0) grant(res, origin);
-      next();
-    };
-    if (allowing instanceof Promise) return allowing.then(answer);
-    answer(allowing);
+    if (allowing instanceof Promise) {
+      return allowing.then((orgIds) => grantIfRegistered(res, next, origin, orgIds));
+    }
+    grantIfRegistered(res, next, origin, allowing);
+  }
+
+  function holdToOrg(
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    origin: string,
+    orgIds: string[],
+  ): void {
+    const { org } = authOf(req);
+    // The org's own origins are the common case; the same-origin page is the rare one.
+    if (orgIds.includes(org.id) || isSameOrigin(req, origin)) return next();
+    const { message, register } = remedy(org.slug, origin);
+    logger.warn(
+      {
+        requestId: requestIdOf(req),
+        org: org.slug,
+        origin,
+        reason: 'origin not registered for the org of the token',
+      },
+      'origin refused',
+    );
+    grant(res, origin);
+    throw new AppError('origin_not_allowed', message, 403, { origin, register });
   }
 
   function requireOrgOrigin(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     const origin = req.get('origin');
     if (origin === undefined) return next();
-    const { org } = authOf(req);
     const allowing = orgs.orgsAllowing(origin);
-    const answer = (orgIds: string[]) => {
-      // The org's own origins are the common case; the same-origin page is the rare one.
-      if (orgIds.includes(org.id) || isSameOrigin(req, origin)) return next();
-      const { message, register } = remedy(org.slug, origin);
-      logger.warn(
-        {
-          requestId: requestIdOf(req),
-          org: org.slug,
-          origin,
-          reason: 'origin not registered for the org of the token',
-        },
-        'origin refused',
-      );
-      grant(res, origin);
-      throw new AppError('origin_not_allowed', message, 403, { origin, register });
-    };
-    if (allowing instanceof Promise) return allowing.then(answer);
-    answer(allowing);
+    if (allowing instanceof Promise) {
+      return allowing.then((orgIds) => holdToOrg(req, res, next, origin, orgIds));
+    }
+    holdToOrg(req, res, next, origin, allowing);
   }
 
   return { corsHeaders, requireOrgOrigin };

@@ -1,5 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
+import type { Config } from './config.js';
 import { isDatabaseUnavailable } from './db.js';
 import { authIfKnown } from './auth.js';
 import { AppError } from './errors.js';
@@ -33,6 +40,16 @@ export const rememberMount: RequestHandler = (req, _res, next) => {
   mounts.set(req, req.baseUrl);
   next();
 };
+
+/**
+ * The client's address as Express reads it under TRUST_PROXY (X-Forwarded-For only from the
+ * proxies it names). Without a proxy to trust it is the socket's address, read directly: a
+ * flood of requests is answered without parsing a header that cannot change the answer.
+ */
+export function clientAddress(trustProxy: Config['trustProxy']): (req: Request) => string {
+  if (trustProxy === false) return (req) => req.socket.remoteAddress ?? 'unknown';
+  return (req) => req.ip ?? 'unknown';
+}
 
 export function requestIdOf(req: Request): string {
   return requestIds.get(req) ?? 'unknown';
@@ -75,18 +92,24 @@ export function requestContext(logger: Logger, metrics?: Metrics): RequestHandle
   };
 }
 
-/** A write request's body, when it has one, is JSON. */
-export const requireJsonBody: RequestHandler = (req, _res, next) => {
-  if (['POST', 'PATCH', 'PUT'].includes(req.method)) {
-    const length = req.get('content-length');
-    const hasBody =
-      req.get('transfer-encoding') !== undefined || (length !== undefined && length !== '0');
-    if (hasBody && !req.is('application/json')) {
+/**
+ * A write request's body, when it has one, is JSON, parsed within `limitBytes`. A request with
+ * neither Content-Length nor Transfer-Encoding (every GET a browser sends) has no body, so it
+ * skips the parser, which would only find that out itself.
+ */
+export function jsonBody(limitBytes: number): RequestHandler {
+  const parse = express.json({ limit: limitBytes });
+  return (req, res, next) => {
+    const length = req.headers['content-length'];
+    const chunked = req.headers['transfer-encoding'] !== undefined;
+    if (length === undefined && !chunked) return next();
+    const hasBody = chunked || length !== '0';
+    if (hasBody && ['POST', 'PATCH', 'PUT'].includes(req.method) && !req.is('application/json')) {
       throw new AppError('unsupported_media_type', 'Send the body as application/json', 415);
     }
-  }
-  next();
-};
+    parse(req, res, next);
+  };
+}
 
 export function notFoundHandler(req: Request, _res: Response, next: NextFunction) {
   next(new AppError('not_found', `No route for ${req.method} ${req.path}`, 404));
@@ -220,15 +243,16 @@ export const ifMatch = {
 } as const satisfies Record<string, HeaderDeclaration>;
 
 interface ViewBody {
-  json: string;
+  /** The JSON text as UTF-8, ready for the socket: a cached view is encoded once, too. */
+  bytes: Buffer;
   etag: string;
 }
 
 /**
  * Serialised bodies and their ETags, per view object. Views handed out by the ViewCache are
- * shared by an org's users and never mutated, so a cache hit is stringified and hashed once, not
- * once per request; a write invalidates the cached view, and the new view object gets its own
- * body. Views built per request are never sent twice and leave with their object.
+ * shared by an org's users and never mutated, so a cache hit is stringified, encoded and hashed
+ * once, not once per request; a write invalidates the cached view, and the new view object gets
+ * its own body. Views built per request are never sent twice and leave with their object.
  *
  * The one cache at module level, because it cannot leak between apps: its key is the view object
  * itself, which only the app that built it holds, and its value is a pure function of that
@@ -241,8 +265,8 @@ function bodyOf(view: unknown): ViewBody {
   const isObject = typeof view === 'object' && view !== null;
   const known = isObject ? bodies.get(view) : undefined;
   if (known) return known;
-  const json = JSON.stringify(view);
-  const body = { json, etag: `W/"${createHash('sha1').update(json).digest('base64url')}"` };
+  const bytes = Buffer.from(JSON.stringify(view));
+  const body = { bytes, etag: `W/"${createHash('sha1').update(bytes).digest('base64url')}"` };
   if (isObject) bodies.set(view, body);
   return body;
 }
@@ -250,11 +274,12 @@ function bodyOf(view: unknown): ViewBody {
 /**
  * Sends a read with a weak ETag and answers If-None-Match with 304 itself. Express's own check
  * treats `Cache-Control: no-cache` as "always stale", and browsers add exactly that to any
- * fetch() that sets If-None-Match by hand, as the widgets' client does.
+ * fetch() that sets If-None-Match by hand, as the widgets' client does. The body goes out as
+ * the bytes already encoded; nothing is left for `res.send` to do.
  */
 export function sendView(req: Request, res: Response, view: unknown): void {
-  const { json, etag } = bodyOf(view);
-  res.set('ETag', etag);
+  const { bytes, etag } = bodyOf(view);
+  res.setHeader('ETag', etag);
   const ifNoneMatch = req.get('if-none-match');
   if (ifNoneMatch !== undefined) {
     const candidates = ifNoneMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
@@ -263,5 +288,9 @@ export function sendView(req: Request, res: Response, view: unknown): void {
       return;
     }
   }
-  res.type('application/json').send(json);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', bytes.length);
+  // A HEAD answer says what GET would send, without the body.
+  if (req.method === 'HEAD') res.end();
+  else res.end(bytes);
 }

@@ -159,9 +159,10 @@ export function createOrgsRepository(
    * comes back as it is, not in a promise: the request it serves goes on at once.
    */
   function orgsAllowing(origin: string): string[] | Promise<string[]> {
-    if (lookups?.refusedOrigins.get(origin)) return [];
+    // Allowed first: every request from a widget asks for an origin its org allows.
     const cached = lookups?.originOrgs.get(origin);
     if (cached) return cached;
+    if (lookups?.refusedOrigins.get(origin)) return [];
     return queryOrgsAllowing(origin);
   }
 

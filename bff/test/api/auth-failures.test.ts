@@ -73,9 +73,7 @@ for (const dialect of dialects()) {
       assert.equal((await me(proxied, await unknownKid(proxiedOrg), neighbour)).status, 401);
     });
   });
-}
 
-for (const dialect of dialects()) {
   describe(`[${dialect.name}] a flood from a spent address costs no work`, () => {
     const origin = 'https://intranet.flood.example';
     const metrics = createMetrics();

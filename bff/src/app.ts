@@ -208,7 +208,8 @@ export function createApp({
   );
   const openApi = openApiDocument(api.operations);
 
-  const cors = createCors(orgs, logger);
+  const answerError = errorAnswerer(metrics);
+  const cors = createCors(orgs, logger, answerError);
   const verifyToken = createAuthenticator({ orgs, orgsService, users, logger, caches });
   const authenticate =
     config.authFailuresPerMinute === 0
@@ -221,7 +222,7 @@ export function createApp({
               : sharedFailureBudget(shared.limiter('auth-failures', config.authFailuresPerMinute)),
           caches,
           addressOf: clientAddress(config.trustProxy),
-          answerError: errorAnswerer(metrics),
+          answerError,
         });
   const rateLimit = createRateLimiter(config.rateLimitPerMinute, () =>
     shared.limiter('requests', config.rateLimitPerMinute),

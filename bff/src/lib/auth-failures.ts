@@ -147,7 +147,7 @@ export function limitFailedAuthentication({
     if (token === undefined) return false;
     if (verifiedTokens.get(token)) return true;
     const kid = headerOf(token)?.kid;
-    return typeof kid === 'string' && orgLookups.activeKeys.get(kid) !== undefined;
+    return typeof kid === 'string' && orgLookups.activeKeys.peek(kid) !== undefined;
   }
 
   /** A refusal of `authenticate` spends from the budget, and is a 429 if it was spent before. */

@@ -1,7 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { authOf } from './auth.js';
-import { AppError } from './errors.js';
-import { requestIdOf } from './http.js';
+import { requestIdOf, type AnswerError } from './http.js';
 import type { Logger } from './logger.js';
 import type { OrgsRepository } from '../components/orgs/orgs.repository.js';
 
@@ -60,7 +59,7 @@ function remedy(slug: string, origin: string): { message: string; register: stri
  * Other answers (data, and the 401 of a bad token) carry the grant only for an origin some org
  * has registered, as before.
  */
-export function createCors(orgs: OrgsRepository, logger: Logger) {
+export function createCors(orgs: OrgsRepository, logger: Logger, answerError: AnswerError) {
   function grantIfRegistered(
     res: Response,
     next: NextFunction,
@@ -115,7 +114,13 @@ export function createCors(orgs: OrgsRepository, logger: Logger) {
       'origin refused',
     );
     grant(res, origin);
-    throw new AppError('origin_not_allowed', message, 403, { origin, register });
+    // Answered here, not thrown: a page (or a script) that keeps sending costs no Error each time.
+    answerError(req, res, {
+      status: 403,
+      code: 'origin_not_allowed',
+      message,
+      details: { origin, register },
+    });
   }
 
   function requireOrgOrigin(req: Request, res: Response, next: NextFunction): void | Promise<void> {

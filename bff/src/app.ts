@@ -240,6 +240,23 @@ export function createApp({
   app.use(requestContext(logger, metrics));
   app.use(helmet());
 
+  // The API first: every widget request is one, and it need not be matched against the
+  // routes a browser or a probe opens now and then.
+  app.get('/api/v1/openapi.json', cors.corsHeaders, (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json(openApi);
+  });
+  app.use(
+    '/api/v1',
+    rememberMount,
+    cors.corsHeaders,
+    jsonBody(config.jsonBodyLimitBytes),
+    authenticate,
+    cors.requireOrgOrigin,
+    rateLimit,
+    privateCaching,
+    api.router,
+  );
+
   // Someone who opens the BFF's address in a browser finds where things are, not a 404.
   app.get('/', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({
@@ -285,21 +302,6 @@ export function createApp({
       next();
     },
     express.static(config.widgetsDir, { maxAge: '5m', index: false, fallthrough: true }),
-  );
-
-  app.get('/api/v1/openapi.json', cors.corsHeaders, (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=300').json(openApi);
-  });
-  app.use(
-    '/api/v1',
-    rememberMount,
-    cors.corsHeaders,
-    jsonBody(config.jsonBodyLimitBytes),
-    authenticate,
-    cors.requireOrgOrigin,
-    rateLimit,
-    privateCaching,
-    api.router,
   );
 
   // With METRICS_PORT the metrics have a listener of their own (server.ts) and 404 here.

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { BEARER_TOKEN, headerOf } from './auth.js';
+import { BEARER_TOKEN, headerOf, MAX_TOKEN_LENGTH } from './auth.js';
 import type { Caches } from './caches.js';
 import { AppError } from './errors.js';
 import type { AnswerError } from './http.js';
@@ -144,7 +144,8 @@ export function limitFailedAuthentication({
 
   /** A token whose check needs no query: verified before, or signed by a key cached active. */
   function checkableWithoutQuery(token: string | undefined): boolean {
-    if (token === undefined) return false;
+    // One too large is refused before it is decoded (auth.ts): it is not decoded here either.
+    if (token === undefined || token.length > MAX_TOKEN_LENGTH) return false;
     if (verifiedTokens.get(token)) return true;
     const kid = headerOf(token)?.kid;
     return typeof kid === 'string' && orgLookups.activeKeys.peek(kid) !== undefined;

@@ -29,7 +29,7 @@ const CLOCK_SKEW_SECONDS = 30;
  * Far above any real token (a hundred team keys fit), far below Node's 16 KB header limit: a
  * bigger one is refused before it is decoded, hashed or looked up.
  */
-const MAX_TOKEN_LENGTH = 8_192;
+export const MAX_TOKEN_LENGTH = 8_192;
 /** An `Authorization` header with a token; the failure limiter reads tokens the same way. */
 export const BEARER_TOKEN = /^Bearer ([A-Za-z0-9_\-.=]+)$/;
 /** The longest a token can verify: its greatest age plus the skew. */
@@ -92,7 +92,7 @@ export interface AuthDeps {
   caches: Pick<Caches, 'verifiedTokens' | 'publicKeys' | 'secrets' | 'knownUsers'>;
 }
 
-/** The token of an `Authorization: Bearer` header, if it has one of a size worth reading. */
+/** The token of an `Authorization: Bearer` header; a refusal (thrown) if none, or too large. */
 export function bearerTokenOf(req: Request): string {
   const token = BEARER_TOKEN.exec(req.get('authorization') ?? '')?.[1];
   if (!token) {

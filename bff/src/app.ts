@@ -14,12 +14,14 @@ import type { Database } from './lib/db.js';
 import { createEventBus } from './lib/events/create-event-bus.js';
 import { createEventStreams, type EventStreams } from './lib/events/event-streams.js';
 import {
+  clientAddress,
+  errorAnswerer,
   errorHandler,
+  jsonBody,
   notFoundHandler,
   rememberMount,
   requestContext,
   requestIdOf,
-  requireJsonBody,
 } from './lib/http.js';
 import type { Logger } from './lib/logger.js';
 import { createMetrics, metricsWithToken, type Metrics } from './lib/metrics.js';
@@ -206,7 +208,8 @@ export function createApp({
   );
   const openApi = openApiDocument(api.operations);
 
-  const cors = createCors(orgs, logger);
+  const answerError = errorAnswerer(metrics);
+  const cors = createCors(orgs, logger, answerError);
   const verifyToken = createAuthenticator({ orgs, orgsService, users, logger, caches });
   const authenticate =
     config.authFailuresPerMinute === 0
@@ -218,6 +221,8 @@ export function createApp({
               ? createFailureBudget(config.authFailuresPerMinute)
               : sharedFailureBudget(shared.limiter('auth-failures', config.authFailuresPerMinute)),
           caches,
+          addressOf: clientAddress(config.trustProxy),
+          answerError,
         });
   const rateLimit = createRateLimiter(config.rateLimitPerMinute, () =>
     shared.limiter('requests', config.rateLimitPerMinute),
@@ -234,6 +239,23 @@ export function createApp({
   app.set('trust proxy', config.trustProxy);
   app.use(requestContext(logger, metrics));
   app.use(helmet());
+
+  // The API first: every widget request is one, and it need not be matched against the
+  // routes a browser or a probe opens now and then.
+  app.get('/api/v1/openapi.json', cors.corsHeaders, (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json(openApi);
+  });
+  app.use(
+    '/api/v1',
+    rememberMount,
+    cors.corsHeaders,
+    jsonBody(config.jsonBodyLimitBytes),
+    authenticate,
+    cors.requireOrgOrigin,
+    rateLimit,
+    privateCaching,
+    api.router,
+  );
 
   // Someone who opens the BFF's address in a browser finds where things are, not a 404.
   app.get('/', (_req, res) => {
@@ -280,22 +302,6 @@ export function createApp({
       next();
     },
     express.static(config.widgetsDir, { maxAge: '5m', index: false, fallthrough: true }),
-  );
-
-  app.get('/api/v1/openapi.json', cors.corsHeaders, (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=300').json(openApi);
-  });
-  app.use(
-    '/api/v1',
-    rememberMount,
-    cors.corsHeaders,
-    requireJsonBody,
-    express.json({ limit: config.jsonBodyLimitBytes }),
-    authenticate,
-    cors.requireOrgOrigin,
-    rateLimit,
-    privateCaching,
-    api.router,
   );
 
   // With METRICS_PORT the metrics have a listener of their own (server.ts) and 404 here.

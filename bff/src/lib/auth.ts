@@ -6,7 +6,7 @@ import { SCOPES, type Scope, type TeamSummary } from '@okr-embed/contract';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Caches } from './caches.js';
-import type { OrgRecord, OrgsRepository } from '../components/orgs/orgs.repository.js';
+import type { KeyWithOrg, OrgRecord, OrgsRepository } from '../components/orgs/orgs.repository.js';
 import { AUDIENCE, type OrgsService } from '../components/orgs/orgs.service.js';
 import type {
   UserClaims,
@@ -29,7 +29,7 @@ const CLOCK_SKEW_SECONDS = 30;
  * Far above any real token (a hundred team keys fit), far below Node's 16 KB header limit: a
  * bigger one is refused before it is decoded, hashed or looked up.
  */
-const MAX_TOKEN_LENGTH = 8_192;
+export const MAX_TOKEN_LENGTH = 8_192;
 /** An `Authorization` header with a token; the failure limiter reads tokens the same way. */
 export const BEARER_TOKEN = /^Bearer ([A-Za-z0-9_\-.=]+)$/;
 /** The longest a token can verify: its greatest age plus the skew. */
@@ -65,6 +65,9 @@ const claimsSchema = z.object({
 
 const contexts = new WeakMap<Request, AuthContext>();
 
+/** A user as the just-in-time write left it, with their teams. */
+type KnownUser = { user: UserRecord; teams: TeamSummary[] };
+
 /** The verified caller; only routes behind `authenticate` may ask. */
 export function authOf(req: Request): AuthContext {
   const context = contexts.get(req);
@@ -89,81 +92,117 @@ export interface AuthDeps {
   caches: Pick<Caches, 'verifiedTokens' | 'publicKeys' | 'secrets' | 'knownUsers'>;
 }
 
+/** The token of an `Authorization: Bearer` header; a refusal (thrown) if none, or too large. */
+export function bearerTokenOf(req: Request): string {
+  const token = BEARER_TOKEN.exec(req.get('authorization') ?? '')?.[1];
+  if (!token) {
+    throw new AppError('missing_token', 'An Authorization: Bearer token is required', 401);
+  }
+  if (token.length > MAX_TOKEN_LENGTH) throw invalidToken('The token is too large');
+  return token;
+}
+
+/**
+ * A token's header, decoded alone: the key lookup needs only its `kid`, and a token whose key is
+ * refused is never decoded further. Undefined when it is not a JSON object.
+ */
+export function headerOf(token: string): Record<string, unknown> | undefined {
+  const end = token.indexOf('.');
+  if (end <= 0) return undefined;
+  try {
+    const header: unknown = JSON.parse(Buffer.from(token.slice(0, end), 'base64url').toString());
+    return typeof header === 'object' && header !== null && !Array.isArray(header)
+      ? (header as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** Runs `then` on a value now, or once its promise settles: cached answers never wait. */
+function andThen<T, U>(
+  value: MaybePromise<T>,
+  then: (value: T) => MaybePromise<U>,
+): MaybePromise<U> {
+  return value instanceof Promise ? value.then(then) : then(value);
+}
+
+/**
+ * `authenticate` answers from the caches without waiting whenever they know the answer: a
+ * token verified before, whose key and user are cached, goes on to the next handler at once
+ * (no promise, no turn of the event loop), and a token whose kid the caches refuse is refused
+ * the same way. Only what the caches cannot tell waits for the database.
+ */
 export function createAuthenticator({ orgs, orgsService, users, logger, caches }: AuthDeps) {
   const { verifiedTokens, publicKeys, secrets, knownUsers } = caches;
+  /**
+   * The context last built for each verified token, reused while the key (with its org) and the
+   * user it was built from are the very objects the caches hold now: a widget sending one token
+   * for an hour gets one context, not one per request. Goes with the cache entry it is keyed by.
+   */
+  const builtContexts = new WeakMap<VerifiedToken, AuthContext>();
 
-  async function contextOf(
-    { orgId, userClaims, claimsKey, scopes, expiresAtMs }: VerifiedToken,
-    org: Omit<OrgRecord, 'allowedOrigins'>,
-  ): Promise<AuthContext> {
-    const known = knownUsers.get(claimsKey) ?? (await users.upsertFromClaims(orgId, userClaims));
-    knownUsers.set(claimsKey, known);
-    const tokenExpiresAtMs = expiresAtMs - CLOCK_SKEW_SECONDS * 1000;
-    return { org, user: known.user, teams: known.teams, scopes, tokenExpiresAtMs };
+  function contextFor(verified: VerifiedToken, org: KeyWithOrg['org'], known: KnownUser) {
+    // Every use keeps the user cached for another 30 s, as it always has.
+    knownUsers.set(verified.claimsKey, known);
+    const built = builtContexts.get(verified);
+    if (built?.org === org && built.user === known.user && built.teams === known.teams) {
+      return built;
+    }
+    const tokenExpiresAtMs = verified.expiresAtMs - CLOCK_SKEW_SECONDS * 1000;
+    const context = {
+      org,
+      user: known.user,
+      teams: known.teams,
+      scopes: verified.scopes,
+      tokenExpiresAtMs,
+    };
+    builtContexts.set(verified, context);
+    return context;
   }
 
-  return async function authenticate(req: Request, _res: Response, next: NextFunction) {
-    const header = req.get('authorization') ?? '';
-    const match = BEARER_TOKEN.exec(header);
-    if (!match?.[1]) {
-      throw new AppError('missing_token', 'An Authorization: Bearer token is required', 401);
-    }
-    const token = match[1];
-    if (token.length > MAX_TOKEN_LENGTH) throw invalidToken('The token is too large');
+  function contextOf(verified: VerifiedToken, { org }: KeyWithOrg): MaybePromise<AuthContext> {
+    const known = knownUsers.get(verified.claimsKey);
+    if (known) return contextFor(verified, org, known);
+    return users
+      .upsertFromClaims(verified.orgId, verified.userClaims)
+      .then((written) => contextFor(verified, org, written));
+  }
 
-    const verified = verifiedTokens.get(token);
-    if (verified) {
-      // A hit still looks its key up (cached for at most 5 s), so a retired key stops its tokens
-      // within that window, and the user goes through the same 30 s cache. Anything that
-      // changed since (time, the key, its org's issuer) goes through the full check below,
-      // which refuses it with the usual reason.
-      const found =
-        verified.expiresAtMs > Date.now() ? await orgs.findKeyWithOrg(verified.kid) : null;
-      if (
-        found?.key.status === 'active' &&
-        found.org.id === verified.orgId &&
-        found.org.issuer === verified.issuer
-      ) {
-        contexts.set(req, await contextOf(verified, found.org));
-        next();
-        return;
-      }
-      verifiedTokens.delete(token);
-    }
-
-    const decoded = jwt.decode(token, { complete: true });
-    if (!decoded || typeof decoded.payload === 'string')
-      throw invalidToken('The token is malformed');
-    const kid = decoded.header.kid;
-    if (typeof kid !== 'string' || kid.length === 0 || kid.length > 64) {
-      throw invalidToken('The token has no usable kid');
-    }
-
-    const found = await orgs.findKeyWithOrg(kid);
-    if (!found || found.key.status !== 'active') throw invalidToken('Unknown or retired key');
-    const { key, org } = found;
-
+  function verificationKeyOf(key: KeyWithOrg['key'], kid: string): KeyObject {
     // A KeyObject, not a Buffer: given raw bytes, jsonwebtoken first tries (and fails, slowly)
     // to read them as a public key on every request.
-    let verificationKey: KeyObject;
-    if (key.alg === 'HS256') {
-      try {
-        const cipherText = key.secretEncrypted ?? '';
-        verificationKey = secrets.get(cipherText) ?? createSecretKey(orgsService.secretOf(key));
-        secrets.set(cipherText, verificationKey);
-      } catch (error) {
-        logger.error(
-          { err: error, kid },
-          'cannot decrypt the HS256 secret: is OKR_MASTER_KEY right?',
-        );
-        throw invalidToken('The key cannot be used');
-      }
-    } else {
+    if (key.alg !== 'HS256') {
       const pem = key.publicKeyPem ?? '';
-      verificationKey = publicKeys.get(pem) ?? createPublicKey(pem);
-      publicKeys.set(pem, verificationKey);
+      const publicKey = publicKeys.get(pem) ?? createPublicKey(pem);
+      publicKeys.set(pem, publicKey);
+      return publicKey;
     }
+    try {
+      const cipherText = key.secretEncrypted ?? '';
+      const secret = secrets.get(cipherText) ?? createSecretKey(orgsService.secretOf(key));
+      secrets.set(cipherText, secret);
+      return secret;
+    } catch (error) {
+      logger.error(
+        { err: error, kid },
+        'cannot decrypt the HS256 secret: is OKR_MASTER_KEY right?',
+      );
+      throw invalidToken('The key cannot be used');
+    }
+  }
 
+  /** The signature and the claims, checked against the key the token's kid names. */
+  function verifyWithKey(
+    token: string,
+    kid: string,
+    found: KeyWithOrg | null,
+  ): MaybePromise<AuthContext> {
+    if (!found || found.key.status !== 'active') throw invalidToken('Unknown or retired key');
+    const { key, org } = found;
+    const verificationKey = verificationKeyOf(key, kid);
     let payload: jwt.JwtPayload;
     try {
       payload = jwt.verify(token, verificationKey, {
@@ -200,10 +239,72 @@ export function createAuthenticator({ orgs, orgsService, users, logger, caches }
       scopes: new Set(SCOPES.filter((scope) => requested.includes(scope))),
       expiresAtMs: (Math.min(exp, iat + MAX_TOKEN_AGE_SECONDS) + CLOCK_SKEW_SECONDS) * 1000,
     };
-    contexts.set(req, await contextOf(fresh, org));
-    verifiedTokens.set(token, fresh);
-    next();
+    // Cached once its user is in hand: a token whose user could not be written is checked again.
+    return andThen(contextOf(fresh, found), (context) => {
+      verifiedTokens.set(token, fresh);
+      return context;
+    });
+  }
+
+  function verifyAfresh(token: string): MaybePromise<AuthContext> {
+    const header = headerOf(token);
+    if (!header) throw invalidToken('The token is malformed');
+    const kid = header.kid;
+    if (typeof kid !== 'string' || kid.length === 0 || kid.length > 64) {
+      throw invalidToken('The token has no usable kid');
+    }
+    return andThen(orgs.keyWithOrg(kid), (found) => verifyWithKey(token, kid, found));
+  }
+
+  /** The caller a token proves, or a refusal (thrown) with the reason. */
+  function verify(token: string): MaybePromise<AuthContext> {
+    const verified = verifiedTokens.get(token);
+    if (!verified) return verifyAfresh(token);
+    // A hit still looks its key up (cached for at most 5 s), so a retired key stops its tokens
+    // within that window, and the user goes through the same 30 s cache. Anything that
+    // changed since (time, the key, its org's issuer) goes through the full check, which
+    // refuses it with the usual reason.
+    if (verified.expiresAtMs <= Date.now()) {
+      verifiedTokens.delete(token);
+      return verifyAfresh(token);
+    }
+    const found = orgs.keyWithOrg(verified.kid);
+    return found instanceof Promise
+      ? found.then((key) => stillValid(token, verified, key))
+      : stillValid(token, verified, found);
+  }
+
+  /** A verified token's key as found now: the same active key of the same org and issuer? */
+  function stillValid(
+    token: string,
+    verified: VerifiedToken,
+    found: KeyWithOrg | null,
+  ): MaybePromise<AuthContext> {
+    if (
+      found?.key.status === 'active' &&
+      found.org.id === verified.orgId &&
+      found.org.issuer === verified.issuer
+    ) {
+      return contextOf(verified, found);
+    }
+    verifiedTokens.delete(token);
+    return verifyAfresh(token);
+  }
+
+  return function authenticate(
+    req: Request,
+    _res: Response,
+    next: NextFunction,
+  ): void | Promise<void> {
+    const proven = verify(bearerTokenOf(req));
+    if (proven instanceof Promise) return proven.then((context) => admit(req, context, next));
+    admit(req, proven, next);
   };
+}
+
+function admit(req: Request, context: AuthContext, next: NextFunction): void {
+  contexts.set(req, context);
+  next();
 }
 
 /** `okr:admin` grants every scope. */

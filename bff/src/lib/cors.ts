@@ -1,7 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { authOf } from './auth.js';
-import { AppError } from './errors.js';
-import { requestIdOf } from './http.js';
+import { requestIdOf, type AnswerError } from './http.js';
 import type { Logger } from './logger.js';
 import type { OrgsRepository } from '../components/orgs/orgs.repository.js';
 
@@ -16,8 +15,14 @@ function isSameOrigin(req: Request, origin: string): boolean {
 }
 
 function grant(res: Response, origin: string): void {
-  res.set('Access-Control-Allow-Origin', origin);
-  res.set('Access-Control-Expose-Headers', exposedHeaders);
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  res.setHeader('Access-Control-Expose-Headers', exposedHeaders);
+}
+
+/** Answers vary by Origin; the first to say so needs no parsing of what Vary said before. */
+function varyByOrigin(res: Response): void {
+  if (res.getHeader('Vary') === undefined) res.setHeader('Vary', 'Origin');
+  else res.vary('Origin');
 }
 
 /**
@@ -54,9 +59,23 @@ function remedy(slug: string, origin: string): { message: string; register: stri
  * Other answers (data, and the 401 of a bad token) carry the grant only for an origin some org
  * has registered, as before.
  */
-export function createCors(orgs: OrgsRepository, logger: Logger) {
-  async function corsHeaders(req: Request, res: Response, next: NextFunction) {
-    res.vary('Origin');
+export function createCors(orgs: OrgsRepository, logger: Logger, answerError: AnswerError) {
+  function grantIfRegistered(
+    res: Response,
+    next: NextFunction,
+    origin: string,
+    orgIds: string[],
+  ): void {
+    if (orgIds.length > 0) grant(res, origin);
+    next();
+  }
+
+  /**
+   * Both checks answer from the origin caches without waiting when they can: a browser's
+   * request (every one carries Origin) goes on at once, not after a turn of the event loop.
+   */
+  function corsHeaders(req: Request, res: Response, next: NextFunction): void | Promise<void> {
+    varyByOrigin(res);
     const origin = req.get('origin');
     if (req.method === 'OPTIONS' && req.get('access-control-request-method')) {
       if (origin !== undefined) grant(res, origin);
@@ -66,15 +85,24 @@ export function createCors(orgs: OrgsRepository, logger: Logger) {
       res.status(204).end();
       return;
     }
-    if (origin !== undefined && (await orgs.isOriginAllowedByAnyOrg(origin))) grant(res, origin);
-    next();
+    if (origin === undefined) return next();
+    const allowing = orgs.orgsAllowing(origin);
+    if (allowing instanceof Promise) {
+      return allowing.then((orgIds) => grantIfRegistered(res, next, origin, orgIds));
+    }
+    grantIfRegistered(res, next, origin, allowing);
   }
 
-  async function requireOrgOrigin(req: Request, res: Response, next: NextFunction) {
-    const origin = req.get('origin');
-    if (origin === undefined || isSameOrigin(req, origin)) return next();
+  function holdToOrg(
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    origin: string,
+    orgIds: string[],
+  ): void {
     const { org } = authOf(req);
-    if (await orgs.isOriginAllowedForOrg(org.id, origin)) return next();
+    // The org's own origins are the common case; the same-origin page is the rare one.
+    if (orgIds.includes(org.id) || isSameOrigin(req, origin)) return next();
     const { message, register } = remedy(org.slug, origin);
     logger.warn(
       {
@@ -86,7 +114,23 @@ export function createCors(orgs: OrgsRepository, logger: Logger) {
       'origin refused',
     );
     grant(res, origin);
-    throw new AppError('origin_not_allowed', message, 403, { origin, register });
+    // Answered here, not thrown: a page (or a script) that keeps sending costs no Error each time.
+    answerError(req, res, {
+      status: 403,
+      code: 'origin_not_allowed',
+      message,
+      details: { origin, register },
+    });
+  }
+
+  function requireOrgOrigin(req: Request, res: Response, next: NextFunction): void | Promise<void> {
+    const origin = req.get('origin');
+    if (origin === undefined) return next();
+    const allowing = orgs.orgsAllowing(origin);
+    if (allowing instanceof Promise) {
+      return allowing.then((orgIds) => holdToOrg(req, res, next, origin, orgIds));
+    }
+    holdToOrg(req, res, next, origin, allowing);
   }
 
   return { corsHeaders, requireOrgOrigin };

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
+import type { Config } from './config.js';
 import { isDatabaseUnavailable } from './db.js';
 import { authIfKnown } from './auth.js';
 import { AppError } from './errors.js';
@@ -34,6 +41,16 @@ export const rememberMount: RequestHandler = (req, _res, next) => {
   mounts.set(req, req.baseUrl);
   next();
 };
+
+/**
+ * The client's address as Express reads it under TRUST_PROXY (X-Forwarded-For only from the
+ * proxies it names). Without a proxy to trust it is the socket's address, read directly: a
+ * flood of requests is answered without parsing a header that cannot change the answer.
+ */
+export function clientAddress(trustProxy: Config['trustProxy']): (req: Request) => string {
+  if (trustProxy === false) return (req) => req.socket.remoteAddress ?? 'unknown';
+  return (req) => req.ip ?? 'unknown';
+}
 
 export function requestIdOf(req: Request): string {
   return requestIds.get(req) ?? 'unknown';
@@ -76,18 +93,24 @@ export function requestContext(logger: Logger, metrics?: Metrics): RequestHandle
   };
 }
 
-/** A write request's body, when it has one, is JSON. */
-export const requireJsonBody: RequestHandler = (req, _res, next) => {
-  if (['POST', 'PATCH', 'PUT'].includes(req.method)) {
-    const length = req.get('content-length');
-    const hasBody =
-      req.get('transfer-encoding') !== undefined || (length !== undefined && length !== '0');
-    if (hasBody && !req.is('application/json')) {
+/**
+ * A write request's body, when it has one, is JSON, parsed within `limitBytes`. A request with
+ * neither Content-Length nor Transfer-Encoding (every GET a browser sends) has no body, so it
+ * skips the parser, which would only find that out itself.
+ */
+export function jsonBody(limitBytes: number): RequestHandler {
+  const parse = express.json({ limit: limitBytes });
+  return (req, res, next) => {
+    const length = req.headers['content-length'];
+    const chunked = req.headers['transfer-encoding'] !== undefined;
+    if (length === undefined && !chunked) return next();
+    const hasBody = chunked || length !== '0';
+    if (hasBody && ['POST', 'PATCH', 'PUT'].includes(req.method) && !req.is('application/json')) {
       throw new AppError('unsupported_media_type', 'Send the body as application/json', 415);
     }
-  }
-  next();
-};
+    parse(req, res, next);
+  };
+}
 
 export function notFoundHandler(req: Request, _res: Response, next: NextFunction) {
   next(new AppError('not_found', `No route for ${req.method} ${req.path}`, 404));
@@ -98,12 +121,15 @@ interface BodyParserError {
   status?: number;
 }
 
-function describe(error: unknown): {
+/** What an error answer says: its status and the body's `code`, `message` and `details`. */
+export interface ErrorAnswer {
   status: number;
   code: string;
   message: string;
   details?: unknown;
-} {
+}
+
+function describe(error: unknown): ErrorAnswer {
   if (error instanceof AppError) {
     return {
       status: error.status,
@@ -148,37 +174,60 @@ function refusingLimit(req: Request, code: string): string {
   return authIfKnown(req) ? 'per_user' : 'auth_failures';
 }
 
-export function errorHandler(logger: Logger, metrics?: Metrics): ErrorRequestHandler {
-  return (error, req, res, next) => {
-    if (res.headersSent) {
-      next(error);
-      return;
-    }
-    const requestId = requestIdOf(req);
-    const { status, code, message, details } = describe(error);
-    if (status >= 500) logger.error({ err: error, requestId }, 'request failed');
+export type AnswerError = (req: Request, res: Response, answer: ErrorAnswer) => void;
+
+/**
+ * Writes the one error shape, counts 429s and keeps a refusal's reason for the request's log
+ * line. The error middleware answers every thrown error with it; a refusal decided without an
+ * exception (an address that has spent its failed authentications, flooding) is answered with
+ * it directly, so the flood costs no Error object and no trip through the error middleware.
+ */
+export function errorAnswerer(metrics?: Metrics): AnswerError {
+  return (req, res, { status, code, message, details }) => {
     if (status === 429) metrics?.countRefusal(refusingLimit(req, code));
     if (status === 401 || status === 403) {
       const origin = code === 'origin_not_allowed' ? req.get('origin') : undefined;
       refusals.set(req, { code, reason: message, ...(origin && { origin }) });
     }
     if (status === 401) {
-      res.set(
+      res.setHeader(
         'WWW-Authenticate',
         code === 'invalid_token'
           ? 'Bearer realm="okr-embed", error="invalid_token"'
           : 'Bearer realm="okr-embed"',
       );
     }
-    if (status === 429 && error instanceof AppError) {
-      res.set(
-        'Retry-After',
-        String((error.details as { retryAfterSeconds: number }).retryAfterSeconds),
-      );
+    const retryAfter = (details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (status === 429 && typeof retryAfter === 'number') {
+      res.setHeader('Retry-After', String(retryAfter));
     }
-    res.status(status).json({
-      error: { code, message, ...(details === undefined ? {} : { details }), requestId },
-    });
+    // Written as it is: an error answer is never revalidated, so it needs no ETag computed.
+    res.statusCode = status;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(
+      JSON.stringify({
+        error: {
+          code,
+          message,
+          ...(details === undefined ? {} : { details }),
+          requestId: requestIdOf(req),
+        },
+      }),
+    );
+  };
+}
+
+export function errorHandler(logger: Logger, metrics?: Metrics): ErrorRequestHandler {
+  const answerError = errorAnswerer(metrics);
+  return (error, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const answer = describe(error);
+    if (answer.status >= 500)
+      logger.error({ err: error, requestId: requestIdOf(req) }, 'request failed');
+    answerError(req, res, answer);
   };
 }
 
@@ -197,12 +246,13 @@ export const ifMatch = {
 /**
  * Sends a read with a weak ETag and answers If-None-Match with 304 itself. Express's own check
  * treats `Cache-Control: no-cache` as "always stale", and browsers add exactly that to any
- * fetch() that sets If-None-Match by hand, as the widgets' client does.
+ * fetch() that sets If-None-Match by hand, as the widgets' client does. The body goes out as
+ * the bytes already encoded; nothing is left for `res.send` to do.
  */
 export function sendView(req: Request, res: Response, view: unknown): void {
   // Views from the view cache come serialised; one built for this request is serialised here.
   const { bytes, etag } = view instanceof ViewBody ? view : ViewBody.of(view);
-  res.set('ETag', etag);
+  res.setHeader('ETag', etag);
   const ifNoneMatch = req.get('if-none-match');
   if (ifNoneMatch !== undefined) {
     const candidates = ifNoneMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
@@ -211,5 +261,9 @@ export function sendView(req: Request, res: Response, view: unknown): void {
       return;
     }
   }
-  res.type('application/json').send(bytes);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', bytes.length);
+  // A HEAD answer says what GET would send, without the body.
+  if (req.method === 'HEAD') res.end();
+  else res.end(bytes);
 }

@@ -39,6 +39,14 @@ export class LookupTtlCache<V> implements LookupCache<V> {
     return value;
   }
 
+  /**
+   * The live entry, for a caller that will not query when there is none (the failure limiter
+   * asking whether a token's key is known): no miss is noted for a store that will not come.
+   */
+  peek(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
   set(key: string, value: V): void {
     const missed = this.missedAt.get(key);
     this.missedAt.delete(key);

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/lib/config.js';
+import { createMetrics } from '../../src/lib/metrics.js';
 import { dialects, startTestApp, type TestApp, type TestOrg } from '../support/harness.js';
+import { parseSamples, valueOf } from '../metrics/prom-text.js';
+import { queryLog } from '../support/security.js';
 
 const budget = 3;
 
@@ -68,6 +71,48 @@ for (const dialect of dialects()) {
         assert.equal((await me(proxied, await unknownKid(proxiedOrg), spender)).status, 401);
       assert.equal((await me(proxied, await unknownKid(proxiedOrg), spender)).status, 429);
       assert.equal((await me(proxied, await unknownKid(proxiedOrg), neighbour)).status, 401);
+    });
+  });
+
+  describe(`[${dialect.name}] a flood from a spent address costs no work`, () => {
+    const origin = 'https://intranet.flood.example';
+    const metrics = createMetrics();
+    const log = queryLog();
+    let app: TestApp;
+    let org: TestOrg;
+
+    before(async () => {
+      app = await startTestApp(dialect, {
+        config: { AUTH_FAILURES_PER_MINUTE: String(budget) },
+        app: { metrics },
+        wrapDb: log.wrap,
+      });
+      org = await app.createOrg({ origins: [origin] });
+    });
+    after(() => app.close());
+
+    it('when a spent address sends kids never seen, then each gets a readable 429 without a query', async () => {
+      const valid = await org.token({ sub: 'flood-neighbour' });
+      const get = (token: string) =>
+        app.request('GET', '/api/v1/me', { token, headers: { origin } });
+      assert.equal((await get(valid)).status, 200);
+      for (let i = 0; i < budget; i += 1) {
+        assert.equal((await get(await org.token({}, { kid: `spent-${i}` }))).status, 401);
+      }
+
+      log.statements.length = 0;
+      for (let i = 0; i < 5; i += 1) {
+        const limited = await get(await org.token({}, { kid: `never-seen-${i}` }));
+        assert.equal(limited.status, 429, limited.text);
+        assert.equal(limited.headers.get('access-control-allow-origin'), origin);
+        assert.equal(limited.body.error.requestId, limited.headers.get('x-request-id'));
+        assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+      }
+      assert.deepEqual(log.statements, [], 'no lookup of a kid while the address is spent');
+      assert.equal((await get(valid)).status, 200, 'its verified user still passes');
+
+      const scrape = parseSamples(await metrics.registry.metrics());
+      assert.equal(valueOf(scrape, 'rate_limit_refusals_total', { limit: 'auth_failures' }), 5);
     });
   });
 }

@@ -98,7 +98,7 @@ for (const dialect of dialects()) {
       assert.equal((await get()).status, 403);
 
       const kid = `reads-${randomBytes(6).toString('hex')}`;
-      assert.equal(await orgs.findKeyWithOrg(kid), null);
+      assert.equal(await orgs.keyWithOrg(kid), null);
       await orgs.insertKey({
         kid,
         orgId: org.id,
@@ -107,9 +107,9 @@ for (const dialect of dialects()) {
         publicKeyPem: 'not used here',
         status: 'active',
       });
-      assert.equal((await orgs.findKeyWithOrg(kid))?.key.kid, kid, 'a new key is not refused');
+      assert.equal((await orgs.keyWithOrg(kid))?.key.kid, kid, 'a new key is not refused');
       await orgs.retireKey(kid);
-      assert.equal(await orgs.findKeyWithOrg(kid), null, 'a retired key is refused at once');
+      assert.equal(await orgs.keyWithOrg(kid), null, 'a retired key is refused at once');
     });
 
     it('when My OKRs is asked for again, then it costs no SQL, and a write shows at once', async () => {

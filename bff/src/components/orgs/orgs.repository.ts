@@ -154,11 +154,19 @@ export function createOrgsRepository(
   lookups?: OrgLookupCaches,
   announce: AnnounceOrgChange = async () => {},
 ) {
-  /** Every org that allows an origin, in one query; refusals are remembered too. */
-  async function orgsAllowing(origin: string): Promise<string[]> {
-    if (lookups?.refusedOrigins.get(origin)) return [];
+  /**
+   * Every org that allows an origin, in one query; refusals are remembered too. A cached answer
+   * comes back as it is, not in a promise: the request it serves goes on at once.
+   */
+  function orgsAllowing(origin: string): string[] | Promise<string[]> {
+    // Allowed first: every request from a widget asks for an origin its org allows.
     const cached = lookups?.originOrgs.get(origin);
     if (cached) return cached;
+    if (lookups?.refusedOrigins.get(origin)) return [];
+    return queryOrgsAllowing(origin);
+  }
+
+  async function queryOrgsAllowing(origin: string): Promise<string[]> {
     const rows = await db.select<{ org_id: string }>(
       'SELECT org_id FROM org_origins WHERE origin = :origin',
       { origin },
@@ -167,6 +175,47 @@ export function createOrgsRepository(
     if (orgIds.length > 0) lookups?.originOrgs.set(origin, orgIds);
     else lookups?.refusedOrigins.set(origin, true);
     return orgIds;
+  }
+
+  /**
+   * The key and its org in one query: token verification may ask nothing else first. A cached
+   * answer comes back as it is, not in a promise, so a token checked from the caches costs its
+   * request no turn of the event loop.
+   */
+  function keyWithOrg(kid: string): KeyWithOrg | null | Promise<KeyWithOrg | null> {
+    const cached = lookups?.activeKeys.get(kid);
+    if (cached) return cached;
+    if (lookups?.refusedKids.get(kid)) return null;
+    return queryKeyWithOrg(kid);
+  }
+
+  async function queryKeyWithOrg(kid: string): Promise<KeyWithOrg | null> {
+    const [row] = await db.select<
+      KeyRow & { slug: string; name: string; issuer: string; settings: string }
+    >(
+      `SELECT k.kid, k.org_id, k.alg, k.secret_encrypted, k.public_key_pem, k.status,
+              o.slug, o.name, o.issuer, o.settings
+       FROM embed_keys k JOIN organizations o ON o.id = k.org_id
+       WHERE k.kid = :kid`,
+      { kid },
+    );
+    if (!row) {
+      lookups?.refusedKids.set(kid, true);
+      return null;
+    }
+    const found: KeyWithOrg = {
+      key: toKey(row),
+      org: {
+        id: row.org_id,
+        slug: row.slug,
+        name: row.name,
+        issuer: row.issuer,
+        settings: parseSettings(row.settings),
+      },
+    };
+    if (found.key.status === 'active') lookups?.activeKeys.set(kid, found);
+    else lookups?.refusedKids.set(kid, true);
+    return found;
   }
 
   /** Origins are few and change rarely: forgetting every cached answer is simplest. */
@@ -214,13 +263,8 @@ export function createOrgsRepository(
       return row ? toOrg(row, await originsOf(row.id)) : null;
     },
 
-    async isOriginAllowedByAnyOrg(origin: string): Promise<boolean> {
-      return (await orgsAllowing(origin)).length > 0;
-    },
-
-    async isOriginAllowedForOrg(orgId: string, origin: string): Promise<boolean> {
-      return (await orgsAllowing(origin)).includes(orgId);
-    },
+    keyWithOrg,
+    orgsAllowing,
 
     /** Replaces an org's allowed origins (CORS) in one transaction. */
     async replaceOrigins(orgId: string, origins: string[]): Promise<void> {
@@ -388,39 +432,6 @@ export function createOrgsRepository(
         { kid },
       );
       return row ? toKey(row) : null;
-    },
-
-    /** The key and its org in one query: token verification may ask nothing else first. */
-    async findKeyWithOrg(kid: string): Promise<KeyWithOrg | null> {
-      const cached = lookups?.activeKeys.get(kid);
-      if (cached) return cached;
-      if (lookups?.refusedKids.get(kid)) return null;
-      const [row] = await db.select<
-        KeyRow & { slug: string; name: string; issuer: string; settings: string }
-      >(
-        `SELECT k.kid, k.org_id, k.alg, k.secret_encrypted, k.public_key_pem, k.status,
-                o.slug, o.name, o.issuer, o.settings
-         FROM embed_keys k JOIN organizations o ON o.id = k.org_id
-         WHERE k.kid = :kid`,
-        { kid },
-      );
-      if (!row) {
-        lookups?.refusedKids.set(kid, true);
-        return null;
-      }
-      const found: KeyWithOrg = {
-        key: toKey(row),
-        org: {
-          id: row.org_id,
-          slug: row.slug,
-          name: row.name,
-          issuer: row.issuer,
-          settings: parseSettings(row.settings),
-        },
-      };
-      if (found.key.status === 'active') lookups?.activeKeys.set(kid, found);
-      else lookups?.refusedKids.set(kid, true);
-      return found;
     },
 
     async activeKeys(orgId: string, alg?: string): Promise<EmbedKeyRecord[]> {

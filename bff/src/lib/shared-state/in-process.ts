@@ -37,7 +37,7 @@ export function tokenBucket(perMinute: number, now: () => number = Date.now): Sh
   }
 
   return {
-    async consume(key) {
+    consume(key) {
       const at = now();
       if (buckets.size > MAX_BUCKETS) prune(at);
       const bucket = refilled(key, at);
@@ -46,7 +46,7 @@ export function tokenBucket(perMinute: number, now: () => number = Date.now): Sh
       if (allowance.allowed) bucket.tokens -= 1;
       return allowance;
     },
-    async peek(key) {
+    peek(key) {
       const bucket = buckets.get(key);
       return bucket ? answer(refilled(key, now())) : answer({ tokens: perMinute, updatedAt: 0 });
     },

@@ -16,12 +16,16 @@ export interface Allowance {
   retryAfterSeconds: number;
 }
 
-/** A per-key allowance of `perMinute`, shared by every instance when Redis is. */
+/**
+ * A per-key allowance of `perMinute`, shared by every instance when Redis is. The limiter in
+ * this process answers at once, not in a promise: a request it lets through goes on without
+ * waiting for a turn of the event loop. Redis answers after its round trip.
+ */
 export interface SharedLimiter {
   /** Spends one, unless none is left (then refuses and spends nothing). */
-  consume(key: string): Promise<Allowance>;
+  consume(key: string): Allowance | Promise<Allowance>;
   /** What `consume` would answer, spending nothing. */
-  peek(key: string): Promise<Allowance>;
+  peek(key: string): Allowance | Promise<Allowance>;
 }
 
 export interface SharedState {

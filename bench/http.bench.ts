@@ -432,21 +432,28 @@ export async function benchHttp(server: BenchServer, engine: string): Promise<Ro
   });
 
   // Last, so that a limit on failed authentications from 127.0.0.1 cannot touch the rows above.
+  // The refusal rate is compared with /healthz measured just before it, on the same 10
+  // connections and nothing else (100 000 requests have run since the first /healthz); then a
+  // second flood runs with valid users on another address, whose answers must all be 2xx. In
+  // that one the valid users' two busy connections take their share of the one event loop, so
+  // its rate is reported, not judged.
+  const healthBeforeFlood = (await load(server, health)).requests.average;
   await load(server, unknownKid, 1);
   const floodSql = await statementsPerRequest(server, unknownKid);
   const statementsBefore = await server.statements();
-  const flood = run(unknownKid);
-  const elsewhere = await validUsersElsewhere(server, card.requests, flood);
-  const flooded = await flood;
+  const flooded = await run(unknownKid);
   const floodStatements = (await server.statements()) - statementsBefore;
-  const floodRatio = flooded.requests.average / healthRate;
+  const floodAlongside = load(server, unknownKid);
+  const elsewhere = await validUsersElsewhere(server, card.requests, floodAlongside);
+  const alongside = await floodAlongside;
+  const floodRatio = flooded.requests.average / healthBeforeFlood;
   const elsewhereFine = elsewhere.total > 0 && elsewhere.ok === elsewhere.total;
   rows.push({
     section,
     name: unknownKid.name,
     value: flooded.requests.average,
     unit: 'req/s',
-    baseline: { name: '/healthz', value: healthRate },
+    baseline: { name: '/healthz just before', value: healthBeforeFlood },
     ratio: floodRatio,
     budget: '≥ 0.8×, 0 SQL/request, valid users elsewhere all 2xx',
     pass: floodRatio >= 0.8 && floodSql === 0 && elsewhereFine,
@@ -454,8 +461,9 @@ export async function benchHttp(server: BenchServer, engine: string): Promise<Ro
       `p50 ${flooded.latency.p50} ms, ${flooded['4xx']} answers 401 or 429 over 1 000 kids; ` +
       `${floodSql.toFixed(1)} SQL/request for kids refused once before, ` +
       `${(floodStatements / flooded.requests.total).toFixed(2)} during the timed flood; ` +
-      `valid users on 127.0.0.2 meanwhile: ${elsewhere.ok} of ` +
-      `${elsewhere.total} 2xx (${[...elsewhere.statuses].map(([s, n]) => `${s}×${n}`).join(', ')})`,
+      `flood again with valid users on 127.0.0.2: ${Math.round(alongside.requests.average)} ` +
+      `refusals/s, and ${elsewhere.ok} of ${elsewhere.total} valid answers 2xx ` +
+      `(${[...elsewhere.statuses].map(([s, n]) => `${s}×${n}`).join(', ')})`,
   });
   return rows;
 }

@@ -23,7 +23,7 @@ const { injectReplacements } = createRequire(import.meta.url)(
 
 type Params = Record<string, unknown>;
 
-export type BatchResult = unknown[] | { affectedRows: number };
+type BatchResult = unknown[] | { affectedRows: number };
 
 /** A statement started while a batch was being gathered, answered when the batch answers. */
 interface Gathered {
@@ -134,11 +134,13 @@ export class StatementBatch {
         injectReplacements(statement.sql.trim(), dialect, statement.params),
       );
       if (commit) formatted.push('COMMIT');
-      if (beginPending.delete(tx)) formatted.unshift('START TRANSACTION');
     } catch (error) {
       for (const statement of gathered) statement.reject(error);
       return Promise.reject(error);
     }
+    // Taken only now that the batch goes out: a batch refused above leaves the START pending.
+    const begins = beginPending.delete(tx);
+    if (begins) formatted.unshift('START TRANSACTION');
     const connection = (tx as unknown as { connection: RawConnection & { uuid?: string } })
       .connection;
     // Logged one line a statement, as Sequelize logs its own: what counts statements counts these.
@@ -162,7 +164,7 @@ export class StatementBatch {
         // One statement answers with its result, several with an array of them; a START
         // TRANSACTION in front answers first.
         const each = formatted.length === 1 ? [results as unknown as BatchResult] : results;
-        const offset = formatted[0] === 'START TRANSACTION' ? 1 : 0;
+        const offset = begins ? 1 : 0;
         gathered.forEach((statement, i) => statement.resolve(each[i + offset] as BatchResult));
         if (commit) {
           // As Sequelize's own commit marks it: no statement may follow on this transaction.

@@ -108,8 +108,24 @@ async function applyTheme(page: Page, theme: Theme): Promise<void> {
     }
   })()`);
   // Let the widgets take the theme before axe reads their colors.
-  await page.waitForFunction(`[...document.querySelectorAll('okr-goal-card, okr-goal-list, okr-alignment-tree')]
-    .every((e) => e.dataset.okrTheme === ${JSON.stringify(theme.widgets)})`);
+  await until(
+    page,
+    `[...document.querySelectorAll('okr-goal-card, okr-goal-list, okr-alignment-tree')]
+    .every((e) => e.dataset.okrTheme === ${JSON.stringify(theme.widgets)})`,
+  );
+}
+
+/**
+ * Polls `expression` in the page until it is true. Not `waitForFunction`: given a string, its
+ * polling evaluates it with eval in the page, which the demo pages' CSP refuses whenever the
+ * first check is false; `evaluate` goes through the debugger protocol, which CSP does not govern.
+ */
+async function until(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`still false after ${timeoutMs} ms: ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Waits until every data widget has drawn its content (no skeleton left); opens the why panels. */
@@ -117,11 +133,14 @@ async function loaded(page: Page): Promise<void> {
   await page.locator('okr-alignment-tree [role="treeitem"]').first().waitFor();
   await page.locator('okr-goal-list [part="item"]').first().waitFor();
   await page.locator('okr-goal-card [part="title"]').first().waitFor();
-  await page.waitForFunction(`(() => {
+  await until(
+    page,
+    `(() => {
     const deep = (root) =>
       [...root.querySelectorAll('*')].flatMap((e) => (e.shadowRoot ? [e, ...deep(e.shadowRoot)] : [e]));
     return !deep(document).some((e) => e.getAttribute('part') === 'skeleton');
-  })()`);
+  })()`,
+  );
   await page.evaluate(`(() => {
     for (const card of document.querySelectorAll('okr-goal-card')) {
       const why = card.shadowRoot && card.shadowRoot.querySelector('[part="why"]');

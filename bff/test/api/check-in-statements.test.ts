@@ -132,6 +132,33 @@ for (const dialect of dialects()) {
       assert.equal(answer.body.goal.progress, 0.02);
     });
 
+    it('when 20 check-ins on one key result arrive at once, then they share transactions and fewer statements', async () => {
+      const kr = await keyResultUnder(4);
+      log = [];
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          app.request('POST', `/api/v1/key-results/${kr.id}/check-ins`, {
+            token: as.writer,
+            body: { value: i + 1 },
+            headers: { 'idempotency-key': `burst-${kr.id}-${i}` },
+          }),
+        ),
+      );
+      const statements = log;
+      log = undefined;
+      for (const answer of answers) assert.equal(answer.status, 201, answer.text);
+      const inserts = statements.filter((sql) => /^\s*INSERT INTO check_ins/i.test(sql));
+      assert.ok(
+        inserts.length < 20,
+        `${inserts.length} transactions for 20 check-ins: those that waited went together`,
+      );
+      assert.ok(statements.length <= 12 * 20, `${statements.length} statements for 20 check-ins`);
+      assert.deepEqual(
+        answers.map((answer) => answer.body.keyResult.version).sort((a, b) => a - b),
+        Array.from({ length: 20 }, (_, i) => i + 2),
+      );
+    });
+
     it('when the chain is deeper or shallower, then a check-in sends the same number of statements', async () => {
       const shallow = await statementsOfCheckIn((await keyResultUnder(1)).id);
       const deep = await statementsOfCheckIn((await keyResultUnder(7)).id);

@@ -210,6 +210,58 @@ for (const dialect of dialects()) {
       assert.equal(goal.progress, stored[0] / 40);
     });
 
+    it('when a burst mixes refusals, replays and a repeated key with good check-ins, then each gets its own answer', async () => {
+      const { kr } = await chain();
+      const first = await checkIn(kr.id, { value: 5 }, as.writer, { 'idempotency-key': 'mix-old' });
+      assert.equal(first.status, 201);
+      // Fired together: those behind the first wait for its transaction and share the next.
+      const [good, stranger, replayed, reused, twiceA, twiceB, keyless] = await Promise.all([
+        checkIn(kr.id, { value: 1 }, as.writer, { 'idempotency-key': 'mix-1' }),
+        checkIn(kr.id, { value: 2 }, as.stranger, { 'idempotency-key': 'mix-2' }),
+        checkIn(kr.id, { value: 5 }, as.writer, { 'idempotency-key': 'mix-old' }),
+        checkIn(kr.id, { value: 6 }, as.writer, { 'idempotency-key': 'mix-old' }),
+        checkIn(kr.id, { value: 7 }, as.writer, { 'idempotency-key': 'mix-twice' }),
+        checkIn(kr.id, { value: 7 }, as.writer, { 'idempotency-key': 'mix-twice' }),
+        checkIn(kr.id, { value: 8 }),
+      ]);
+      assert.equal(good.status, 201, good.text);
+      assert.equal(stranger.status, 403);
+      assert.equal(replayed.status, 201);
+      assert.equal(replayed.headers.get('idempotent-replayed'), 'true');
+      assert.deepEqual(replayed.body, first.body);
+      assert.equal(reused.status, 409);
+      assert.equal(reused.body.error.code, 'idempotency_key_reused');
+      assert.deepEqual(
+        [twiceA, twiceB].map((answer) => answer.status),
+        [201, 201],
+      );
+      assert.deepEqual(twiceA.body, twiceB.body, 'the same key twice: one stored, one replayed');
+      assert.equal(
+        [twiceA, twiceB].filter((answer) => answer.headers.get('idempotent-replayed')).length,
+        1,
+      );
+      assert.equal(keyless.status, 201);
+      const created = [good, twiceA, keyless];
+      assert.deepEqual(
+        created.map((answer) => answer.body.keyResult.version).sort((a, b) => a - b),
+        [3, 4, 5],
+        'one version step per stored check-in, after the first (2)',
+      );
+      for (const answer of created) {
+        assert.equal(answer.body.keyResult.current, answer.body.checkIn.value);
+        assert.equal(answer.body.goal.lastCheckIn.id, answer.body.checkIn.id);
+      }
+      const history = await app.request('GET', `/api/v1/key-results/${kr.id}/check-ins?limit=100`, {
+        token: as.reader,
+      });
+      assert.deepEqual(
+        history.body.items.map((c: { value: number }) => c.value).sort(),
+        [1, 5, 7, 8],
+      );
+      const newest = created.find((answer) => answer.body.keyResult.version === 5);
+      assert.equal(history.body.items[0].id, newest?.body.checkIn.id, 'newest by version');
+    });
+
     it('when a check-in fails midway, then no check-in, key result change or propagated progress is left behind', async () => {
       const { kr, personal, company } = await chain();
       assert.equal((await checkIn(kr.id, { value: 4 })).status, 201);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CheckIn, ProgressStatus } from '@okr-embed/contract';
+import { bulkInsert } from '../../lib/bulk-insert.js';
 import type { Database, Tx } from '../../lib/db.js';
 
 export interface NewCheckIn {
@@ -54,13 +55,23 @@ const toCheckIn = (row: CheckInRow): CheckIn & { krVersion: number } => ({
 
 export function createCheckInsRepository(db: Database) {
   return {
-    async insertCheckIn(checkIn: NewCheckIn, tx: Tx): Promise<void> {
-      await db.execute(
-        `INSERT INTO check_ins (id, org_id, key_result_id, author_id, value, status, comment,
-           idempotency_key, kr_version, created_at)
-         VALUES (:id, :orgId, :keyResultId, :authorId, :value, :status, :comment,
-           :idempotencyKey, :krVersion, :createdAt)`,
-        { ...checkIn },
+    /** One statement for every check-in of a transaction (a group commits several). */
+    async insertCheckIns(checkIns: NewCheckIn[], tx: Tx): Promise<void> {
+      await bulkInsert(
+        db,
+        'check_ins',
+        checkIns.map((checkIn) => ({
+          id: checkIn.id,
+          org_id: checkIn.orgId,
+          key_result_id: checkIn.keyResultId,
+          author_id: checkIn.authorId,
+          value: checkIn.value,
+          status: checkIn.status,
+          comment: checkIn.comment,
+          idempotency_key: checkIn.idempotencyKey,
+          kr_version: checkIn.krVersion,
+          created_at: checkIn.createdAt,
+        })),
         tx,
       );
     },
@@ -117,15 +128,26 @@ export function createCheckInsRepository(db: Database) {
     },
 
     /** Stores the answer as the very string that was sent, so a replay sends it unchanged. */
-    async insertIdempotencyRecord(
-      record: IdempotencyRecord & { orgId: string; userId: string; key: string },
+    /** One statement for the records of every check-in a transaction stores. */
+    async insertIdempotencyRecords(
+      records: Array<IdempotencyRecord & { orgId: string; userId: string; key: string }>,
       tx: Tx,
     ): Promise<void> {
-      await db.execute(
-        `INSERT INTO idempotency_records (id, org_id, user_id, idem_key, request_hash, status_code,
-           response_body, created_at, expires_at)
-         VALUES (:id, :orgId, :userId, :key, :requestHash, :statusCode, :responseBody, :now, :expiresAt)`,
-        { id: randomUUID(), ...record, now: Date.now() },
+      const now = Date.now();
+      await bulkInsert(
+        db,
+        'idempotency_records',
+        records.map((record) => ({
+          id: randomUUID(),
+          org_id: record.orgId,
+          user_id: record.userId,
+          idem_key: record.key,
+          request_hash: record.requestHash,
+          status_code: record.statusCode,
+          response_body: record.responseBody,
+          created_at: now,
+          expires_at: record.expiresAt,
+        })),
         tx,
       );
     },

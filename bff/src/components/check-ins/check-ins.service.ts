@@ -10,14 +10,15 @@ import { z } from 'zod';
 import type { AuthContext } from '../../lib/auth.js';
 import { isUniqueViolation, type Database, type Tx } from '../../lib/db.js';
 import type { Changes } from '../../lib/changes.js';
-import { conflict, forbidden, notFound } from '../../lib/errors.js';
+import { AppError, conflict, forbidden, notFound } from '../../lib/errors.js';
+import { createGroupQueue, type Settled } from '../../lib/group-queue.js';
 import { decodeCursor, encodeCursor, toStoredDecimal } from '../../lib/schemas.js';
 import type { ChainGoal } from '../goals/goals.repository.js';
-import type { GoalChains } from '../goals/goals.propagation.js';
+import type { Chain, GoalChains, Propagation } from '../goals/goals.propagation.js';
 import { cardOf, publicKeyResult } from '../goals/goal-card.js';
 import { ownsKeyResult } from '../goals/goal-rules.js';
 import type { KeyResultsRepository } from '../key-results/key-results.repository.js';
-import type { CheckInsRepository } from './check-ins.repository.js';
+import type { CheckInsRepository, NewCheckIn } from './check-ins.repository.js';
 import type { CreateCheckInBody, ListCheckInsQuery } from './check-ins.schema.js';
 
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -38,8 +39,61 @@ export interface StoredResponse {
   replayed: boolean;
 }
 
-/** A check-in's transaction ends with an answer stored before, or one it just stored. */
-type Stored = { replayed: StoredResponse } | { json: string; result: CheckInResult };
+/** One POST's check-in, as it waits for its group. */
+interface CheckInRequest {
+  auth: AuthContext;
+  keyResultId: string;
+  body: CreateCheckInBody;
+  idempotencyKey: string | undefined;
+  requestHash: string;
+}
+
+/** What a stored Idempotency-Key says: its answer, `expired`, nothing, or a refusal. */
+type Replay = StoredResponse | 'expired' | null | AppError;
+
+/** What one request of a group's transaction came to. */
+type Outcome =
+  | { replayed: StoredResponse }
+  | { created: { json: string; result: CheckInResult } }
+  | { refused: AppError };
+
+type NewIdempotencyRecord = Parameters<CheckInsRepository['insertIdempotencyRecords']>[0][number];
+
+/** A group is one transaction: its statements (3 more per check-in) and its answers bound it. */
+const GROUP_LIMIT = 25;
+
+/** A refusal of one request (a reused key) becomes its outcome; anything else fails the group. */
+const refusal = (error: unknown): AppError => {
+  if (error instanceof AppError) return error;
+  throw error;
+};
+
+/** The answer to a check-in, from the roll-up in hand: nothing is read back. */
+function answerOf(
+  rolled: Propagation,
+  goal: ChainGoal,
+  checkIn: CheckIn,
+  initiativesCount: boolean,
+): CheckInResult {
+  const written = rolled.goals.get(goal.id) as ChainGoal;
+  const krs = rolled.keyResults.filter((row) => row.goalId === goal.id);
+  const updated = krs.find((row) => row.id === checkIn.keyResultId);
+  if (!updated) throw new Error('the key result vanished inside its own transaction');
+  return {
+    checkIn,
+    keyResult: publicKeyResult(updated),
+    goal: cardOf({
+      goal: written,
+      keyResults: krs,
+      parent: (goal.parentId && rolled.goals.get(goal.parentId)) || null,
+      children: rolled.children.filter((child) => child.parentId === goal.id && !child.archived),
+      // The check-in just stored is the goal's newest: nothing to look up.
+      lastCheckIn: checkIn,
+      initiativesCount,
+    }),
+    progress: rolled.moved.map((moved) => ({ ...moved, updatedAt: checkIn.createdAt })),
+  };
+}
 
 export function createCheckInsService(deps: CheckInsServiceDeps) {
   const { db, checkIns, keyResults, chains, changes } = deps;
@@ -63,6 +117,226 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
     return { status: record.statusCode, body: record.responseBody, replayed: true };
   }
 
+  /**
+   * One transaction for a group of check-ins on one key result (usually a group of one): 12
+   * statements for one and 3 more for each one more, whatever the depth, sent on MySQL as
+   * three queries of which two hold locks (see goals.propagation.ts and db-batch.ts). The
+   * roll-up is computed per check-in, in order, each from the one before, and written once.
+   */
+  function store(requests: CheckInRequest[]): Promise<Outcome[]> {
+    const [{ auth: firstAuth, keyResultId }] = requests as [CheckInRequest];
+    const orgId = firstAuth.org.id;
+    const initiativesCount = firstAuth.org.settings.initiativesCount;
+    return db.transaction(async (tx) => {
+      const outcomes: Outcome[] = [];
+      // Round trip 1, before any lock: the chain the key result's goal sits in (a key result
+      // never moves to another goal), and an answer stored for each Idempotency-Key.
+      const [found, ...stored] = await db.inOrder<[Chain, ...Replay[]]>([
+        () => chains.find(orgId, { keyResultId }, tx),
+        ...requests.map(
+          (request) => () =>
+            request.idempotencyKey
+              ? replay(request.auth, request.idempotencyKey, request.requestHash, tx).catch(refusal)
+              : Promise.resolve(null),
+        ),
+      ]);
+      const live: number[] = [];
+      stored.forEach((answer, i) => {
+        if (answer instanceof AppError) outcomes[i] = { refused: answer };
+        else if (answer && answer !== 'expired') outcomes[i] = { replayed: answer };
+        else live.push(i);
+      });
+      if (live.length === 0) return outcomes;
+      // Round trip 2: the key result's lock, then the chain's (every writer's order), and
+      // the roll-up's reads behind them. Read after the locks: what others committed.
+      const [kr, chain, inputs] = await db.inOrder([
+        () => keyResults.lockKeyResult(orgId, keyResultId, tx),
+        () => chains.lockFound(orgId, found, tx),
+        () => chains.read(orgId, found, tx),
+      ] as const);
+      // The chain was found from this key result's goal, so a live one is in it.
+      const goal = kr && chain.goals.get(kr.goalId);
+      if (!kr || !goal) {
+        for (const i of live) outcomes[i] = { refused: notFound('Key result') };
+        return outcomes;
+      }
+      const now = Date.now();
+      const createdAt = new Date(now).toISOString();
+      const rows: NewCheckIn[] = [];
+      const records: NewIdempotencyRecord[] = [];
+      const expired: Array<{ userId: string; key: string }> = [];
+      const moved = new Map<string, Propagation['moved'][number]>();
+      let rolled: Propagation | undefined;
+      let latest = kr;
+      for (const i of live) {
+        const { auth, body, idempotencyKey, requestHash } = requests[i] as CheckInRequest;
+        if (!ownsKeyResult(auth, kr, goal)) {
+          outcomes[i] = {
+            refused: forbidden(
+              'You may check in on key results you, or goals you or your teams, own',
+            ),
+          };
+          continue;
+        }
+        const value = toStoredDecimal(body.value);
+        const progress = keyResultProgress({
+          kind: kr.kind,
+          start: kr.start,
+          target: kr.target,
+          current: value,
+        });
+        const status = body.status ?? suggestStatus({ progress, timeframe: goal.timeframe, now });
+        latest = { ...latest, current: value, status, progress, version: latest.version + 1 };
+        // The roll-up's reads saw the key result as it was (or as the check-in before this
+        // one left it); it computes from the new value.
+        const before = rolled ?? { goals: chain.goals, ...inputs };
+        const next = { ...latest, updatedAt: createdAt };
+        rolled = chains.compute(
+          { goals: before.goals },
+          {
+            keyResults: before.keyResults.map((row) => (row.id === keyResultId ? next : row)),
+            children: before.children,
+          },
+          initiativesCount,
+          now,
+        );
+        for (const goalMoved of rolled.moved) moved.set(goalMoved.id, goalMoved);
+        const checkIn: CheckIn = {
+          id: randomUUID(),
+          keyResultId,
+          author: { id: auth.user.id, name: auth.user.name, avatarUrl: auth.user.avatarUrl },
+          value,
+          status,
+          comment: body.comment ?? null,
+          createdAt,
+        };
+        const result = answerOf(rolled, goal, checkIn, initiativesCount);
+        const json = JSON.stringify(result);
+        outcomes[i] = { created: { json, result } };
+        rows.push({
+          id: checkIn.id,
+          orgId,
+          keyResultId,
+          authorId: auth.user.id,
+          value,
+          status,
+          comment: checkIn.comment,
+          idempotencyKey: idempotencyKey ?? null,
+          krVersion: latest.version,
+          createdAt: now,
+        });
+        if (!idempotencyKey) continue;
+        if (stored[i] === 'expired') expired.push({ userId: auth.user.id, key: idempotencyKey });
+        records.push({
+          orgId,
+          userId: auth.user.id,
+          key: idempotencyKey,
+          requestHash,
+          statusCode: 201,
+          responseBody: json,
+          expiresAt: now + IDEMPOTENCY_TTL_MS,
+        });
+      }
+      if (!rolled) return outcomes;
+      // Each goal's last value is what is written; its history gets one row for the group.
+      const written: Propagation = { ...rolled, moved: [...moved.values()] };
+      // Round trip 3: every write, then COMMIT, in one batch: the locks of round trip 2
+      // are held for it and the computation before it, nothing more.
+      await db.inOrder(
+        [
+          ...expired.map(
+            ({ userId, key }) =>
+              () =>
+                checkIns.deleteExpiredIdempotencyRecord(orgId, userId, key, now, tx),
+          ),
+          () => checkIns.insertCheckIns(rows, tx),
+          () =>
+            keyResults.recordValue(
+              keyResultId,
+              {
+                current: latest.current,
+                status: latest.status,
+                progress: latest.progress,
+                version: latest.version,
+                now,
+              },
+              tx,
+            ),
+          () => chains.write(orgId, written, now, tx),
+          () =>
+            records.length > 0 ? checkIns.insertIdempotencyRecords(records, tx) : Promise.resolve(),
+        ],
+        { commit: tx },
+      );
+      return outcomes;
+    });
+  }
+
+  /** A group's answers: each stored check-in's consequences (views, live streams) first. */
+  async function settle(requests: CheckInRequest[]): Promise<Array<Settled<StoredResponse>>> {
+    let outcomes: Outcome[];
+    try {
+      outcomes = await store(requests);
+    } catch (error) {
+      if (requests.length === 1) return [await recover(requests[0] as CheckInRequest, error)];
+      // The group failed whole (a key raced in from elsewhere, a fault): each goes again
+      // alone, so that one request's trouble stays its own.
+      const alone: Array<Settled<StoredResponse>> = [];
+      for (const request of requests) alone.push(...(await settle([request])));
+      return alone;
+    }
+    const answers: Array<Settled<StoredResponse>> = [];
+    for (const outcome of outcomes) {
+      if ('refused' in outcome) answers.push({ ok: false, error: outcome.refused });
+      else if ('replayed' in outcome) answers.push({ ok: true, value: outcome.replayed });
+      else {
+        const { json, result } = outcome.created;
+        try {
+          await changes.committed((requests[0] as CheckInRequest).auth.org.id, {
+            type: 'check-in.created',
+            change: {
+              goals: [result.goal],
+              progress: result.progress,
+              keyResults: [result.keyResult],
+              checkIn: result.checkIn,
+            },
+          });
+          answers.push({ ok: true, value: { status: 201, body: json, replayed: false } });
+        } catch (error) {
+          answers.push({ ok: false, error });
+        }
+      }
+    }
+    return answers;
+  }
+
+  /** A check-in that failed alone; the same key raced in from a parallel request: its answer. */
+  async function recover(
+    request: CheckInRequest,
+    error: unknown,
+  ): Promise<Settled<StoredResponse>> {
+    const { auth, idempotencyKey, requestHash } = request;
+    if (idempotencyKey && isUniqueViolation(error)) {
+      try {
+        const stored = await replay(auth, idempotencyKey, requestHash);
+        if (stored && stored !== 'expired') return { ok: true, value: stored };
+      } catch (replayError) {
+        return { ok: false, error: replayError };
+      }
+    }
+    return { ok: false, error };
+  }
+
+  const groups = createGroupQueue<CheckInRequest, StoredResponse>({
+    run: settle,
+    limit: GROUP_LIMIT,
+    // The same user's same key twice in one group would both pass its replay check.
+    apart: (request) =>
+      request.idempotencyKey === undefined
+        ? undefined
+        : `${request.auth.user.id} ${request.idempotencyKey}`,
+  });
+
   return {
     async listCheckIns(
       auth: AuthContext,
@@ -83,183 +357,29 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
 
     /**
      * Stores a check-in and everything it changes — the key result, its goal, each ancestor, the
-     * idempotency record, and the progress history of every goal that moved — in one
-     * transaction of at most 12 statements (11 on SQLite) whatever the depth, sent on MySQL as
-     * three queries of which two hold locks (see goals.propagation.ts and db-batch.ts); the
-     * answer is built from what it read and computed, and serialised once.
+     * idempotency record, and the progress history of every goal that moved. Check-ins on one
+     * key result that arrive while one of its transactions runs wait, and are stored together
+     * in the next (group commit, `group-queue.ts`), each answered as if it had gone alone in
+     * arrival order.
      */
-    async checkIn(
+    checkIn(
       auth: AuthContext,
       keyResultId: string,
       body: CreateCheckInBody,
       idempotencyKey: string | undefined,
     ): Promise<StoredResponse> {
-      const orgId = auth.org.id;
       const requestHash = createHash('sha256')
         .update(
           JSON.stringify([keyResultId, body.value, body.status ?? null, body.comment ?? null]),
         )
         .digest('hex');
-      try {
-        const done = await db.transaction<Stored>(async (tx) => {
-          // Round trip 1, before any lock: an answer stored for this Idempotency-Key, and the
-          // chain the key result's goal sits in (a key result never moves to another goal).
-          const [stored, found] = await db.inOrder([
-            () =>
-              idempotencyKey
-                ? replay(auth, idempotencyKey, requestHash, tx)
-                : Promise.resolve(null),
-            () => chains.find(orgId, { keyResultId }, tx),
-          ]);
-          if (stored && stored !== 'expired') return { replayed: stored };
-          // Round trip 2: the key result's lock, then the chain's (every writer's order), and
-          // the roll-up's reads behind them. Read after the locks: what others committed.
-          const [kr, chain, inputs] = await db.inOrder([
-            () => keyResults.lockKeyResult(orgId, keyResultId, tx),
-            () => chains.lockFound(orgId, found, tx),
-            () => chains.read(orgId, found, tx),
-          ] as const);
-          if (!kr) throw notFound('Key result');
-          // The chain was found from this key result's goal, so a live one is in it.
-          const goal = chain.goals.get(kr.goalId);
-          if (!goal) throw notFound('Key result');
-          if (!ownsKeyResult(auth, kr, goal)) {
-            throw forbidden('You may check in on key results you, or goals you or your teams, own');
-          }
-          const now = Date.now();
-          const value = toStoredDecimal(body.value);
-          const progress = keyResultProgress({
-            kind: kr.kind,
-            start: kr.start,
-            target: kr.target,
-            current: value,
-          });
-          const status = body.status ?? suggestStatus({ progress, timeframe: goal.timeframe, now });
-          const version = kr.version + 1;
-          const comment = body.comment ?? null;
-          const checkInId = randomUUID();
-          const updatedAt = new Date(now).toISOString();
-          // The roll-up's reads saw the key result as it was; it computes from the new value.
-          const rolled = chains.compute(
-            chain,
-            {
-              ...inputs,
-              keyResults: inputs.keyResults.map((row) =>
-                row.id === keyResultId
-                  ? { ...row, current: value, status, progress, version, updatedAt }
-                  : row,
-              ),
-            },
-            auth.org.settings.initiativesCount,
-            now,
-          );
-          const checkIn: CheckIn = {
-            id: checkInId,
-            keyResultId,
-            author: { id: auth.user.id, name: auth.user.name, avatarUrl: auth.user.avatarUrl },
-            value,
-            status,
-            comment,
-            createdAt: updatedAt,
-          };
-          const written = rolled.goals.get(goal.id) as ChainGoal;
-          const krs = rolled.keyResults.filter((row) => row.goalId === goal.id);
-          const updated = krs.find((row) => row.id === keyResultId);
-          if (!updated) throw new Error('the key result vanished inside its own transaction');
-          const result: CheckInResult = {
-            checkIn,
-            keyResult: publicKeyResult(updated),
-            goal: cardOf({
-              goal: written,
-              keyResults: krs,
-              parent: (goal.parentId && rolled.goals.get(goal.parentId)) || null,
-              children: rolled.children.filter(
-                (child) => child.parentId === goal.id && !child.archived,
-              ),
-              // The check-in just stored is the goal's newest: nothing to look up.
-              lastCheckIn: checkIn,
-              initiativesCount: auth.org.settings.initiativesCount,
-            }),
-            progress: rolled.moved.map((moved) => ({ ...moved, updatedAt })),
-          };
-          const json = JSON.stringify(result);
-          // Round trip 3: every write, then COMMIT, in one batch: the locks of round trip 2
-          // are held for it and the computation before it, nothing more.
-          await db.inOrder(
-            [
-              () =>
-                idempotencyKey && stored === 'expired'
-                  ? checkIns.deleteExpiredIdempotencyRecord(
-                      orgId,
-                      auth.user.id,
-                      idempotencyKey,
-                      now,
-                      tx,
-                    )
-                  : Promise.resolve(),
-              () =>
-                checkIns.insertCheckIn(
-                  {
-                    id: checkInId,
-                    orgId,
-                    keyResultId,
-                    authorId: auth.user.id,
-                    value,
-                    status,
-                    comment,
-                    idempotencyKey: idempotencyKey ?? null,
-                    krVersion: version,
-                    createdAt: now,
-                  },
-                  tx,
-                ),
-              () =>
-                keyResults.recordValue(
-                  keyResultId,
-                  { current: value, status, progress, version, now },
-                  tx,
-                ),
-              () => chains.write(orgId, rolled, now, tx),
-              () =>
-                idempotencyKey
-                  ? checkIns.insertIdempotencyRecord(
-                      {
-                        orgId,
-                        userId: auth.user.id,
-                        key: idempotencyKey,
-                        requestHash,
-                        statusCode: 201,
-                        responseBody: json,
-                        expiresAt: now + IDEMPOTENCY_TTL_MS,
-                      },
-                      tx,
-                    )
-                  : Promise.resolve(),
-            ],
-            { commit: tx },
-          );
-          return { json, result };
-        });
-        if ('replayed' in done) return done.replayed;
-        const { result } = done;
-        await changes.committed(orgId, {
-          type: 'check-in.created',
-          change: {
-            goals: [result.goal],
-            progress: result.progress,
-            keyResults: [result.keyResult],
-            checkIn: result.checkIn,
-          },
-        });
-        return { status: 201, body: done.json, replayed: false };
-      } catch (error) {
-        // The same key raced in from a parallel request: answer as that one did.
-        if (idempotencyKey && isUniqueViolation(error)) {
-          const stored = await replay(auth, idempotencyKey, requestHash);
-          if (stored && stored !== 'expired') return stored;
-        }
-        throw error;
-      }
+      return groups.add(`${auth.org.id} ${keyResultId}`, {
+        auth,
+        keyResultId,
+        body,
+        idempotencyKey,
+        requestHash,
+      });
     },
   };
 }

@@ -68,6 +68,14 @@ async function deepKeyResults(db: Database, orgId: string): Promise<KeyResultRow
   });
 }
 
+/** InnoDB's count of row-lock waits since the server started. */
+async function rowLockWaits(db: Database): Promise<number> {
+  const [row] = await db.select<{ Value: string }>(
+    "SHOW GLOBAL STATUS LIKE 'Innodb_row_lock_waits'",
+  );
+  return Number(row?.Value ?? Number.NaN);
+}
+
 async function storedState(db: Database, ids: string[]) {
   const rows = await db.select<{ id: string; version: number; stored: number; keys: number }>(
     `SELECT k.id, k.version, COUNT(c.id) AS stored, COUNT(DISTINCT c.idempotency_key) AS \`keys\`
@@ -210,9 +218,9 @@ export async function benchCheckIns(server: BenchServer, databaseUrl: string): P
     // one that warms the server's origin and signing-key lookups (cached, not per check-in).
     const sequential = 10;
     await postCheckIns(server, tokenOf, 1, () => single, 1);
-    const statementsBefore = await server.statements();
+    const statementsBefore = await server.requestStatements();
     await postCheckIns(server, tokenOf, sequential, () => single, 1);
-    const perCheckIn = ((await server.statements()) - statementsBefore) / sequential;
+    const perCheckIn = ((await server.requestStatements()) - statementsBefore) / sequential;
     rows.push({
       section: 'Check-ins',
       name: 'SQL statements per check-in, 4-level roll-up',
@@ -291,20 +299,32 @@ async function twoOrgs(server: BenchServer, db: Database, orgs: BenchOrg[]): Pro
   );
   const alone: number[] = [];
   const cpuAlone: number[] = [];
+  // How busy the BFF's one thread was (CPU seconds per second), and InnoDB's row-lock waits:
+  // if one org's check-ins waited for the other's locks, together would wait more than the
+  // two alone did; if the thread is what they share, it is busy alone already.
+  let busyAlone = 0;
+  const waitsBeforeAlone = await rowLockWaits(db);
   for (const setup of setups) {
     const posted = await postCheckIns(server, setup.tokenOf, perOrg, setup.target, workers);
     alone.push(posted.rate);
     cpuAlone.push(posted.cpuMsEach);
+    busyAlone = Math.max(busyAlone, (posted.cpuMsEach * posted.rate) / 1000);
   }
-  const cpuBefore = server.cpuSeconds();
+  const waitsAlone = (await rowLockWaits(db)) - waitsBeforeAlone;
   const ids = setups.flatMap((setup) => setup.krs.map((kr) => kr.id));
   const before = await storedState(db, ids);
+  const waitsBefore = await rowLockWaits(db);
+  const cpuBefore = server.cpuSeconds();
+  const startedAt = performance.now();
   const together = await profiled(server, 'checkins-two-orgs', 'mariadb', () =>
     Promise.all(
       setups.map((setup) => postCheckIns(server, setup.tokenOf, perOrg, setup.target, workers)),
     ),
   );
-  const cpuTogether = ((server.cpuSeconds() - cpuBefore) * 1000) / (perOrg * orgs.length);
+  const cpuSeconds = server.cpuSeconds() - cpuBefore;
+  const busyTogether = cpuSeconds / ((performance.now() - startedAt) / 1000);
+  const waitsTogether = (await rowLockWaits(db)) - waitsBefore;
+  const cpuTogether = (cpuSeconds * 1000) / (perOrg * orgs.length);
   const acknowledged = new Map(together.flatMap((posted) => [...posted.acknowledged]));
   const { lost, extra, total } = lostAndExtra(
     ids,
@@ -325,6 +345,14 @@ async function twoOrgs(server: BenchServer, db: Database, orgs: BenchOrg[]): Pro
       pass: ratio >= 0.8,
       note: `${describeRefused(posted.refused)}, BFF CPU ${(cpuAlone[i] as number).toFixed(1)} ms each alone, ${cpuTogether.toFixed(1)} together`,
     };
+  });
+  rows.push({
+    section: 'Check-ins',
+    name: 'two orgs at once: InnoDB row-lock waits',
+    value: waitsTogether,
+    unit: '',
+    baseline: { name: 'both alone', value: waitsAlone },
+    note: `BFF thread busy ${busyAlone.toFixed(2)} s/s alone (the busier org), ${busyTogether.toFixed(2)} together`,
   });
   rows.push({
     section: 'Check-ins',

@@ -55,11 +55,11 @@ async function statementsPerRequest(server: BenchServer, endpoint: Endpoint, cou
   for (let i = 0; i < Math.min(count, endpoint.requests.length); i++) {
     await send(endpoint.requests[i] as Request);
   }
-  const before = await server.statements();
+  const before = await server.requestStatements();
   for (let i = 0; i < count; i++) {
     await send(endpoint.requests[i % endpoint.requests.length] as Request);
   }
-  return ((await server.statements()) - before) / count;
+  return ((await server.requestStatements()) - before) / count;
 }
 
 /**
@@ -440,9 +440,9 @@ export async function benchHttp(server: BenchServer, engine: string): Promise<Ro
   const healthBeforeFlood = (await load(server, health)).requests.average;
   await load(server, unknownKid, 1);
   const floodSql = await statementsPerRequest(server, unknownKid);
-  const statementsBefore = await server.statements();
+  const statementsBefore = await server.requestStatements();
   const flooded = await run(unknownKid);
-  const floodStatements = (await server.statements()) - statementsBefore;
+  const floodStatements = (await server.requestStatements()) - statementsBefore;
   const floodAlongside = load(server, unknownKid);
   const elsewhere = await validUsersElsewhere(server, card.requests, floodAlongside);
   const alongside = await floodAlongside;

@@ -23,6 +23,8 @@ export interface BenchServer extends BenchServerReady {
   heapSnapshot(file: string): Promise<string>;
   /** SQL statements the server has sent since it started listening. */
   statements(): Promise<number>;
+  /** Of those, the ones sent while handling a request (not a timer's, like the sweeper's). */
+  requestStatements(): Promise<number>;
   /** Records a CPU profile of the server while `work` runs, written to `file`. */
   profile<T>(file: string, work: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
@@ -102,6 +104,7 @@ export async function startBenchServer(
       heapAfterGc: () => ask('heap', 'heapUsed'),
       memoryUsage: () => ask<NodeJS.MemoryUsage>('usage', 'usage'),
       statements: () => ask('statements', 'statements'),
+      requestStatements: () => ask('request-statements', 'requestStatements'),
       heapSnapshot: (file) => ask<string>({ heapSnapshot: file }, 'snapshot'),
       async profile(file, work) {
         await ask<boolean>('profile-start', 'profiling');

@@ -1,3 +1,4 @@
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeEventStreams, createApp } from './app.js';
 import { describeConfig, type Config } from './lib/config.js';
@@ -15,6 +16,8 @@ export interface RunningServer {
   metrics: Metrics;
   /** The metrics listener's port (METRICS_PORT; a free one when 0), when this server opened it. */
   metricsPort: number | undefined;
+  /** The HTTP server itself, for an embedder (the bench) that watches its requests. */
+  http: HttpServer;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the pool. */
   stop(): Promise<void>;
 }
@@ -105,6 +108,7 @@ export async function startServer({
     config,
     metrics,
     metricsPort: metricsServer?.port,
+    http: server,
     stop,
   };
 }

@@ -16,9 +16,10 @@ export type PublishChange = (orgId: string, event: CommittedChange) => Promise<v
  * acknowledged write is one every later read sees.
  */
 export function createChanges(views: ViewCache, publish?: PublishChange) {
-  async function committed(orgId: string, event?: CommittedChange): Promise<void> {
+  /** Several events (a group of check-ins committed together) move the generation once. */
+  async function committed(orgId: string, ...events: CommittedChange[]): Promise<void> {
     await views.invalidate(orgId);
-    if (event && publish) await publish(orgId, event);
+    if (publish) for (const event of events) await publish(orgId, event);
   }
   return {
     committed,

@@ -127,8 +127,10 @@ export function createCheckInsRepository(db: Database) {
         : null;
     },
 
-    /** Stores the answer as the very string that was sent, so a replay sends it unchanged. */
-    /** One statement for the records of every check-in a transaction stores. */
+    /**
+     * One statement for the records of every check-in a transaction stores; each keeps its
+     * answer as the very string that was sent, so a replay sends it unchanged.
+     */
     async insertIdempotencyRecords(
       records: Array<IdempotencyRecord & { orgId: string; userId: string; key: string }>,
       tx: Tx,

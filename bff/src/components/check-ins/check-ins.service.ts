@@ -190,11 +190,15 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
         // The roll-up's reads saw the key result as it was (or as the check-in before this
         // one left it); it computes from the new value.
         const before = rolled ?? { goals: chain.goals, ...inputs };
-        const next = { ...latest, updatedAt: createdAt };
+        const { current, version } = latest;
         rolled = chains.compute(
           { goals: before.goals },
           {
-            keyResults: before.keyResults.map((row) => (row.id === keyResultId ? next : row)),
+            keyResults: before.keyResults.map((row) =>
+              row.id === keyResultId
+                ? { ...row, current, status, progress, version, updatedAt: createdAt }
+                : row,
+            ),
             children: before.children,
           },
           initiativesCount,
@@ -285,29 +289,34 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
       for (const request of requests) alone.push(...(await settle([request])));
       return alone;
     }
-    const answers: Array<Settled<StoredResponse>> = [];
-    for (const outcome of outcomes) {
-      if ('refused' in outcome) answers.push({ ok: false, error: outcome.refused });
-      else if ('replayed' in outcome) answers.push({ ok: true, value: outcome.replayed });
-      else {
-        const { json, result } = outcome.created;
-        try {
-          await changes.committed((requests[0] as CheckInRequest).auth.org.id, {
-            type: 'check-in.created',
+    const created = outcomes.flatMap((outcome) =>
+      'created' in outcome ? [outcome.created.result] : [],
+    );
+    let consequences: { ok: true } | { ok: false; error: unknown } = { ok: true };
+    if (created.length > 0) {
+      try {
+        await changes.committed(
+          (requests[0] as CheckInRequest).auth.org.id,
+          ...created.map((result) => ({
+            type: 'check-in.created' as const,
             change: {
               goals: [result.goal],
               progress: result.progress,
               keyResults: [result.keyResult],
               checkIn: result.checkIn,
             },
-          });
-          answers.push({ ok: true, value: { status: 201, body: json, replayed: false } });
-        } catch (error) {
-          answers.push({ ok: false, error });
-        }
+          })),
+        );
+      } catch (error) {
+        consequences = { ok: false, error };
       }
     }
-    return answers;
+    return outcomes.map((outcome): Settled<StoredResponse> => {
+      if ('refused' in outcome) return { ok: false, error: outcome.refused };
+      if ('replayed' in outcome) return { ok: true, value: outcome.replayed };
+      if (!consequences.ok) return consequences;
+      return { ok: true, value: { status: 201, body: outcome.created.json, replayed: false } };
+    });
   }
 
   /** A check-in that failed alone; the same key raced in from a parallel request: its answer. */

@@ -3,10 +3,9 @@
  * key result owner's own token): concurrent posts on different key results and on one key
  * result four goals deep (each check-in rolls up through every ancestor), next to plain
  * INSERTs of check-in rows with the same concurrency (warmed, then run before and after the
- * check-ins); the SQL statements one check-in sends;
- * and two orgs checking in at once, each against its own rate alone. Afterwards every
- * acknowledged check-in must be in the database exactly once and each key result's version
- * must have moved by as many.
+ * check-ins); the SQL statements one check-in sends; and two orgs checking in at once, each
+ * against its own rate alone. Afterwards every acknowledged check-in must be in the database
+ * exactly once and each key result's version must have moved by as many.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';

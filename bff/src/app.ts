@@ -210,7 +210,14 @@ export function createApp({
 
   const answerError = errorAnswerer(metrics);
   const cors = createCors(orgs, logger, answerError);
-  const verifyToken = createAuthenticator({ orgs, orgsService, users, logger, caches });
+  const verifyToken = createAuthenticator({
+    orgs,
+    orgsService,
+    users,
+    logger,
+    caches,
+    admitOrigin: cors.admitOrigin,
+  });
   const authenticate =
     config.authFailuresPerMinute === 0
       ? verifyToken
@@ -251,7 +258,6 @@ export function createApp({
     cors.corsHeaders,
     jsonBody(config.jsonBodyLimitBytes),
     authenticate,
-    cors.requireOrgOrigin,
     rateLimit,
     privateCaching,
     api.router,

@@ -84,12 +84,25 @@ export function invalidToken(message: string): AppError {
   return new AppError('invalid_token', message, 401);
 }
 
+/**
+ * Runs once a token has proved its org and before its user is looked up or written: a page
+ * that org does not allow is answered there (`cors.ts`), so a refused origin costs no SQL for a
+ * person the caches have not seen, and writes no user row. `next` goes on to the user.
+ */
+export type OriginGate = (
+  req: Request,
+  res: Response,
+  org: AuthContext['org'],
+  next: () => void | Promise<void>,
+) => void | Promise<void>;
+
 export interface AuthDeps {
   orgs: OrgsRepository;
   orgsService: OrgsService;
   users: UsersRepository;
   logger: Logger;
   caches: Pick<Caches, 'verifiedTokens' | 'publicKeys' | 'secrets' | 'knownUsers'>;
+  admitOrigin?: OriginGate;
 }
 
 /** The token of an `Authorization: Bearer` header; a refusal (thrown) if none, or too large. */
@@ -129,13 +142,28 @@ function andThen<T, U>(
   return value instanceof Promise ? value.then(then) : then(value);
 }
 
+/** A token whose signature and claims checked out, with its key as found; not yet its user. */
+interface Proven {
+  verified: VerifiedToken;
+  found: KeyWithOrg;
+  /** Verified just now: cached once its user is in hand. */
+  fresh: boolean;
+}
+
 /**
  * `authenticate` answers from the caches without waiting whenever they know the answer: a
  * token verified before, whose key and user are cached, goes on to the next handler at once
  * (no promise, no turn of the event loop), and a token whose kid the caches refuse is refused
  * the same way. Only what the caches cannot tell waits for the database.
  */
-export function createAuthenticator({ orgs, orgsService, users, logger, caches }: AuthDeps) {
+export function createAuthenticator({
+  orgs,
+  orgsService,
+  users,
+  logger,
+  caches,
+  admitOrigin,
+}: AuthDeps) {
   const { verifiedTokens, publicKeys, secrets, knownUsers } = caches;
   /**
    * The context last built for each verified token, reused while the key (with its org) and the
@@ -195,11 +223,7 @@ export function createAuthenticator({ orgs, orgsService, users, logger, caches }
   }
 
   /** The signature and the claims, checked against the key the token's kid names. */
-  function verifyWithKey(
-    token: string,
-    kid: string,
-    found: KeyWithOrg | null,
-  ): MaybePromise<AuthContext> {
+  function verifyWithKey(token: string, kid: string, found: KeyWithOrg | null): Proven {
     if (!found || found.key.status !== 'active') throw invalidToken('Unknown or retired key');
     const { key, org } = found;
     const verificationKey = verificationKeyOf(key, kid);
@@ -239,14 +263,10 @@ export function createAuthenticator({ orgs, orgsService, users, logger, caches }
       scopes: new Set(SCOPES.filter((scope) => requested.includes(scope))),
       expiresAtMs: (Math.min(exp, iat + MAX_TOKEN_AGE_SECONDS) + CLOCK_SKEW_SECONDS) * 1000,
     };
-    // Cached once its user is in hand: a token whose user could not be written is checked again.
-    return andThen(contextOf(fresh, found), (context) => {
-      verifiedTokens.set(token, fresh);
-      return context;
-    });
+    return { verified: fresh, found, fresh: true };
   }
 
-  function verifyAfresh(token: string): MaybePromise<AuthContext> {
+  function verifyAfresh(token: string): MaybePromise<Proven> {
     const header = headerOf(token);
     if (!header) throw invalidToken('The token is malformed');
     const kid = header.kid;
@@ -256,8 +276,8 @@ export function createAuthenticator({ orgs, orgsService, users, logger, caches }
     return andThen(orgs.keyWithOrg(kid), (found) => verifyWithKey(token, kid, found));
   }
 
-  /** The caller a token proves, or a refusal (thrown) with the reason. */
-  function verify(token: string): MaybePromise<AuthContext> {
+  /** What a token proves, or a refusal (thrown) with the reason. */
+  function verify(token: string): MaybePromise<Proven> {
     const verified = verifiedTokens.get(token);
     if (!verified) return verifyAfresh(token);
     // A hit still looks its key up (cached for at most 5 s), so a retired key stops its tokens
@@ -279,26 +299,44 @@ export function createAuthenticator({ orgs, orgsService, users, logger, caches }
     token: string,
     verified: VerifiedToken,
     found: KeyWithOrg | null,
-  ): MaybePromise<AuthContext> {
+  ): MaybePromise<Proven> {
     if (
       found?.key.status === 'active' &&
       found.org.id === verified.orgId &&
       found.org.issuer === verified.issuer
     ) {
-      return contextOf(verified, found);
+      return { verified, found, fresh: false };
     }
     verifiedTokens.delete(token);
     return verifyAfresh(token);
   }
 
+  /** The caller a proven token stands for: its user, from the cache or written from its claims. */
+  function identify(token: string, { verified, found, fresh }: Proven): MaybePromise<AuthContext> {
+    // Cached once its user is in hand: a token whose user could not be written is checked again.
+    return andThen(contextOf(verified, found), (context) => {
+      if (fresh) verifiedTokens.set(token, verified);
+      return context;
+    });
+  }
+
   return function authenticate(
     req: Request,
-    _res: Response,
+    res: Response,
     next: NextFunction,
   ): void | Promise<void> {
-    const proven = verify(bearerTokenOf(req));
-    if (proven instanceof Promise) return proven.then((context) => admit(req, context, next));
-    admit(req, proven, next);
+    const token = bearerTokenOf(req);
+    const admitUser = (proven: Proven): void | Promise<void> => {
+      const context = identify(token, proven);
+      if (context instanceof Promise) return context.then((known) => admit(req, known, next));
+      admit(req, context, next);
+    };
+    const gate = (proven: Proven) =>
+      admitOrigin
+        ? admitOrigin(req, res, proven.found.org, () => admitUser(proven))
+        : admitUser(proven);
+    const proven = verify(token);
+    return proven instanceof Promise ? proven.then(gate) : gate(proven);
   };
 }
 

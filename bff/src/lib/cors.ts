@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { authOf } from './auth.js';
+import type { AuthContext } from './auth.js';
 import { requestIdOf, type AnswerError } from './http.js';
 import type { Logger } from './logger.js';
 import type { OrgsRepository } from '../components/orgs/orgs.repository.js';
@@ -52,9 +52,11 @@ function remedy(slug: string, origin: string): { message: string; register: stri
  *   a token it already holds, and the actual request is refused before any route runs. Refusing
  *   the preflight instead would leave the page an opaque "Failed to fetch" and the developer
  *   guessing; granting it lets the refusal below be read.
- * - `requireOrgOrigin`, after authentication, holds the actual request to its own org's origins.
- *   Its refusal carries the CORS grant too, so the page can read why; it names only the origin
- *   the page sent and the token's own org, never another org or the org's list of origins.
+ * - `admitOrigin`, which authentication calls once the token has proved its org and before it
+ *   looks up or writes the token's user (auth.ts), holds the actual request to its own org's
+ *   origins: a refused page costs no user query and leaves no user row. Its refusal carries the
+ *   CORS grant too, so the page can read why; it names only the origin the page sent and the
+ *   token's own org, never another org or the org's list of origins.
  *
  * Other answers (data, and the 401 of a bad token) carry the grant only for an origin some org
  * has registered, as before.
@@ -96,11 +98,11 @@ export function createCors(orgs: OrgsRepository, logger: Logger, answerError: An
   function holdToOrg(
     req: Request,
     res: Response,
-    next: NextFunction,
+    next: () => void | Promise<void>,
     origin: string,
     orgIds: string[],
-  ): void {
-    const { org } = authOf(req);
+    org: AuthContext['org'],
+  ): void | Promise<void> {
     // The org's own origins are the common case; the same-origin page is the rare one.
     if (orgIds.includes(org.id) || isSameOrigin(req, origin)) return next();
     const { message, register } = remedy(org.slug, origin);
@@ -123,15 +125,21 @@ export function createCors(orgs: OrgsRepository, logger: Logger, answerError: An
     });
   }
 
-  function requireOrgOrigin(req: Request, res: Response, next: NextFunction): void | Promise<void> {
+  /** The OriginGate of auth.ts: `next` only for a page the token's org allows. */
+  function admitOrigin(
+    req: Request,
+    res: Response,
+    org: AuthContext['org'],
+    next: () => void | Promise<void>,
+  ): void | Promise<void> {
     const origin = req.get('origin');
     if (origin === undefined) return next();
     const allowing = orgs.orgsAllowing(origin);
     if (allowing instanceof Promise) {
-      return allowing.then((orgIds) => holdToOrg(req, res, next, origin, orgIds));
+      return allowing.then((orgIds) => holdToOrg(req, res, next, origin, orgIds, org));
     }
-    holdToOrg(req, res, next, origin, allowing);
+    return holdToOrg(req, res, next, origin, allowing, org);
   }
 
-  return { corsHeaders, requireOrgOrigin };
+  return { corsHeaders, admitOrigin };
 }

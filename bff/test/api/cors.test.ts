@@ -84,6 +84,32 @@ for (const dialect of dialects()) {
       assert.match(warning.reason ?? '', /not registered/);
     });
 
+    it('when an unregistered origin calls with the token of a person never seen, then the refusal writes no user', async () => {
+      const stranger = `cors-unseen-${Date.now()}`;
+      const countOf = async (sub: string) => {
+        const [row] = await app.db.select<{ n: number }>(
+          'SELECT COUNT(*) AS n FROM users WHERE org_id = :orgId AND external_id = :sub',
+          { orgId: org.id, sub },
+        );
+        return Number(row?.n);
+      };
+      const token = await org.token({ sub: stranger });
+      const refused = await app.request('GET', '/api/v1/me', {
+        token,
+        headers: { origin: unknown },
+      });
+      assert.equal(refused.status, 403);
+      assert.equal(refused.body.error.code, 'origin_not_allowed');
+      assert.equal(await countOf(stranger), 0, 'the origin is checked before the user is written');
+      // The same token from the org's own page is that person's first request.
+      const allowed = await app.request('GET', '/api/v1/me', {
+        token,
+        headers: { origin: registered },
+      });
+      assert.equal(allowed.status, 200);
+      assert.equal(await countOf(stranger), 1);
+    });
+
     it('when another org registered the origin, then the refusal says nothing of that org nor of the own org list', async () => {
       const token = await org.token({ sub: 'cors-crossed' });
       const answer = await app.request('GET', '/api/v1/me', {

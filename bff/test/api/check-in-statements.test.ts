@@ -159,6 +159,59 @@ for (const dialect of dialects()) {
       );
     });
 
+    it('when 20 check-ins on four key results under one objective arrive at once, then they share transactions too', async () => {
+      const top = await createGoal(app, as.writer, {
+        title: 'Shared objective',
+        level: 'company',
+        timeframeId: org.timeframeId,
+        progressSource: 'both',
+      });
+      const krs: Array<{ id: string }> = [];
+      for (let n = 0; n < 4; n++) {
+        const goal = await createGoal(app, as.writer, {
+          title: `Branch ${n}`,
+          level: 'personal',
+          timeframeId: org.timeframeId,
+          parentId: top.id,
+        });
+        krs.push(
+          await createKeyResult(app, as.writer, goal.id, {
+            title: 'Calls',
+            kind: 'increase',
+            target: 100,
+          }),
+        );
+      }
+      log = [];
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          app.request('POST', `/api/v1/key-results/${krs[i % 4]?.id}/check-ins`, {
+            token: as.writer,
+            body: { value: i + 1 },
+            headers: { 'idempotency-key': `spread-${top.id}-${i}` },
+          }),
+        ),
+      );
+      const statements = log;
+      log = undefined;
+      for (const answer of answers) assert.equal(answer.status, 201, answer.text);
+      const inserts = statements.filter((sql) => /^\s*INSERT INTO check_ins/i.test(sql));
+      assert.ok(inserts.length < 20, `${inserts.length} transactions for 20 check-ins`);
+      // One org's check-ins go together whatever their key result: some insert holds several.
+      const mixed = inserts.filter((sql) => krs.filter((kr) => sql.includes(kr.id)).length > 1);
+      assert.ok(mixed.length > 0, inserts.join('\n'));
+      for (const [n, kr] of krs.entries()) {
+        assert.deepEqual(
+          answers
+            .filter((_, i) => i % 4 === n)
+            .map((answer) => answer.body.keyResult.version)
+            .sort((a, b) => a - b),
+          [2, 3, 4, 5, 6],
+          `key result ${kr.id}: one version step per check-in`,
+        );
+      }
+    });
+
     it('when the chain is deeper or shallower, then a check-in sends the same number of statements', async () => {
       const shallow = await statementsOfCheckIn((await keyResultUnder(1)).id);
       const deep = await statementsOfCheckIn((await keyResultUnder(7)).id);

@@ -210,6 +210,67 @@ for (const dialect of dialects()) {
       assert.equal(goal.progress, stored[0] / 40);
     });
 
+    it('when check-ins on two key results under one objective arrive at once, then the objective ends as if they had come one by one', async () => {
+      /** An objective rolling up two personal goals of one key result each. */
+      const objective = async (title: string) => {
+        const top = await createGoal(app, as.writer, {
+          title,
+          level: 'company',
+          timeframeId: org.timeframeId,
+          progressSource: 'aligned_goals',
+        });
+        const krs = [];
+        for (const name of ['North', 'South']) {
+          const goal = await createGoal(app, as.writer, {
+            title: `${title} ${name}`,
+            level: 'personal',
+            timeframeId: org.timeframeId,
+            parentId: top.id,
+          });
+          krs.push(
+            await createKeyResult(app, as.writer, goal.id, {
+              title: 'Calls made',
+              kind: 'increase',
+              start: 0,
+              target: 40,
+            }),
+          );
+        }
+        return { top, krs: krs as [(typeof krs)[0], (typeof krs)[0]] };
+      };
+      const together = await objective('Together');
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          checkIn(together.krs[i % 2].id, { value: 3 * (i + 1) }, as.writer, {
+            'idempotency-key': `together-${i}`,
+          }),
+        ),
+      );
+      for (const answer of answers) assert.equal(answer.status, 201, answer.text);
+      // Each key result's last value is the one its highest version answered.
+      const finals = together.krs.map((kr) => {
+        const own = answers.filter((answer) => answer.body.keyResult.id === kr.id);
+        assert.deepEqual(
+          own.map((answer) => answer.body.keyResult.version).sort((a, b) => a - b),
+          [2, 3, 4, 5, 6],
+        );
+        const last = own.find((answer) => answer.body.keyResult.version === 6);
+        for (const answer of own) {
+          assert.equal(answer.body.goal.progress, answer.body.keyResult.progress);
+        }
+        return last?.body.keyResult.current as number;
+      });
+      const oneByOne = await objective('One by one');
+      for (const [n, kr] of oneByOne.krs.entries()) {
+        assert.equal((await checkIn(kr.id, { value: finals[n] })).status, 201);
+      }
+      const [a, b] = [await card(together.top.id), await card(oneByOne.top.id)];
+      assert.equal(a.progress, b.progress, `finals ${finals.join(', ')}`);
+      assert.equal(a.status, b.status);
+      const [north = NaN, south = NaN] = finals;
+      assert.equal(a.progress, (north / 40 + south / 40) / 2);
+    });
+
     it('when a burst mixes refusals, replays and a repeated key with good check-ins, then each gets its own answer', async () => {
       const { kr } = await chain();
       const first = await checkIn(kr.id, { value: 5 }, as.writer, { 'idempotency-key': 'mix-old' });

@@ -17,7 +17,10 @@ import type { ChainGoal } from '../goals/goals.repository.js';
 import type { Chain, GoalChains, Propagation } from '../goals/goals.propagation.js';
 import { cardOf, publicKeyResult } from '../goals/goal-card.js';
 import { ownsKeyResult } from '../goals/goal-rules.js';
-import type { KeyResultsRepository } from '../key-results/key-results.repository.js';
+import type {
+  KeyResultRecord,
+  KeyResultsRepository,
+} from '../key-results/key-results.repository.js';
 import type { CheckInsRepository, NewCheckIn } from './check-ins.repository.js';
 import type { CreateCheckInBody, ListCheckInsQuery } from './check-ins.schema.js';
 
@@ -59,7 +62,10 @@ type Outcome =
 
 type NewIdempotencyRecord = Parameters<CheckInsRepository['insertIdempotencyRecords']>[0][number];
 
-/** A group is one transaction: its statements (3 more per check-in) and its answers bound it. */
+/**
+ * A group is one transaction: its statements (one or two more per check-in), its locks (the
+ * union of its key results' chains) and its answers bound it.
+ */
 const GROUP_LIMIT = 25;
 
 /** A refusal of one request (a reused key) becomes its outcome; anything else fails the group. */
@@ -118,21 +124,24 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
   }
 
   /**
-   * One transaction for a group of check-ins on one key result (usually a group of one): 12
-   * statements for one and 3 more for each one more, whatever the depth, sent on MySQL as
-   * three queries of which two hold locks (see goals.propagation.ts and db-batch.ts). The
-   * roll-up is computed per check-in, in order, each from the one before, and written once.
+   * One transaction for a group of check-ins of one org (usually a group of one): 12
+   * statements for one, whatever the depth, sent on MySQL as three queries of which two hold
+   * locks (see goals.propagation.ts and db-batch.ts). The group's key results are locked in
+   * one statement, ascending by id, then the union of their chains in another: the order every
+   * writer keeps. The roll-up is computed per check-in, in arrival order, each from the one
+   * before (two check-ins under one objective both move it), and written once.
    */
   function store(requests: CheckInRequest[]): Promise<Outcome[]> {
-    const [{ auth: firstAuth, keyResultId }] = requests as [CheckInRequest];
+    const [{ auth: firstAuth }] = requests as [CheckInRequest];
     const orgId = firstAuth.org.id;
     const initiativesCount = firstAuth.org.settings.initiativesCount;
+    const keyResultIds = [...new Set(requests.map((request) => request.keyResultId))].sort();
     return db.transaction(async (tx) => {
       const outcomes: Outcome[] = [];
-      // Round trip 1, before any lock: the chain the key result's goal sits in (a key result
+      // Round trip 1, before any lock: the chains the key results' goals sit in (a key result
       // never moves to another goal), and an answer stored for each Idempotency-Key.
       const [found, ...stored] = await db.inOrder<[Chain, ...Replay[]]>([
-        () => chains.find(orgId, { keyResultId }, tx),
+        () => chains.find(orgId, { keyResultIds }, tx),
         ...requests.map(
           (request) => () =>
             request.idempotencyKey
@@ -147,19 +156,15 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
         else live.push(i);
       });
       if (live.length === 0) return outcomes;
-      // Round trip 2: the key result's lock, then the chain's (every writer's order), and
+      // Round trip 2: the key results' locks, then the chains' (every writer's order), and
       // the roll-up's reads behind them. Read after the locks: what others committed.
-      const [kr, chain, inputs] = await db.inOrder([
-        () => keyResults.lockKeyResult(orgId, keyResultId, tx),
+      const [locked, chain, inputs] = await db.inOrder([
+        () => keyResults.lockKeyResults(orgId, keyResultIds, tx),
         () => chains.lockFound(orgId, found, tx),
         () => chains.read(orgId, found, tx),
       ] as const);
-      // The chain was found from this key result's goal, so a live one is in it.
-      const goal = kr && chain.goals.get(kr.goalId);
-      if (!kr || !goal) {
-        for (const i of live) outcomes[i] = { refused: notFound('Key result') };
-        return outcomes;
-      }
+      /** Each key result as the check-ins before in this group left it. */
+      const latest = new Map(locked.map((kr) => [kr.id, kr]));
       const now = Date.now();
       const createdAt = new Date(now).toISOString();
       const rows: NewCheckIn[] = [];
@@ -167,9 +172,17 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
       const expired: Array<{ userId: string; key: string }> = [];
       const moved = new Map<string, Propagation['moved'][number]>();
       let rolled: Propagation | undefined;
-      let latest = kr;
       for (const i of live) {
-        const { auth, body, idempotencyKey, requestHash } = requests[i] as CheckInRequest;
+        const { auth, keyResultId, body, idempotencyKey, requestHash } = requests[
+          i
+        ] as CheckInRequest;
+        const kr = latest.get(keyResultId);
+        // The chains were found from these key results' goals, so a live one is in them.
+        const goal = kr && chain.goals.get(kr.goalId);
+        if (!kr || !goal) {
+          outcomes[i] = { refused: notFound('Key result') };
+          continue;
+        }
         if (!ownsKeyResult(auth, kr, goal)) {
           outcomes[i] = {
             refused: forbidden(
@@ -186,11 +199,12 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
           current: value,
         });
         const status = body.status ?? suggestStatus({ progress, timeframe: goal.timeframe, now });
-        latest = { ...latest, current: value, status, progress, version: latest.version + 1 };
+        const updated = { ...kr, current: value, status, progress, version: kr.version + 1 };
+        latest.set(keyResultId, updated);
         // The roll-up's reads saw the key result as it was (or as the check-in before this
         // one left it); it computes from the new value.
         const before = rolled ?? { goals: chain.goals, ...inputs };
-        const { current, version } = latest;
+        const { current, version } = updated;
         rolled = chains.compute(
           { goals: before.goals },
           {
@@ -226,7 +240,7 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
           status,
           comment: checkIn.comment,
           idempotencyKey: idempotencyKey ?? null,
-          krVersion: latest.version,
+          krVersion: version,
           createdAt: now,
         });
         if (!idempotencyKey) continue;
@@ -244,6 +258,10 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
       if (!rolled) return outcomes;
       // Each goal's last value is what is written; its history gets one row for the group.
       const written: Propagation = { ...rolled, moved: [...moved.values()] };
+      const checkedIn = locked.flatMap((kr) => {
+        const last = latest.get(kr.id) as KeyResultRecord;
+        return last.version === kr.version ? [] : [last];
+      });
       // Round trip 3: every write, then COMMIT, in one batch: the locks of round trip 2
       // are held for it and the computation before it, nothing more.
       await db.inOrder(
@@ -254,18 +272,20 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
                 checkIns.deleteExpiredIdempotencyRecord(orgId, userId, key, now, tx),
           ),
           () => checkIns.insertCheckIns(rows, tx),
-          () =>
-            keyResults.recordValue(
-              keyResultId,
-              {
-                current: latest.current,
-                status: latest.status,
-                progress: latest.progress,
-                version: latest.version,
-                now,
-              },
-              tx,
-            ),
+          ...checkedIn.map(
+            (kr) => () =>
+              keyResults.recordValue(
+                kr.id,
+                {
+                  current: kr.current,
+                  status: kr.status,
+                  progress: kr.progress,
+                  version: kr.version,
+                  now,
+                },
+                tx,
+              ),
+          ),
           () => chains.write(orgId, written, now, tx),
           () =>
             records.length > 0 ? checkIns.insertIdempotencyRecords(records, tx) : Promise.resolve(),
@@ -366,10 +386,10 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
 
     /**
      * Stores a check-in and everything it changes — the key result, its goal, each ancestor, the
-     * idempotency record, and the progress history of every goal that moved. Check-ins on one
-     * key result that arrive while one of its transactions runs wait, and are stored together
-     * in the next (group commit, `group-queue.ts`), each answered as if it had gone alone in
-     * arrival order.
+     * idempotency record, and the progress history of every goal that moved. Check-ins of one
+     * org that arrive while one of its transactions runs wait, and are stored together in the
+     * next (group commit, `group-queue.ts`), each answered as if it had gone alone in arrival
+     * order.
      */
     checkIn(
       auth: AuthContext,
@@ -382,7 +402,9 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
           JSON.stringify([keyResultId, body.value, body.status ?? null, body.comment ?? null]),
         )
         .digest('hex');
-      return groups.add(`${auth.org.id} ${keyResultId}`, {
+      // One queue per org: check-ins under one objective wait for each other's locks anyway,
+      // so those that arrive together share a transaction instead of queueing on the locks.
+      return groups.add(auth.org.id, {
         auth,
         keyResultId,
         body,

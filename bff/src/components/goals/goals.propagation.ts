@@ -54,8 +54,8 @@ export interface PropagationInputs {
 export function createGoalChains(db: Database, goals: GoalsRepository) {
   const rollUpInputs = createRollUpInputsRepository(db);
   const chains = {
-    /** Step 1: the chain of `ids` (or of a key result's goal), unlocked. */
-    async find(orgId: string, from: { ids: string[] } | { keyResultId: string }, tx: Tx) {
+    /** Step 1: the chain of `ids` (or of key results' goals), unlocked. */
+    async find(orgId: string, from: { ids: string[] } | { keyResultIds: string[] }, tx: Tx) {
       const found = await goals.chainOf(orgId, from, tx);
       return { goals: new Map(found.map((goal) => [goal.id, goal])) } satisfies Chain;
     },

@@ -200,16 +200,16 @@ export function createGoalsRepository(db: Database) {
      */
     async chainOf(
       orgId: string,
-      from: { ids: string[] } | { keyResultId: string },
+      from: { ids: string[] } | { keyResultIds: string[] },
       tx: Tx,
     ): Promise<ChainGoal[]> {
-      // From a key result, its goal is found in the same statement: a key result never moves
-      // to another goal, so no lock is needed to trust it.
+      // From key results, their goals are found in the same statement: a key result never
+      // moves to another goal, so no lock is needed to trust it.
       const start =
         'ids' in from
           ? 'id IN (:ids)'
-          : `id = (SELECT k.goal_id FROM key_results k
-               WHERE k.org_id = :orgId AND k.id = :keyResultId AND k.deleted_at IS NULL)`;
+          : `id IN (SELECT k.goal_id FROM key_results k
+               WHERE k.org_id = :orgId AND k.id IN (:keyResultIds) AND k.deleted_at IS NULL)`;
       const rows = await db.select<GoalRow>(
         `WITH RECURSIVE chain (id, parent_id, hops) AS (
            SELECT id, parent_id, 0 FROM goals

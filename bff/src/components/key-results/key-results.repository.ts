@@ -121,6 +121,27 @@ export function createKeyResultsRepository(db: Database) {
     },
 
     /**
+     * Locks and reads key results (MySQL) in one statement, ascending by id: a group of
+     * check-ins takes all of its key results' locks at once, in the order every writer keeps.
+     */
+    async lockKeyResults(orgId: string, ids: string[], tx: Tx): Promise<KeyResultRecord[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.select<KeyResultRow>(
+        `SELECT k.id, k.org_id, k.goal_id, k.title, k.kind, k.start_value, k.target_value,
+           k.current_value, k.unit, k.weight, k.owner_id,
+           (SELECT u.name FROM users u WHERE u.id = k.owner_id) AS owner_name,
+           (SELECT u.avatar_url FROM users u WHERE u.id = k.owner_id) AS owner_avatar,
+           k.status, k.progress, k.version, k.updated_at
+         FROM key_results k
+         WHERE k.org_id = :orgId AND k.id IN (:ids) AND k.deleted_at IS NULL
+         ORDER BY k.id${db.forUpdate}`,
+        { orgId, ids },
+        tx,
+      );
+      return rows.map(toKeyResult);
+    },
+
+    /**
      * Locks a goal's key results (MySQL), ascending by id, before the goal's chain: the lock
      * order every writer keeps is key results first, then the goal chain.
      */

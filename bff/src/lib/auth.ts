@@ -102,7 +102,8 @@ export interface AuthDeps {
   users: UsersRepository;
   logger: Logger;
   caches: Pick<Caches, 'verifiedTokens' | 'publicKeys' | 'secrets' | 'knownUsers'>;
-  admitOrigin?: OriginGate;
+  /** Required: an authenticator that could be built without it would skip the origin check. */
+  admitOrigin: OriginGate;
 }
 
 /** The token of an `Authorization: Bearer` header; a refusal (thrown) if none, or too large. */
@@ -332,9 +333,7 @@ export function createAuthenticator({
       admit(req, context, next);
     };
     const gate = (proven: Proven) =>
-      admitOrigin
-        ? admitOrigin(req, res, proven.found.org, () => admitUser(proven))
-        : admitUser(proven);
+      admitOrigin(req, res, proven.found.org, () => admitUser(proven));
     const proven = verify(token);
     return proven instanceof Promise ? proven.then(gate) : gate(proven);
   };

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { AuthContext } from './auth.js';
+import type { AuthContext, OriginGate } from './auth.js';
 import { requestIdOf, type AnswerError } from './http.js';
 import type { Logger } from './logger.js';
 import type { OrgsRepository } from '../components/orgs/orgs.repository.js';
@@ -126,12 +126,7 @@ export function createCors(orgs: OrgsRepository, logger: Logger, answerError: An
   }
 
   /** The OriginGate of auth.ts: `next` only for a page the token's org allows. */
-  function admitOrigin(
-    req: Request,
-    res: Response,
-    org: AuthContext['org'],
-    next: () => void | Promise<void>,
-  ): void | Promise<void> {
+  const admitOrigin: OriginGate = (req, res, org, next) => {
     const origin = req.get('origin');
     if (origin === undefined) return next();
     const allowing = orgs.orgsAllowing(origin);
@@ -139,7 +134,7 @@ export function createCors(orgs: OrgsRepository, logger: Logger, answerError: An
       return allowing.then((orgIds) => holdToOrg(req, res, next, origin, orgIds, org));
     }
     return holdToOrg(req, res, next, origin, allowing, org);
-  }
+  };
 
   return { corsHeaders, admitOrigin };
 }

@@ -100,29 +100,17 @@ export function createKeyResultsRepository(db: Database) {
       return row ? toKeyResult(row) : null;
     },
 
-    /**
-     * Locks the row (MySQL) and reads it in one statement, so concurrent check-ins on it queue
-     * up. The owner comes from scalar subqueries: InnoDB locks only the rows of the outer
-     * table, so two key results of one owner do not queue on the owner's row.
-     */
+    /** Locks the row (MySQL) and reads it in one statement, as `lockKeyResults` does. */
     async lockKeyResult(orgId: string, id: string, tx: Tx): Promise<KeyResultRecord | null> {
-      const [row] = await db.select<KeyResultRow>(
-        `SELECT k.id, k.org_id, k.goal_id, k.title, k.kind, k.start_value, k.target_value,
-           k.current_value, k.unit, k.weight, k.owner_id,
-           (SELECT u.name FROM users u WHERE u.id = k.owner_id) AS owner_name,
-           (SELECT u.avatar_url FROM users u WHERE u.id = k.owner_id) AS owner_avatar,
-           k.status, k.progress, k.version, k.updated_at
-         FROM key_results k
-         WHERE k.org_id = :orgId AND k.id = :id AND k.deleted_at IS NULL${db.forUpdate}`,
-        { orgId, id },
-        tx,
-      );
-      return row ? toKeyResult(row) : null;
+      const [kr] = await this.lockKeyResults(orgId, [id], tx);
+      return kr ?? null;
     },
 
     /**
      * Locks and reads key results (MySQL) in one statement, ascending by id: a group of
      * check-ins takes all of its key results' locks at once, in the order every writer keeps.
+     * The owner comes from scalar subqueries: InnoDB locks only the rows of the outer table, so
+     * two key results of one owner do not queue on the owner's row.
      */
     async lockKeyResults(orgId: string, ids: string[], tx: Tx): Promise<KeyResultRecord[]> {
       if (ids.length === 0) return [];

@@ -1,11 +1,5 @@
-import { createRequire } from 'node:module';
 import { Transaction, type Sequelize } from 'sequelize';
-
-// Sequelize's own replacement escaping, the one `sequelize.query` applies. The module is
-// CommonJS whose exports Node cannot list for an ES import, hence require.
-const { injectReplacements } = createRequire(import.meta.url)(
-  'sequelize/lib/utils/sql',
-) as typeof import('sequelize/lib/utils/sql');
+import { formatSql, type SqlDialect } from './sql-template.js';
 
 /*
  * MySQL statement batches: the statements a transaction's `inOrder` starts go to the server as
@@ -16,9 +10,9 @@ const { injectReplacements } = createRequire(import.meta.url)(
  * had answered, a round trip and a socket write per statement.
  *
  * The SQL is the same as one statement at a time: each is formatted with Sequelize's own
- * replacement escaping before the batch is joined, and only statements the BFF wrote itself are
- * ever batched (the connection's `multipleStatements` flag is why no value may be spliced into
- * SQL by hand anywhere: every value goes through replacements).
+ * replacement escaping (sql-template.ts) before the batch is joined, and only statements the BFF
+ * wrote itself are ever batched (the connection's `multipleStatements` flag is why no value may
+ * be spliced into SQL by hand anywhere: every value goes through replacements).
  */
 
 type Params = Record<string, unknown>;
@@ -35,7 +29,7 @@ interface Gathered {
 
 interface RawConnection {
   query(
-    options: { sql: string },
+    options: { sql: string; values: null },
     done: (error: (Error & { errno?: number }) | null, results: BatchResult[]) => void,
   ): void;
 }
@@ -127,11 +121,9 @@ export class StatementBatch {
     try {
       const { finished } = tx as unknown as { finished?: string };
       if (finished) throw new Error(`${finished} has been called on this transaction`);
-      const { dialect } = sequelize as unknown as {
-        dialect: Parameters<typeof injectReplacements>[1];
-      };
+      const { dialect } = sequelize as unknown as { dialect: SqlDialect };
       formatted = gathered.map((statement) =>
-        injectReplacements(statement.sql.trim(), dialect, statement.params),
+        formatSql(statement.sql.trim(), dialect, statement.params),
       );
       if (commit) formatted.push('COMMIT');
     } catch (error) {
@@ -147,7 +139,8 @@ export class StatementBatch {
     const log = (sequelize as unknown as { log(line: string): void }).log.bind(sequelize);
     for (const sql of formatted) log(`Executing (${connection.uuid ?? 'default'}): ${sql}`);
     return new Promise((settled, failed) => {
-      connection.query({ sql: formatted.join(';\n') }, (error, results) => {
+      // `values: null`: the text is final, so mysql2 need not scan it for `?` placeholders.
+      connection.query({ sql: formatted.join(';\n'), values: null }, (error, results) => {
         if (error) {
           const { Query } = (
             sequelize as unknown as { dialect: { Query: new (...args: unknown[]) => DialectQuery } }

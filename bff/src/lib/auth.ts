@@ -174,8 +174,6 @@ export function createAuthenticator({
   const builtContexts = new WeakMap<VerifiedToken, AuthContext>();
 
   function contextFor(verified: VerifiedToken, org: KeyWithOrg['org'], known: KnownUser) {
-    // Every use keeps the user cached for another 30 s, as it always has.
-    knownUsers.set(verified.claimsKey, known);
     const built = builtContexts.get(verified);
     if (built?.org === org && built.user === known.user && built.teams === known.teams) {
       return built;
@@ -195,9 +193,12 @@ export function createAuthenticator({
   function contextOf(verified: VerifiedToken, { org }: KeyWithOrg): MaybePromise<AuthContext> {
     const known = knownUsers.get(verified.claimsKey);
     if (known) return contextFor(verified, org, known);
-    return users
-      .upsertFromClaims(verified.orgId, verified.userClaims)
-      .then((written) => contextFor(verified, org, written));
+    // Kept from the write only, not renewed by each use: a caller who never pauses for 30 s
+    // would otherwise never see a membership or user row changed elsewhere.
+    return users.upsertFromClaims(verified.orgId, verified.userClaims).then((written) => {
+      knownUsers.set(verified.claimsKey, written);
+      return contextFor(verified, org, written);
+    });
   }
 
   function verificationKeyOf(key: KeyWithOrg['key'], kid: string): KeyObject {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createOrgsRepository } from '../../src/components/orgs/orgs.repository.js';
 import { createCaches, type Caches } from '../../src/lib/caches.js';
+import { TtlCache } from '../../src/lib/ttl-cache.js';
 import { dialects, startTestApp, type TestApp, type TestOrg } from '../support/harness.js';
 
 for (const dialect of dialects()) {
@@ -9,9 +11,12 @@ for (const dialect of dialects()) {
     let app: TestApp;
     let org: TestOrg;
     let caches: Caches;
+    /** The known users' clock: their 30 s lifetime passes without waiting for it. */
+    let now = 1_000_000;
 
     before(async () => {
       caches = createCaches();
+      caches.knownUsers = new TtlCache(30_000, 10_000, () => now);
       app = await startTestApp(dialect, { app: { caches } });
       org = await app.createOrg();
     });
@@ -36,6 +41,42 @@ for (const dialect of dialects()) {
       const retired = await me(token);
       assert.equal(retired.status, 401);
       assert.equal(retired.body.error.message, 'Unknown or retired key');
+    });
+
+    it('when the caller never pauses, then a membership written elsewhere still shows within 30 s', async () => {
+      // An org of its own: the test above retires its org's key.
+      const own = await app.createOrg();
+      const token = await own.token({ sub: 'never-pauses' });
+      const start = now;
+      const first = await me(token);
+      assert.equal(first.status, 200, first.text);
+      assert.deepEqual(first.body.teams, []);
+
+      // As the directory in another process would: straight to the database, no org change.
+      const teamId = randomUUID();
+      await app.db.execute(
+        `INSERT INTO teams (id, org_id, team_key, name, parent_id, created_at)
+         VALUES (:teamId, :orgId, 'written-elsewhere', 'Written elsewhere', NULL, :at)`,
+        { teamId, orgId: own.id, at: Date.now() },
+      );
+      await app.db.execute(
+        'INSERT INTO memberships (user_id, team_id, org_id) VALUES (:userId, :teamId, :orgId)',
+        { userId: first.body.user.id, teamId, orgId: own.id },
+      );
+
+      // A call every 10 s: each is answered from the known user, none renews it.
+      for (const at of [10_000, 20_000, 29_000]) {
+        now = start + at;
+        const cached = await me(token);
+        assert.deepEqual(cached.body.teams, [], `cached at ${at / 1000} s`);
+      }
+      now = start + 30_000;
+      const fresh = await me(token);
+      assert.equal(fresh.status, 200, fresh.text);
+      assert.deepEqual(
+        fresh.body.teams.map((team: { key: string }) => team.key),
+        ['written-elsewhere'],
+      );
     });
   });
 }

@@ -68,6 +68,9 @@ const contexts = new WeakMap<Request, AuthContext>();
 /** A user as the just-in-time write left it, with their teams. */
 type KnownUser = { user: UserRecord; teams: TeamSummary[] };
 
+/** From this age a known user is read again behind the answer (caches.ts: it lives 22.5-30 s). */
+const KNOWN_USER_REFRESH_MS = 20_000;
+
 /** The verified caller; only routes behind `authenticate` may ask. */
 export function authOf(req: Request): AuthContext {
   const context = contexts.get(req);
@@ -190,11 +193,33 @@ export function createAuthenticator({
     return context;
   }
 
+  /** Claims whose user is being read again behind the answer, so that it is read once. */
+  const refreshing = new Set<string>();
+
+  /** Reads the user again without holding up the request that found it due. */
+  function refreshKnown(verified: VerifiedToken) {
+    const key = verified.claimsKey;
+    if (refreshing.has(key)) return;
+    refreshing.add(key);
+    users
+      .upsertFromClaims(verified.orgId, verified.userClaims)
+      .then((written) => knownUsers.set(key, written))
+      // The entry still serves until its lifetime ends; then a request reads it itself.
+      .catch((error: unknown) => logger.warn({ err: error }, 'known user refresh failed'))
+      .finally(() => refreshing.delete(key));
+  }
+
   function contextOf(verified: VerifiedToken, { org }: KeyWithOrg): MaybePromise<AuthContext> {
     const known = knownUsers.get(verified.claimsKey);
-    if (known) return contextFor(verified, org, known);
-    // Kept from the write only, not renewed by each use: a caller who never pauses for 30 s
-    // would otherwise never see a membership or user row changed elsewhere.
+    if (known) {
+      // An entry lives 22.5-30 s from its write, never renewed by use (else a caller who never
+      // pauses would never see a membership changed elsewhere). From 20 s it is read again
+      // behind the answer, so an active caller does not wait on the database when it ends.
+      if ((knownUsers.ageOf(verified.claimsKey) ?? 0) >= KNOWN_USER_REFRESH_MS) {
+        refreshKnown(verified);
+      }
+      return contextFor(verified, org, known);
+    }
     return users.upsertFromClaims(verified.orgId, verified.userClaims).then((written) => {
       knownUsers.set(verified.claimsKey, written);
       return contextFor(verified, org, written);

@@ -5,17 +5,26 @@
  * not kept at all.
  */
 export class TtlCache<V> {
-  private readonly entries = new Map<string, { value: V; expiresAt: number; weight: number }>();
+  private readonly entries = new Map<
+    string,
+    { value: V; writtenAt: number; expiresAt: number; weight: number }
+  >();
   private weight = 0;
   /** Lookups answered and missed since the cache was made, for the metrics (read on scrape). */
   hits = 0;
   misses = 0;
 
+  /**
+   * `jitter`: each entry lives a random share of `ttlMs` between `1 - jitter` and all of it, so
+   * entries written together (every active user after a restart) do not all expire together and
+   * go back to the database in one burst.
+   */
   constructor(
     private readonly ttlMs: number,
     private readonly maxWeight = 10_000,
     private readonly now: () => number = Date.now,
     private readonly weigh: (value: V) => number = () => 1,
+    private readonly jitter = 0,
   ) {}
 
   /**
@@ -42,8 +51,17 @@ export class TtlCache<V> {
       if (oldest.done) break;
       this.delete(oldest.value);
     }
-    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs, weight });
+    const ttlMs = this.ttlMs * (1 - this.jitter * Math.random());
+    const writtenAt = this.now();
+    this.entries.set(key, { value, writtenAt, expiresAt: writtenAt + ttlMs, weight });
     this.weight += weight;
+  }
+
+  /** How long ago the live entry for `key` was written (ms), or undefined. Counts no lookup. */
+  ageOf(key: string): number | undefined {
+    const entry = this.entries.get(key);
+    const now = this.now();
+    return entry && entry.expiresAt > now ? now - entry.writtenAt : undefined;
   }
 
   delete(key: string): void {

@@ -43,6 +43,11 @@ export interface BenchServerReady {
   orgs: BenchOrg[];
 }
 
+// tsx turns source-mapped stack traces on; `okr serve` runs the built JavaScript without them.
+// Sequelize's SQLite dialect reads an Error's stack on every query, so with them on each SQLite
+// statement paid for mapping its stack through the sources, which no operator's server does.
+process.setSourceMapsEnabled(false);
+
 const config = loadConfig({
   ...process.env,
   PORT: '0',

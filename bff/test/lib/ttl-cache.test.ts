@@ -1,5 +1,6 @@
 /**
- * TtlCache's lifetimes: with jitter, entries written at one moment end apart, each within its
+ * TtlCache's lifetimes and bound: an entry ends when its time to live has passed and the oldest
+ * goes first when full; with jitter, entries written at one moment end apart, each within its
  * share of the lifetime; an entry's age counts from its write, and a use does not renew it.
  */
 import assert from 'node:assert/strict';
@@ -7,6 +8,21 @@ import { describe, it } from 'node:test';
 import { TtlCache } from '../../src/lib/ttl-cache.js';
 
 describe('TtlCache', () => {
+  it('when the time to live has passed, then an entry is forgotten, and the oldest goes first when full', () => {
+    let now = 0;
+    const cache = new TtlCache<string>(1_000, 2, () => now);
+    cache.set('x', '1');
+    now = 999;
+    assert.equal(cache.get('x'), '1');
+    now = 1_000;
+    assert.equal(cache.get('x'), undefined);
+    cache.set('a', 'A');
+    cache.set('b', 'B');
+    cache.set('c', 'C');
+    assert.equal(cache.get('a'), undefined);
+    assert.equal(cache.get('c'), 'C');
+  });
+
   it('when entries are written together with jitter, then each ends between 75 % and all of its lifetime, not all at once', () => {
     let now = 0;
     const cache = new TtlCache<number>(

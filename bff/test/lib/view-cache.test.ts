@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createCaches } from '../../src/lib/caches.js';
 import { LookupTtlCache } from '../../src/lib/lookup-cache.js';
-import { TtlCache } from '../../src/lib/ttl-cache.js';
 import { ViewBody } from '../../src/lib/view-body.js';
 import { ViewCache, type Standing } from '../../src/lib/view-cache.js';
 
@@ -12,7 +11,7 @@ async function standing(views: ViewCache, orgId: string): Promise<Standing> {
   return at;
 }
 
-describe('view and TTL caches', () => {
+describe('view caches and generations', () => {
   it('when an org is written to, then its cached views are gone and other orgs keep theirs', async () => {
     const views = new ViewCache(60_000);
     views.set('a', 'goal:1', await standing(views, 'a'), 'card A');
@@ -61,21 +60,6 @@ describe('view and TTL caches', () => {
     known = true;
     assert.equal(await views.through('a', 'card', 'goal:1', compute), 3, 'nothing was kept');
     assert.equal(await views.through('a', 'card', 'goal:1', compute), 3, 'kept once known');
-  });
-
-  it('when the time to live has passed, then an entry is forgotten, and the oldest goes first when full', () => {
-    let now = 0;
-    const cache = new TtlCache<string>(1_000, 2, () => now);
-    cache.set('x', '1');
-    now = 999;
-    assert.equal(cache.get('x'), '1');
-    now = 1_000;
-    assert.equal(cache.get('x'), undefined);
-    cache.set('a', 'A');
-    cache.set('b', 'B');
-    cache.set('c', 'C');
-    assert.equal(cache.get('a'), undefined);
-    assert.equal(cache.get('c'), 'C');
   });
 });
 

@@ -135,5 +135,11 @@ async function main(argv: string[]): Promise<number> {
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const code = await main(process.argv.slice(2));
-// `serve` keeps running; every other command ends here.
-if (!(process.argv[2] === 'serve' && code === 0)) process.exit(code);
+// `serve` keeps running; every other command ends here, by letting the event loop empty rather
+// than by process.exit: on Node 24 that could hang for ever (gdb: the exit joins a V8 worker
+// thread that waits for a GC which the exiting main thread never runs). Whatever is still open
+// after 2 s (a pool slow to close, see cli/session.ts) is dropped by process.exit after all.
+if (!(process.argv[2] === 'serve' && code === 0)) {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 2_000).unref();
+}

@@ -1,17 +1,30 @@
 /** Seconds before `exp` at which a cached token is no longer handed out. */
 const EXPIRY_MARGIN_SECONDS = 30;
 
-/** Reads `exp` from a JWT without verifying it: the BFF verifies, the page only schedules. */
-export function tokenExpiry(token: string): number | undefined {
+/** Reads a numeric claim of a JWT without verifying it: the BFF verifies, the page only schedules. */
+function claim(token: string, name: 'exp' | 'iat'): number | undefined {
   const payload = token.split('.')[1];
   if (!payload) return undefined;
   try {
     const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
-    return typeof exp === 'number' ? exp : undefined;
+    const value = (JSON.parse(json) as Record<string, unknown>)[name];
+    return typeof value === 'number' ? value : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * When, on this page's clock, `token` (asked for at `requestedAt`) stops being handed out. The
+ * host signs on its server's clock, and a laptop's clock may be minutes or hours off; so the
+ * token's lifetime (`exp − iat`) is counted from when it was asked for, not compared with `exp`.
+ */
+function staleAt(token: string, requestedAt: number): number {
+  const exp = claim(token, 'exp');
+  if (exp === undefined) return Infinity;
+  const iat = claim(token, 'iat');
+  const expiresAt = iat === undefined || iat > exp ? exp * 1000 : requestedAt + (exp - iat) * 1000;
+  return expiresAt - EXPIRY_MARGIN_SECONDS * 1000;
 }
 
 /**
@@ -21,6 +34,8 @@ export function tokenExpiry(token: string): number | undefined {
  */
 export class TokenCache {
   private token: string | undefined;
+  /** Page-clock milliseconds from which `token` is replaced before use. */
+  private tokenStaleAt = 0;
   private pending: Promise<string> | undefined;
 
   constructor(
@@ -30,7 +45,8 @@ export class TokenCache {
 
   /** A usable token: the cached one while it is fresh, otherwise a new one. */
   get(): Promise<string> {
-    if (this.token !== undefined && this.isFresh(this.token)) return Promise.resolve(this.token);
+    if (this.token !== undefined && this.now() < this.tokenStaleAt)
+      return Promise.resolve(this.token);
     return this.refresh();
   }
 
@@ -45,9 +61,11 @@ export class TokenCache {
   }
 
   private refresh(): Promise<string> {
+    const requestedAt = this.now();
     this.pending ??= this.provider().then(
       (token) => {
         this.token = token;
+        this.tokenStaleAt = staleAt(token, requestedAt);
         this.pending = undefined;
         return token;
       },
@@ -57,10 +75,5 @@ export class TokenCache {
       },
     );
     return this.pending;
-  }
-
-  private isFresh(token: string): boolean {
-    const exp = tokenExpiry(token);
-    return exp === undefined || exp - EXPIRY_MARGIN_SECONDS > this.now() / 1000;
   }
 }

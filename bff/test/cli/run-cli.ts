@@ -24,6 +24,9 @@ export function okr(
     const child = spawn(process.execPath, [bin, ...args], {
       env: { ...process.env, ...env },
       stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      // Its own process group: bin/okr.mjs runs the CLI in a child that shares our pipes, so a
+      // hung command is killed as a group, or `close` would wait for the grandchild forever.
+      detached: true,
     });
     let stdout = '';
     let stderr = '';
@@ -32,7 +35,11 @@ export function okr(
     if (stdin !== undefined) child.stdin?.end(stdin);
     const hung = setTimeout(() => {
       stderr += `\n[test] okr ${args.join(' ')} still running after ${HUNG_AFTER_MS} ms: killed`;
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
     }, HUNG_AFTER_MS);
     child.on('close', (code) => {
       clearTimeout(hung);

@@ -90,7 +90,7 @@ export async function withSession<T>(
 /**
  * The command's work is committed by now; a pool that does not finish closing (seen once with
  * MariaDB on Node 24: a socket left in CLOSE-WAIT, the process idle for ever) must not keep the
- * operator's command from ending. `process.exit` in cli.ts then drops what is left.
+ * operator's command from ending. cli.ts's `process.exit` fallback, 2 s later, drops the rest.
  */
 async function closeWithin(db: { close(): Promise<void> }, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;

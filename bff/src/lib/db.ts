@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConnectionError, QueryTypes, Sequelize, Transaction } from 'sequelize';
 import { beginIsPending, lazyTransaction, StatementBatch, takeBatchCommit } from './db-batch.js';
 import { repoRoot } from './paths.js';
+import { useLastingSqliteHandles } from './sqlite-connections.js';
 
 export type Dialect = 'sqlite' | 'mysql';
 export type Tx = Transaction;
@@ -114,23 +115,8 @@ export function createDatabase(url: string): Database {
   if (dialect === 'sqlite') {
     const storage = sqlitePath(url);
     if (storage !== ':memory:') mkdirSync(path.dirname(storage), { recursive: true });
-    sequelize = new Sequelize({
-      dialect: 'sqlite',
-      storage,
-      logging: false,
-      hooks: {
-        // Other processes (the CLI next to a running server) may hold the write lock briefly.
-        // WAL lets readers go on while a check-in commits.
-        afterConnect: (connection) => {
-          const sqlite = connection as {
-            configure(option: 'busyTimeout', ms: number): void;
-            run(sql: string): void;
-          };
-          sqlite.configure('busyTimeout', 10_000);
-          sqlite.run('PRAGMA journal_mode = WAL');
-        },
-      },
-    });
+    sequelize = new Sequelize({ dialect: 'sqlite', storage, logging: false });
+    useLastingSqliteHandles(sequelize);
   } else {
     sequelize = new Sequelize(url.replace(/^mariadb:/, 'mysql:'), {
       dialect: 'mysql',
@@ -230,9 +216,9 @@ export function createDatabase(url: string): Database {
     },
     transaction<T>(work: (tx: Tx) => Promise<T>) {
       if (dialect === 'sqlite') {
-        // Sequelize gives each SQLite transaction its own connection; concurrent ones would
-        // fail with SQLITE_BUSY, so writers queue here and take the lock up front. The
-        // transaction is exclusive from its first statement: nothing it read can move.
+        // Writers queue here (they share one handle, see sqlite-connections.ts) and take the
+        // lock up front: the transaction is exclusive from its first statement, so nothing it
+        // read can move, and another process's writer waits for it rather than failing.
         return retry(() =>
           writers.run(() => sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, work)),
         );

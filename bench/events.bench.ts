@@ -12,7 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { nodeFlags } from '../bff/bin/node-flags.mjs';
+import { nodeEnv, nodeFlags } from '../bff/bin/node-flags.mjs';
 import type { ScratchDatabase } from './databases.js';
 import type { Row } from './report.js';
 import { startBenchServer } from './server-process.js';
@@ -31,7 +31,7 @@ interface Instance {
 /** `okr serve` from the built code, in a process of its own so its RSS is its own. */
 async function serve(env: Record<string, string>): Promise<Instance> {
   const child: ChildProcess = spawn(process.execPath, [...nodeFlags, cli, 'serve'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, ...nodeEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nodeFlags } from '../bff/bin/node-flags.mjs';
+import { nodeEnv, nodeFlags } from '../bff/bin/node-flags.mjs';
 import type { BenchServerReady } from './bff-server.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -41,10 +41,12 @@ export async function startBenchServer(
   env: Record<string, string> = {},
 ): Promise<BenchServer> {
   const child = fork(path.join(here, 'bff-server.ts'), [], {
-    // The V8 flags `okr serve` runs with, so that memory and throughput are the product's.
+    // The V8 flags and environment `okr serve` runs with, so that memory and throughput are the
+    // product's.
     execArgv: ['--import', 'tsx', '--expose-gc', ...nodeFlags],
     env: {
       ...process.env,
+      ...nodeEnv,
       TSX_TSCONFIG_PATH: path.join(here, 'tsconfig.json'),
       DATABASE_URL: databaseUrl,
       OKR_MASTER_KEY: randomBytes(32).toString('hex'),

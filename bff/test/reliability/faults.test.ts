@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SignJWT } from 'jose';
 import { Sequelize } from 'sequelize';
-import { nodeFlags } from '../../bin/node-flags.mjs';
+import { nodeEnv, nodeFlags } from '../../bin/node-flags.mjs';
 import { createOrgsRepository } from '../../src/components/orgs/orgs.repository.js';
 import { createOrgsService } from '../../src/components/orgs/orgs.service.js';
 import { createTimeframesRepository } from '../../src/components/timeframes/timeframes.repository.js';
@@ -211,6 +211,7 @@ describe('[mariadb, private instance] reliability: database outage and SIGTERM u
       cwd: repoRoot,
       env: {
         ...process.env,
+        ...nodeEnv,
         DATABASE_URL: mariadb.url('okr'),
         PORT: String(port),
         HOST: '127.0.0.1',

@@ -49,28 +49,9 @@ describe('OkrClient', () => {
     expect(tokens.calls.count).to.equal(2);
   });
 
-  it('counts the token lifetime on its own clock when the page clock is hours ahead of the host', async () => {
-    // The laptop's clock is two hours fast: by it, the host's fresh 5-minute token expired long ago.
-    let time = Date.now() + 2 * 3600_000;
-    const tokens = tokenSource([testToken(300, 'first'), testToken(300, 'second')]);
-    const bff = fakeFetch({ '/me': () => json({}) });
-    const client = new OkrClient({
-      baseUrl: '',
-      tokenProvider: tokens.provider,
-      fetch: bff.fetch,
-      now: () => time,
-    });
-    await client.me();
-    time += 200_000;
-    await client.me();
-    expect(tokens.calls.count, 'reused within its lifetime').to.equal(1);
-    time += 80_000;
-    await client.me();
-    expect(tokens.calls.count, 'replaced 30 s before its lifetime ends').to.equal(2);
-  });
-
-  it('replaces the token when its lifetime ends even if the page clock is behind the host', async () => {
-    let time = Date.now() - 2 * 3600_000;
+  /** A client on a page whose clock is `skewMs` off the host's, which signs 5-minute tokens. */
+  function skewedClient(skewMs: number) {
+    const clock = { time: Date.now() + skewMs };
     const second = testToken(300, 'second');
     const tokens = tokenSource([testToken(300, 'first'), second]);
     const bff = fakeFetch({ '/me': () => json({}) });
@@ -78,10 +59,27 @@ describe('OkrClient', () => {
       baseUrl: '',
       tokenProvider: tokens.provider,
       fetch: bff.fetch,
-      now: () => time,
+      now: () => clock.time,
     });
+    return { client, clock, tokens, bff, second };
+  }
+
+  it('counts the token lifetime on its own clock when the page clock is hours ahead of the host', async () => {
+    // The laptop's clock is two hours fast: by it, the host's fresh 5-minute token expired long ago.
+    const { client, clock, tokens } = skewedClient(2 * 3600_000);
     await client.me();
-    time += 280_000;
+    clock.time += 200_000;
+    await client.me();
+    expect(tokens.calls.count, 'reused within its lifetime').to.equal(1);
+    clock.time += 80_000;
+    await client.me();
+    expect(tokens.calls.count, 'replaced 30 s before its lifetime ends').to.equal(2);
+  });
+
+  it('replaces the token when its lifetime ends even if the page clock is behind the host', async () => {
+    const { client, clock, tokens, bff, second } = skewedClient(-2 * 3600_000);
+    await client.me();
+    clock.time += 280_000;
     await client.me();
     expect(tokens.calls.count).to.equal(2);
     expect(bff.requests[1]!.headers.get('Authorization')).to.equal(`Bearer ${second}`);

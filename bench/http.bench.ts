@@ -274,7 +274,6 @@ export async function benchHttp(server: BenchServer, engine: string): Promise<Ro
 
   const rssAtStart = server.rss();
   const usageAtStart = await server.memoryUsage();
-  const heapTotalAtStart = usageAtStart.heapTotal;
   const heapAtStart = await server.heapAfterGc();
   let requests = 0;
   const timed = [card, cardNotModified, myOkrs, alignmentWidget, staticFile, alignmentTree];
@@ -413,7 +412,6 @@ export async function benchHttp(server: BenchServer, engine: string): Promise<Ro
   const rssAfter = server.rss();
   // V8's heap as reserved (garbage included) tells heap sizing apart from memory outside it.
   const usageAfter = await server.memoryUsage();
-  const heapTotalAfter = usageAfter.heapTotal;
   const heapAfter = await server.heapAfterGc();
   const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
   const growth = rssAfter / rssAtStart;
@@ -428,7 +426,7 @@ export async function benchHttp(server: BenchServer, engine: string): Promise<Ro
     pass: growth < 1.2,
     note:
       `${mb(rssMidway)} after ${requestsMidway.toLocaleString('en-US')}; ` +
-      `V8 heap total ${mb(heapTotalAtStart)} → ${mb(heapTotalAfter)}, ` +
+      `V8 heap total ${mb(usageAtStart.heapTotal)} → ${mb(usageAfter.heapTotal)}, ` +
       `live after GC ${mb(heapAtStart)} → ${mb(heapAfter)}, ` +
       `external (Buffers) ${mb(usageAtStart.external)} → ${mb(usageAfter.external)}; ` +
       `RSS MB after each run: ${rssSteps.join(', ')}`,

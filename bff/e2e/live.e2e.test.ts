@@ -178,8 +178,8 @@ describe('live updates reach a page on another BFF instance', () => {
     const percent = Math.round(moved.progress * 100);
     assert.notEqual(percent, before, 'the parent shows a new number');
 
-    // How fast is the events bench's figure (check-in to event, p50 and p99 over 1 000
-    // streams); on this shared machine a test only waits, generously, for the patch to come.
+    // How fast the event comes is the events bench's figure (p50 and p99 over 1 000 streams);
+    // on this shared machine the test only waits, generously, for the patch to come.
     for (;;) {
       const shown = await Promise.all([valueNow(cardBar), valueNow(listBar), valueNow(treeBar)]);
       if (shown.every((value) => value === percent)) break;

@@ -2,7 +2,6 @@ import type { Sequelize } from 'sequelize';
 
 /** The parts of node-sqlite3's `Database` that are used here. */
 interface SqliteHandle {
-  uuid?: string;
   configure(option: 'busyTimeout', ms: number): void;
   run(sql: string, done: (error: Error | null) => void): void;
   close(done?: (error: Error | null) => void): void;

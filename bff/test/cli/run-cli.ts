@@ -38,7 +38,7 @@ export function okr(
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
-        child.kill('SIGKILL');
+        // The group ended on its own meanwhile: `close` is on its way.
       }
     }, HUNG_AFTER_MS);
     child.on('close', (code) => {

@@ -161,8 +161,8 @@ for (const dialect of dialects()) {
       const onB = await listen(b.baseUrl);
       const answer = await checkIn(kr.id, 20);
       assert.equal(answer.status, 201, answer.text);
-      // How soon is the events bench's figure (check-in to event over 1 000 streams); on this
-      // shared machine the test only waits, generously, for the event to come at all.
+      // How soon the event comes is the events bench's figure (over 1 000 streams); on this
+      // shared machine the test only waits, generously, for it to come at all.
       const event = await onB.next({ timeoutMs: 10_000 });
       assert.equal(event.event, 'check-in.created');
       const change = JSON.parse(event.data);

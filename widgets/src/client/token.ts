@@ -1,16 +1,19 @@
 /** Seconds before `exp` at which a cached token is no longer handed out. */
 const EXPIRY_MARGIN_SECONDS = 30;
 
-/** Reads a numeric claim of a JWT without verifying it: the BFF verifies, the page only schedules. */
-function claim(token: string, name: 'exp' | 'iat'): number | undefined {
+/** A JWT's `exp` and `iat`, read without verifying: the BFF verifies, the page only schedules. */
+function timesOf(token: string): { exp?: number; iat?: number } {
   const payload = token.split('.')[1];
-  if (!payload) return undefined;
+  if (!payload) return {};
   try {
     const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-    const value = (JSON.parse(json) as Record<string, unknown>)[name];
-    return typeof value === 'number' ? value : undefined;
+    const { exp, iat } = JSON.parse(json) as { exp?: unknown; iat?: unknown };
+    return {
+      exp: typeof exp === 'number' ? exp : undefined,
+      iat: typeof iat === 'number' ? iat : undefined,
+    };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -20,9 +23,8 @@ function claim(token: string, name: 'exp' | 'iat'): number | undefined {
  * token's lifetime (`exp − iat`) is counted from when it was asked for, not compared with `exp`.
  */
 function staleAt(token: string, requestedAt: number): number {
-  const exp = claim(token, 'exp');
+  const { exp, iat } = timesOf(token);
   if (exp === undefined) return Infinity;
-  const iat = claim(token, 'iat');
   const expiresAt = iat === undefined || iat > exp ? exp * 1000 : requestedAt + (exp - iat) * 1000;
   return expiresAt - EXPIRY_MARGIN_SECONDS * 1000;
 }

@@ -43,8 +43,14 @@ export function useLastingSqliteHandles(sequelize: Sequelize): void {
     let setUp = ready.get(handle);
     if (!setUp) {
       handle.configure('busyTimeout', BUSY_TIMEOUT_MS);
+      // WAL is kept in the file, so one handle that sets it is enough. Switching needs the
+      // file to itself and answers SQLITE_BUSY at once, without the busy timeout, while another
+      // process holds a lock (two `okr migrate` on a new file): this handle then works in the
+      // file's mode, and the next handle to open switches it.
       setUp = new Promise<void>((resolve, reject) =>
-        handle.run('PRAGMA journal_mode = WAL', (error) => (error ? reject(error) : resolve())),
+        handle.run('PRAGMA journal_mode = WAL', (error) =>
+          error && (error as { code?: string }).code !== 'SQLITE_BUSY' ? reject(error) : resolve(),
+        ),
       );
       ready.set(handle, setUp);
     }

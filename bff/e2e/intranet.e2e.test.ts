@@ -143,7 +143,8 @@ describe('the demo intranet embeds the widgets cross-origin, against a live BFF'
     await page.clock.fastForward('01:00:00');
     await card.evaluate((element) => (element as unknown as { reload(): void }).reload());
     await card.locator('[part="title"]').waitFor();
-    await assertEventually(async () => tokenRequests === 2);
+    // At least one new token: the live stream, reconnecting after the jump, may ask too.
+    await assertEventually(async () => tokenRequests >= 2);
     assert.equal(await card.locator('[part="error"]').count(), 0);
     assert.deepEqual(problems, []);
     await page.close();

@@ -25,8 +25,8 @@ const PER_SCENARIO = Number(process.env.BENCH_CHECKINS ?? '300');
 const WARM_UP = PER_SCENARIO;
 // Plain INSERTs take 20–60 ms per 300, far too short for a rate, and the bench's own client
 // warms slowly: after 300 untimed INSERTs, runs of 300 and 3 000 went 5 500, 7 800, 10 300,
-// 11 300, 12 900 … 17 500/s over the next 14 000. The baseline warms as long as it runs, and
-// each run is ten times a check-in scenario's length, so that it is not judged on a cold client.
+// 11 300, 12 900 … 17 500/s over the next 14 000. So each timed run is ten times a check-in
+// scenario's length, after an untimed one as long: the budget is not judged on a cold client.
 const INSERTS = 10 * PER_SCENARIO;
 const MIN_ANCESTORS = 4;
 

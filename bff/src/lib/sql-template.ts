@@ -30,7 +30,7 @@ interface Template {
  * The cut is Sequelize's own: the statement is run once through `injectReplacements` with a
  * marker for every name that looks like a placeholder, and split where the markers came out. So
  * what counts as a placeholder (not inside a string, an identifier or a comment) stays exactly
- * Sequelize's, and so does the escaping of each value.
+ * Sequelize's, and so does the escaping of each value, but for MySQL strings (below).
  */
 const MARK = `okr_${randomBytes(8).toString('hex')}_`;
 const markAt = new RegExp(`'${MARK}(\\d+)'`, 'g');
@@ -65,9 +65,29 @@ function templateOf(sql: string, dialect: SqlDialect): Template {
   return template;
 }
 
+/*
+ * Why: MySQL's escaping in Sequelize puts a backslash before every double quote too, one
+ * replacement callback and string each, though inside a single-quoted literal a `"` is just a
+ * character. A check-in's idempotency record holds its JSON answer, ~3 KB with ~550 quotes:
+ * 54 µs of escaping and its garbage per check-in, against 4 µs for a string that needs none.
+ * So a MySQL string with none of the characters Sequelize escapes but `"` (NUL, \n, \r,
+ * backspace, tab, backslash, single quote, ^Z) is quoted as it is; any other value is escaped
+ * by Sequelize as before, the whole string included.
+ */
+// eslint-disable-next-line no-control-regex -- the control characters are the point
+const MYSQL_ESCAPED = /[\0\n\r\b\t\\'\x1a]/;
+
+function escapeValue(value: unknown, dialect: string): string {
+  if (typeof value === 'string' && dialect === 'mysql' && !MYSQL_ESCAPED.test(value)) {
+    return `'${value}'`;
+  }
+  return escape(value, undefined, dialect, true);
+}
+
 /**
  * `sql` with each `:name` replaced by its escaped value from `params`: the same text
- * `injectReplacements(sql, dialect, params)` gives, and the same error for a missing value.
+ * `injectReplacements(sql, dialect, params)` gives (but for the double quotes of a MySQL string
+ * that needs no other escaping, left as they are), and the same error for a missing value.
  */
 export function formatSql(sql: string, dialect: SqlDialect, params: Params): string {
   const { parts, names } = templateOf(sql, dialect);
@@ -78,7 +98,7 @@ export function formatSql(sql: string, dialect: SqlDialect, params: Params): str
     if (value === undefined || !Object.prototype.hasOwnProperty.call(params, name)) {
       throw new Error(`Named replacement ":${name}" has no entry in the replacement map.`);
     }
-    text += escape(value, undefined, dialect.name, true) + (parts[i + 1] as string);
+    text += escapeValue(value, dialect.name) + (parts[i + 1] as string);
   }
   return text;
 }

@@ -3,12 +3,16 @@
  * the shapes of SQL the BFF writes (and the traps around them: colons in strings, identifiers
  * and comments, names that prefix others, lists, odd characters), both give the same text, the
  * first time a statement is seen and every time after, and the same error for a missing value.
+ * The one difference, a MySQL string whose double quotes are left unescaped, is checked where it
+ * matters: every odd string comes back from MariaDB exactly as it went in (where TEST_MYSQL_URL
+ * names a server, as in CI; formatSql serves MySQL batches only).
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import { Sequelize } from 'sequelize';
+import { QueryTypes, Sequelize } from 'sequelize';
 import { formatSql, type SqlDialect } from '../../src/lib/sql-template.js';
+import { dialects } from '../support/harness.js';
 
 const { injectReplacements } = createRequire(import.meta.url)(
   'sequelize/lib/utils/sql',
@@ -78,6 +82,17 @@ describe('formatSql', () => {
     }
   });
 
+  it('when a MySQL string needs no escaping but for double quotes, then it is quoted as it is', () => {
+    const body = '{"checkIn":{"comment":"weekly: 40 % done"},"goal":{"title":"Ship it"}}';
+    assert.equal(formatSql('SELECT :body', dialect, { body }), `SELECT '${body}'`);
+    // With any other character that needs it, the whole string is Sequelize's.
+    const quoted = `${body}'`;
+    assert.equal(
+      formatSql('SELECT :quoted', dialect, { quoted }),
+      injectReplacements('SELECT :quoted', dialect, { quoted }),
+    );
+  });
+
   it('when a value is missing or undefined, then it fails as Sequelize does', () => {
     const sql = 'SELECT * FROM t WHERE id = :id AND org = :org';
     for (const params of [{ id: 'x' }, { id: 'x', org: undefined }]) {
@@ -100,3 +115,47 @@ describe('formatSql', () => {
     }
   });
 });
+
+const oddStrings = [
+  '{"say":"plain JSON, quotes only"}',
+  '"',
+  '""',
+  "'",
+  "it's",
+  '\\',
+  '\\"',
+  '"\\',
+  '{"comment":"a \\"quoted\\" word\\n"}',
+  'back\\slash at the end\\',
+  'line\nbreak\r\nand\ttab',
+  'NUL \0 and ^Z \x1a and backspace \b',
+  "'; DROP TABLE goals; --",
+  '" OR "1"="1',
+  'ünïcødé ✓ 🎯 and a "quote"',
+  '',
+];
+
+for (const spec of dialects().filter((d) => d.name === 'mariadb')) {
+  describe('formatSql on MariaDB', () => {
+    it('when odd strings are formatted into a statement, then MariaDB reads each back as it was', async () => {
+      const database = await spec.create();
+      const sequelize = new Sequelize(database.url, { dialect: 'mysql', logging: false });
+      try {
+        const live = (sequelize as unknown as { dialect: SqlDialect }).dialect;
+        for (const value of oddStrings) {
+          const sql = formatSql('SELECT :value AS value, :after AS after', live, {
+            value,
+            after: 'next',
+          });
+          const [row] = await sequelize.query<{ value: string; after: string }>(sql, {
+            type: QueryTypes.SELECT,
+          });
+          assert.deepEqual(row, { value, after: 'next' }, `as sent: ${sql}`);
+        }
+      } finally {
+        await sequelize.close();
+        await database.drop();
+      }
+    });
+  });
+}

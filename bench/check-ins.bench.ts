@@ -379,24 +379,19 @@ async function twoOrgs(server: BenchServer, db: Database, orgs: BenchOrg[]): Pro
       return { org, tokenOf, target: (i: number) => krs[i % krs.length] as KeyResultRow, krs };
     }),
   );
-  const cpuAlone: number[] = [];
   // How busy the BFF's one thread was (CPU seconds per second), and InnoDB's row-lock waits:
   // if one org's check-ins waited for the other's locks, together would wait more than the
   // two alone did; if the thread is what they share, it is busy alone already.
-  let busyAlone = 0;
   let waitsAlone = 0;
-  /** Each org alone, one after the other: its rate. */
+  /** Each org alone, one after the other. */
   const eachAlone = async () => {
-    const rates: number[] = [];
+    const posted: Posted[] = [];
     const waitsBefore = await rowLockWaits(db);
     for (const setup of setups) {
-      const posted = await postCheckIns(server, setup.tokenOf, perOrg, setup.target, workers);
-      rates.push(posted.rate);
-      cpuAlone.push(posted.cpuMsEach);
-      busyAlone = Math.max(busyAlone, (posted.cpuMsEach * posted.rate) / 1000);
+      posted.push(await postCheckIns(server, setup.tokenOf, perOrg, setup.target, workers));
     }
     waitsAlone += (await rowLockWaits(db)) - waitsBefore;
-    return rates;
+    return posted;
   };
   const aloneBefore = await eachAlone();
   const ids = setups.flatMap((setup) => setup.krs.map((kr) => kr.id));
@@ -423,22 +418,24 @@ async function twoOrgs(server: BenchServer, db: Database, orgs: BenchOrg[]): Pro
   // Alone before and after together, as the INSERTs and /healthz: two orgs of the same shape
   // read 338 and 263/s alone one after the other, so one run each is mostly the machine's load.
   const aloneAfter = await eachAlone();
-  const alone = aloneBefore.map((rate, i) => (rate + (aloneAfter[i] as number)) / 2);
-  const cpuAloneEach = setups.map(
-    (_, i) => ((cpuAlone[i] as number) + (cpuAlone[i + setups.length] as number)) / 2,
+  const mean = (i: number, of: (posted: Posted) => number) =>
+    (of(aloneBefore[i] as Posted) + of(aloneAfter[i] as Posted)) / 2;
+  const busyAlone = Math.max(
+    ...[...aloneBefore, ...aloneAfter].map((posted) => (posted.cpuMsEach * posted.rate) / 1000),
   );
   const rows: Row[] = together.map((posted, i) => {
-    const ratio = posted.rate / (alone[i] as number);
+    const alone = mean(i, (each) => each.rate);
+    const ratio = posted.rate / alone;
     return {
       section: 'Check-ins',
       name: `two orgs at once: ${setups[i]?.org.slug}, ${workers} concurrent each`,
       value: posted.rate,
       unit: '/s',
-      baseline: { name: 'alone', value: alone[i] as number },
+      baseline: { name: 'alone', value: alone },
       ratio,
       budget: '≥ 0.8×',
       pass: ratio >= 0.8,
-      note: `${describeRefused(posted.refused)}; alone ${(aloneBefore[i] as number).toFixed(0)}/s before, ${(aloneAfter[i] as number).toFixed(0)}/s after; BFF CPU ${(cpuAloneEach[i] as number).toFixed(1)} ms each alone, ${cpuTogether.toFixed(1)} together`,
+      note: `${describeRefused(posted.refused)}; alone ${aloneBefore[i]?.rate.toFixed(0)}/s before, ${aloneAfter[i]?.rate.toFixed(0)}/s after; BFF CPU ${mean(i, (each) => each.cpuMsEach).toFixed(1)} ms each alone, ${cpuTogether.toFixed(1)} together`,
     };
   });
   rows.push({

@@ -126,7 +126,7 @@ export function createApp({
   const checkIns = createCheckInsRepository(db);
   const timeframes = createTimeframesRepository(db);
   const currentTimeframeId = createCurrentTimeframe(timeframes, views);
-  const chains = createGoalChains(db, goals);
+  const chains = createGoalChains(db, goals, caches.keyResultChains);
   const bus = createEventBus(config, logger);
   const changes = createChanges(views, async (orgId, event) => {
     await bus.publish(orgId, event);

@@ -5,6 +5,7 @@ import { LookupTtlCache } from './lookup-cache.js';
 import { inProcessSharedState, type SharedState } from './shared-state/index.js';
 import { TtlCache } from './ttl-cache.js';
 import { defaultViewBounds, ViewCache } from './view-cache.js';
+import { rememberedChains } from '../components/goals/goals.propagation.js';
 import type { KeyWithOrg, OrgLookupCaches } from '../components/orgs/orgs.repository.js';
 import type { UserRecord } from '../components/users/users.repository.js';
 
@@ -52,6 +53,11 @@ export function createCaches(shared: SharedState = inProcessSharedState()) {
       originOrgs: new LookupTtlCache<string[]>(5_000, 10_000),
       refusedOrigins: new LookupTtlCache<true>(5_000, 10_000),
     } satisfies OrgLookupCaches,
+    /**
+     * The goal ids of each key result's chain, so that a check-in locks its chain without
+     * finding it first. Never served unchecked: the lock's re-read must walk to the same goals.
+     */
+    keyResultChains: rememberedChains(),
     /**
      * Read views an org's users share, checked against the org's generation in the shared
      * state on every read: no view older than an acknowledged write is served (see ViewCache).

@@ -118,9 +118,13 @@ for (const dialect of dialects()) {
         1,
         'all progress in one write',
       );
+      assert.ok(
+        !statements.some((sql) => /WITH RECURSIVE/i.test(sql)),
+        'the chain found by the check-in before is locked without finding it again',
+      );
       if (dialect.name === 'mariadb') {
-        // Three batches: the first carries START TRANSACTION, the last the COMMIT (db-batch.ts).
-        assert.ok(sent <= 3, `${sent} queries sent for ${statements.length} statements`);
+        // Two batches: the first carries START TRANSACTION, the last the COMMIT (db-batch.ts).
+        assert.equal(sent, 2, `${sent} queries sent for ${statements.length} statements`);
         // Sent together, run in order: the roll-up's reads come after the chain's lock.
         const lockAt = statements.findIndex((sql) => /FROM goals[\s\S]*FOR UPDATE/i.test(sql));
         const childrenAt = statements.findIndex((sql) =>
@@ -130,6 +134,48 @@ for (const dialect of dialects()) {
       }
       assert.equal(answer.body.keyResult.current, 2);
       assert.equal(answer.body.goal.progress, 0.02);
+    });
+
+    it('when a chain is new to the process or has moved, then the check-in finds it in one recursive statement, and the next does not', async () => {
+      const kr = await keyResultUnder(2);
+      const post = async (value: number) => {
+        log = [];
+        queries = { count: 0 };
+        const answer = await app.request('POST', `/api/v1/key-results/${kr.id}/check-ins`, {
+          token: as.writer,
+          body: { value },
+        });
+        assert.equal(answer.status, 201, answer.text);
+        const seen = { statements: log, queries: queries.count };
+        log = undefined;
+        queries = undefined;
+        return seen;
+      };
+      const finds = (statements: string[]) =>
+        statements.filter((sql) => /WITH RECURSIVE/i.test(sql)).length;
+      const first = await post(1);
+      assert.equal(finds(first.statements), 1);
+      assert.ok(first.statements.length <= 12, first.statements.join('\n'));
+      if (dialect.name === 'mariadb') assert.equal(first.queries, 3);
+      assert.equal(finds((await post(2)).statements), 0);
+
+      const leaf = (await app.request('GET', `/api/v1/goals/${kr.goalId}`, { token: as.writer }))
+        .body;
+      const newParent = await createGoal(app, as.writer, {
+        title: 'New parent',
+        level: 'team',
+        timeframeId: org.timeframeId,
+      });
+      const moved = await app.request('PATCH', `/api/v1/goals/${leaf.id}`, {
+        token: as.writer,
+        body: { parentId: newParent.id },
+        headers: { 'if-match': String(leaf.version) },
+      });
+      assert.equal(moved.status, 200, moved.text);
+      // The remembered chain is locked, found wrong, rolled back and found afresh.
+      const afterMove = await post(3);
+      assert.equal(finds(afterMove.statements), 1, afterMove.statements.join('\n'));
+      assert.equal(finds((await post(4)).statements), 0);
     });
 
     it('when 20 check-ins on one key result arrive at once, then they share transactions and fewer statements', async () => {

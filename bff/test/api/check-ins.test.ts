@@ -323,6 +323,89 @@ for (const dialect of dialects()) {
       assert.equal(history.body.items[0].id, newest?.body.checkIn.id, 'newest by version');
     });
 
+    it('when the goal moves under another parent between two check-ins, then the second rolls up through the new chain', async () => {
+      const { team, personal, kr } = await chain();
+      assert.equal((await checkIn(kr.id, { value: 10 })).status, 201);
+      assert.equal((await card(team.id)).progress, 0.25);
+      const other = await createGoal(app, as.writer, {
+        title: 'Other objective',
+        level: 'company',
+        timeframeId: org.timeframeId,
+        progressSource: 'both',
+      });
+      const moved = await app.request('PATCH', `/api/v1/goals/${personal.id}`, {
+        token: as.writer,
+        body: { parentId: other.id },
+        headers: { 'if-match': String((await card(personal.id)).version) },
+      });
+      assert.equal(moved.status, 200, moved.text);
+      // The check-in before found the old chain; this one must not roll up through it.
+      const answer = await checkIn(kr.id, { value: 20 });
+      assert.equal(answer.status, 201, answer.text);
+      assert.equal(answer.body.goal.parent.id, other.id);
+      const movedIds = answer.body.progress.map((goal: { id: string }) => goal.id).sort();
+      assert.deepEqual(movedIds, [other.id, personal.id].sort());
+      assert.equal((await card(other.id)).progress, 0.5);
+      assert.equal((await card(team.id)).progress, 0, 'the old parent has no children left');
+      // And the one after goes by the new chain again.
+      assert.equal((await checkIn(kr.id, { value: 30 })).status, 201);
+      assert.equal((await card(other.id)).progress, 0.75);
+      assert.equal((await card(team.id)).progress, 0);
+    });
+
+    it('when the key result goes with its goal between two check-ins, then the second answers 404 and stores nothing', async () => {
+      const { personal, team, kr } = await chain();
+      assert.equal((await checkIn(kr.id, { value: 10 })).status, 201);
+      const deleted = await app.request('DELETE', `/api/v1/goals/${personal.id}`, {
+        token: as.writer,
+        headers: { 'if-match': String((await card(personal.id)).version) },
+      });
+      assert.equal(deleted.status, 204, deleted.text);
+      const teamBefore = await card(team.id);
+      const answer = await checkIn(kr.id, { value: 20 });
+      assert.equal(answer.status, 404, answer.text);
+      const [stored] = await app.db.select<{ n: number }>(
+        'SELECT COUNT(*) AS n FROM check_ins WHERE key_result_id = :id',
+        { id: kr.id },
+      );
+      assert.equal(Number(stored?.n), 1);
+      assert.deepEqual(await card(team.id), teamBefore);
+    });
+
+    it('when a timeframe or a title changes without a goal edit between two check-ins, then the second answers with them', async () => {
+      const timeframe = await app.request('POST', '/api/v1/timeframes', {
+        token: as.admin,
+        body: { name: 'Far ahead', startDate: '2090-01-01', endDate: '2090-03-31' },
+      });
+      assert.equal(timeframe.status, 201, timeframe.text);
+      const goal = await createGoal(app, as.writer, {
+        title: 'Before',
+        level: 'personal',
+        timeframeId: timeframe.body.id,
+      });
+      const kr = await createKeyResult(app, as.writer, goal.id, {
+        title: 'Visits',
+        kind: 'increase',
+        target: 40,
+      });
+      // Before its timeframe starts nothing is expected, so any progress is on track.
+      const first = await checkIn(kr.id, { value: 4 });
+      assert.equal(first.status, 201, first.text);
+      assert.equal(first.body.keyResult.status, 'on_track');
+      // As an import or SQL by hand would: no goal's version moves.
+      await app.db.execute(
+        `UPDATE timeframes SET start_date = '2020-01-01', end_date = '2020-03-31' WHERE id = :id`,
+        { id: timeframe.body.id },
+      );
+      await app.db.execute(`UPDATE goals SET title = 'After' WHERE id = :id`, { id: goal.id });
+      const second = await checkIn(kr.id, { value: 8 });
+      assert.equal(second.status, 201, second.text);
+      // The timeframe is over: 20 % where 100 % was expected.
+      assert.equal(second.body.keyResult.status, 'off_track');
+      assert.equal(second.body.goal.title, 'After');
+      assert.equal(second.body.goal.timeframe.endDate, '2020-03-31');
+    });
+
     it('when a check-in fails midway, then no check-in, key result change or propagated progress is left behind', async () => {
       const { kr, personal, company } = await chain();
       assert.equal((await checkIn(kr.id, { value: 4 })).status, 201);

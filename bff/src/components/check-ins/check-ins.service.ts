@@ -14,7 +14,12 @@ import { AppError, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { createGroupQueue, type Settled } from '../../lib/group-queue.js';
 import { decodeCursor, encodeCursor, toStoredDecimal } from '../../lib/schemas.js';
 import type { ChainGoal } from '../goals/goals.repository.js';
-import type { Chain, GoalChains, Propagation } from '../goals/goals.propagation.js';
+import type {
+  Chain,
+  GoalChains,
+  Propagation,
+  PropagationInputs,
+} from '../goals/goals.propagation.js';
 import { cardOf, publicKeyResult } from '../goals/goal-card.js';
 import { ownsKeyResult } from '../goals/goal-rules.js';
 import type {
@@ -125,10 +130,10 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
 
   /**
    * One transaction for a group of check-ins of one org (usually a group of one): 12
-   * statements for one, whatever the depth, sent on MySQL as three queries of which two hold
-   * locks (see goals.propagation.ts and db-batch.ts). The group's key results are locked in
-   * one statement, ascending by id, then the union of their chains in another: the order every
-   * writer keeps. The roll-up is computed per check-in, in arrival order, each from the one
+   * statements for one, whatever the depth, sent on MySQL as two queries once this process has
+   * found the key results' chains before, three the first time (see goals.propagation.ts and
+   * db-batch.ts). The group's key results are locked in one statement, ascending by id, then
+   * the union of their chains in another: the order every writer keeps. The roll-up is computed per check-in, in arrival order, each from the one
    * before (two check-ins under one objective both move it), and written once.
    */
   function store(requests: CheckInRequest[]): Promise<Outcome[]> {
@@ -138,31 +143,61 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
     const keyResultIds = [...new Set(requests.map((request) => request.keyResultId))].sort();
     return db.transaction(async (tx) => {
       const outcomes: Outcome[] = [];
-      // Round trip 1, before any lock: the chains the key results' goals sit in (a key result
-      // never moves to another goal), and an answer stored for each Idempotency-Key.
-      const [found, ...stored] = await db.inOrder<[Chain, ...Replay[]]>([
-        () => chains.find(orgId, { keyResultIds }, tx),
-        ...requests.map(
-          (request) => () =>
-            request.idempotencyKey
-              ? replay(request.auth, request.idempotencyKey, request.requestHash, tx).catch(refusal)
-              : Promise.resolve(null),
-        ),
-      ]);
-      const live: number[] = [];
-      stored.forEach((answer, i) => {
-        if (answer instanceof AppError) outcomes[i] = { refused: answer };
-        else if (answer && answer !== 'expired') outcomes[i] = { replayed: answer };
-        else live.push(i);
-      });
-      if (live.length === 0) return outcomes;
-      // Round trip 2: the key results' locks, then the chains' (every writer's order), and
-      // the roll-up's reads behind them. Read after the locks: what others committed.
-      const [locked, chain, inputs] = await db.inOrder([
-        () => keyResults.lockKeyResults(orgId, keyResultIds, tx),
-        () => chains.lockFound(orgId, found, tx),
-        () => chains.read(orgId, found, tx),
-      ] as const);
+      const replays = requests.map(
+        (request) => () =>
+          request.idempotencyKey
+            ? replay(request.auth, request.idempotencyKey, request.requestHash, tx).catch(refusal)
+            : Promise.resolve<Replay>(null),
+      );
+      /** Which requests still need their check-in stored, once their replays are known. */
+      const liveOf = (stored: Replay[]) =>
+        stored.flatMap((answer, i) => {
+          if (answer instanceof AppError) outcomes[i] = { refused: answer };
+          else if (answer && answer !== 'expired') outcomes[i] = { replayed: answer };
+          else return [i];
+          return [];
+        });
+      let locked: KeyResultRecord[];
+      let chain: Chain;
+      let inputs: PropagationInputs;
+      let stored: Replay[];
+      let live: number[];
+      const known = chains.remembered(keyResultIds);
+      if (known) {
+        // Round trip 1 of 2, the chains' goals known from an earlier check-in: the key results'
+        // locks, then the chains' (every writer's order), the roll-up's reads and the stored
+        // answers behind them; `confirm` then checks the chains are still those goals.
+        const [krs, read, rollUpInputs, ...answers] = await db.inOrder<
+          [KeyResultRecord[], ChainGoal[], PropagationInputs, ...Replay[]]
+        >([
+          () => keyResults.lockKeyResults(orgId, keyResultIds, tx),
+          () => chains.lockRemembered(orgId, known, tx),
+          () => chains.read(orgId, known, tx),
+          ...replays,
+        ]);
+        chain = chains.confirm(keyResultIds, krs, read);
+        [locked, inputs, stored] = [krs, rollUpInputs, answers];
+        live = liveOf(stored);
+        if (live.length === 0) return outcomes;
+      } else {
+        // Round trip 1 of 3, before any lock: the chains the key results' goals sit in (a key
+        // result never moves to another goal), and an answer stored for each Idempotency-Key.
+        const [found, ...answers] = await db.inOrder<[Chain, ...Replay[]]>([
+          () => chains.find(orgId, { keyResultIds }, tx),
+          ...replays,
+        ]);
+        stored = answers;
+        live = liveOf(stored);
+        if (live.length === 0) return outcomes;
+        // Round trip 2: the key results' locks, then the chains' (every writer's order), and
+        // the roll-up's reads behind them. Read after the locks: what others committed.
+        [locked, chain, inputs] = await db.inOrder([
+          () => keyResults.lockKeyResults(orgId, keyResultIds, tx),
+          () => chains.lockFound(orgId, found, tx),
+          () => chains.read(orgId, [...found.goals.keys()], tx),
+        ] as const);
+        chains.remember(locked, chain);
+      }
       /** Each key result as the check-ins before in this group left it. */
       const latest = new Map(locked.map((kr) => [kr.id, kr]));
       const now = Date.now();
@@ -262,8 +297,8 @@ export function createCheckInsService(deps: CheckInsServiceDeps) {
         const last = latest.get(kr.id) as KeyResultRecord;
         return last.version === kr.version ? [] : [last];
       });
-      // Round trip 3: every write, then COMMIT, in one batch: the locks of round trip 2
-      // are held for it and the computation before it, nothing more.
+      // The last round trip: every write, then COMMIT, in one batch: the locks taken in the
+      // one before are held for it and the computation before it, nothing more.
       await db.inOrder(
         [
           ...expired.map(

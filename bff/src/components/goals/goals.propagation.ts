@@ -1,6 +1,7 @@
 import { goalSummary, type ProgressStatus } from '@okr-embed/contract';
 import type { AuthContext } from '../../lib/auth.js';
 import { RetryTransaction, type Database, type Tx } from '../../lib/db.js';
+import { TtlCache } from '../../lib/ttl-cache.js';
 import type { ChainGoal, ChildGoal, GoalsRepository } from './goals.repository.js';
 import { createRollUpInputsRepository } from './roll-up-inputs.repository.js';
 import type { KeyResultRecord } from '../key-results/key-results.repository.js';
@@ -23,6 +24,13 @@ import type { KeyResultRecord } from '../key-results/key-results.repository.js';
  * The steps are separate so a writer can send several at once (`Database.inOrder`, one query on
  * MySQL): a check-in sends the chain's lock and the reads behind it in one query, and its writes
  * with the COMMIT in the next.
+ *
+ * Check-ins, the writers that come most often, may skip step 1: the goal ids of each key
+ * result's chain are remembered from the last time it was found (`remembered`), locked and read
+ * in the batch that locks the key results, and step 3 then checks the chain from what the lock
+ * re-read (`confirm`): walked up from the key results' goals by the parents now stored, it must
+ * be exactly the goals locked. A re-parent, a delete or another instance's edit since only costs
+ * a retry that finds the chain again, so the remembered ids need no invalidation to be right.
  *
  * A key result's row is locked before its goal's chain, by every writer: key results first,
  * then the chain ascending by id. Reads after the locks see what others committed (READ
@@ -51,7 +59,19 @@ export interface PropagationInputs {
   children: ChildGoal[];
 }
 
-export function createGoalChains(db: Database, goals: GoalsRepository) {
+/**
+ * The goal ids of each key result's chain, from its goal up to the root, as last found. Each
+ * entry weighs its ids; 20 000 ids is about 2 MB. Stale entries are caught by `confirm`.
+ */
+export function rememberedChains() {
+  return new TtlCache<string[]>(600_000, 20_000, Date.now, (ids) => ids.length);
+}
+
+export function createGoalChains(
+  db: Database,
+  goals: GoalsRepository,
+  remembered = rememberedChains(),
+) {
   const rollUpInputs = createRollUpInputsRepository(db);
   const chains = {
     /** Step 1: the chain of `ids` (or of key results' goals), unlocked. */
@@ -84,11 +104,69 @@ export function createGoalChains(db: Database, goals: GoalsRepository) {
       return chains.lockFound(orgId, await chains.find(orgId, { ids }, tx), tx);
     },
 
-    /** The chain's live key results and children, in one statement. */
-    async read(orgId: string, chain: Chain, tx: Tx): Promise<PropagationInputs> {
-      const ids = [...chain.goals.keys()];
+    /** The live key results and children of the chain's goals (`ids`), in one statement. */
+    async read(orgId: string, ids: string[], tx: Tx): Promise<PropagationInputs> {
       if (ids.length === 0) return { keyResults: [], children: [] };
       return rollUpInputs.read(orgId, ids, tx);
+    },
+
+    /**
+     * The goal ids of the chains of these key results, as found before; undefined unless every
+     * one is remembered.
+     */
+    remembered(keyResultIds: string[]): string[] | undefined {
+      const ids = new Set<string>();
+      for (const id of keyResultIds) {
+        const chain = remembered.get(id);
+        if (!chain) return undefined;
+        for (const goalId of chain) ids.add(goalId);
+      }
+      return [...ids];
+    },
+
+    /** Remembers the chain of each key result from a chain found and locked for them. */
+    remember(keyResults: Array<{ id: string; goalId: string }>, chain: Chain): void {
+      for (const kr of keyResults) {
+        const path = pathUp(kr.goalId, chain.goals);
+        if (path) remembered.set(kr.id, path);
+      }
+    },
+
+    /**
+     * Step 2 for remembered ids: locks them (MySQL, one statement, ascending by id) and reads
+     * them after the lock, as they now are. One task of a batch: both statements join it.
+     */
+    lockRemembered(orgId: string, ids: string[], tx: Tx): Promise<ChainGoal[]> {
+      if (db.dialect === 'sqlite') return goals.chainGoals(orgId, ids, tx);
+      return db
+        .inOrder([() => goals.lockGoals(orgId, ids, tx), () => goals.chainGoals(orgId, ids, tx)])
+        .then(([, read]) => read);
+    },
+
+    /**
+     * Step 3 for the ids remembered for `keyResultIds`: the goals read after the lock must be
+     * the chains of the key results still there (`locked`) exactly, walked up by the parents
+     * they now have. Otherwise all of `keyResultIds` are forgotten, and `RetryTransaction` runs
+     * the transaction again, which finds their chains afresh.
+     */
+    confirm(
+      keyResultIds: string[],
+      locked: Array<{ id: string; goalId: string }>,
+      read: ChainGoal[],
+    ): Chain {
+      const found = new Map(read.map((goal) => [goal.id, goal]));
+      // Paths only step on goals that were read, so the same count means the same goals.
+      const walked = new Set<string>();
+      const intact = locked.every((kr) => {
+        const path = pathUp(kr.goalId, found);
+        path?.forEach((id) => walked.add(id));
+        return path !== undefined;
+      });
+      if (!intact || walked.size !== found.size) {
+        for (const id of keyResultIds) remembered.delete(id);
+        throw new RetryTransaction('a remembered goal chain has moved');
+      }
+      return { goals: found };
     },
 
     /**
@@ -154,7 +232,7 @@ export function createGoalChains(db: Database, goals: GoalsRepository) {
     ): Promise<Propagation> {
       const propagated = chains.compute(
         chain,
-        await chains.read(orgId, chain, tx),
+        await chains.read(orgId, [...chain.goals.keys()], tx),
         initiativesCount,
         now,
       );
@@ -172,6 +250,23 @@ export function createGoalChains(db: Database, goals: GoalsRepository) {
 }
 
 export type GoalChains = ReturnType<typeof createGoalChains>;
+
+/**
+ * The ids from `goalId` up to its root through `goals`; undefined when a goal on the way is not
+ * among them (or the parents loop, which stored data should never do).
+ */
+function pathUp(goalId: string, goals: Map<string, { parentId: string | null }>) {
+  const path: string[] = [];
+  const seen = new Set<string>();
+  for (let at: string | null = goalId; at !== null;) {
+    const goal = goals.get(at);
+    if (!goal || seen.has(at)) return undefined;
+    seen.add(at);
+    path.push(at);
+    at = goal.parentId;
+  }
+  return path;
+}
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

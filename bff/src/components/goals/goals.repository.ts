@@ -167,6 +167,11 @@ function toGoal(row: GoalRow): GoalRecord {
   };
 }
 
+function toChainGoal(row: GoalRow): ChainGoal {
+  const { childCount: _c, keyResultCount: _k, ...goal } = toGoal(row);
+  return goal;
+}
+
 const columnOf: Record<keyof GoalChanges, string> = {
   title: 'title',
   description: 'description',
@@ -223,12 +228,25 @@ export function createGoalsRepository(db: Database) {
         tx,
       );
       const seen = new Map<string, ChainGoal>();
-      for (const row of rows) {
-        if (seen.has(row.id)) continue;
-        const { childCount: _c, keyResultCount: _k, ...goal } = toGoal(row);
-        seen.set(row.id, goal);
-      }
+      for (const row of rows) if (!seen.has(row.id)) seen.set(row.id, toChainGoal(row));
       return [...seen.values()];
+    },
+
+    /**
+     * The live goals `ids` of the org, each as `chainOf` reads it, without walking to the roots:
+     * for a chain whose goals are already known (and locked), to read them as they now are.
+     */
+    async chainGoals(orgId: string, ids: string[], tx: Tx): Promise<ChainGoal[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.select<GoalRow>(
+        `WITH chain (id) AS (
+           SELECT id FROM goals WHERE org_id = :orgId AND id IN (:ids) AND deleted_at IS NULL
+         )
+         ${chainSelect}`,
+        { orgId, ids },
+        tx,
+      );
+      return rows.map(toChainGoal);
     },
 
     /**

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { profiled } from './profile.js';
 import { createDatabase, type Database } from '../bff/src/lib/db.js';
@@ -41,6 +42,14 @@ interface KeyResultRow {
   goal_id: string;
   owner_id: string;
   version: number;
+}
+
+/** CPU time every core of the machine has spent busy since it booted (ms), all processes. */
+function machineBusyMs() {
+  return cpus().reduce(
+    (sum, { times }) => sum + times.user + times.nice + times.sys + times.irq,
+    0,
+  );
 }
 
 /** Runs `total` jobs on `workers` concurrent loops; answers jobs per second. */
@@ -112,6 +121,8 @@ interface Posted {
   rate: number;
   /** The BFF process's CPU time per check-in posted (ms). */
   cpuMsEach: number;
+  /** The whole machine's CPU time per second while they were posted: busy cores, every process. */
+  machineCores: number;
   acknowledged: Map<string, number>;
   refused: Map<number, number>;
 }
@@ -161,6 +172,8 @@ async function postCheckIns(
   const acknowledged = new Map<string, number>();
   const refused = new Map<number, number>();
   const cpuBefore = server.cpuSeconds();
+  const machineBefore = machineBusyMs();
+  const startedAt = performance.now();
   const rate = await concurrently(
     total,
     async (i) => {
@@ -178,7 +191,8 @@ async function postCheckIns(
   );
   // CPU time, unlike the rate, does not move with what else the machine runs meanwhile.
   const cpuMsEach = ((server.cpuSeconds() - cpuBefore) * 1000) / total;
-  return { rate, acknowledged, refused, cpuMsEach };
+  const machineCores = (machineBusyMs() - machineBefore) / (performance.now() - startedAt);
+  return { rate, acknowledged, refused, cpuMsEach, machineCores };
 }
 
 /** Every acknowledged check-in stored once: rows, distinct idempotency keys and version steps. */
@@ -398,6 +412,7 @@ async function twoOrgs(server: BenchServer, db: Database, orgs: BenchOrg[]): Pro
   const before = await storedState(db, ids);
   const waitsBefore = await rowLockWaits(db);
   const cpuBefore = server.cpuSeconds();
+  const machineBefore = machineBusyMs();
   const startedAt = performance.now();
   const together = await profiled(server, 'checkins-two-orgs', 'mariadb', () =>
     Promise.all(
@@ -405,7 +420,9 @@ async function twoOrgs(server: BenchServer, db: Database, orgs: BenchOrg[]): Pro
     ),
   );
   const cpuSeconds = server.cpuSeconds() - cpuBefore;
-  const busyTogether = cpuSeconds / ((performance.now() - startedAt) / 1000);
+  const seconds = (performance.now() - startedAt) / 1000;
+  const busyTogether = cpuSeconds / seconds;
+  const coresTogether = (machineBusyMs() - machineBefore) / 1000 / seconds;
   const waitsTogether = (await rowLockWaits(db)) - waitsBefore;
   const cpuTogether = (cpuSeconds * 1000) / (perOrg * orgs.length);
   const acknowledged = new Map(together.flatMap((posted) => [...posted.acknowledged]));
@@ -420,9 +437,14 @@ async function twoOrgs(server: BenchServer, db: Database, orgs: BenchOrg[]): Pro
   const aloneAfter = await eachAlone();
   const mean = (i: number, of: (posted: Posted) => number) =>
     (of(aloneBefore[i] as Posted) + of(aloneAfter[i] as Posted)) / 2;
+  const alonePasses = [...aloneBefore, ...aloneAfter];
   const busyAlone = Math.max(
-    ...[...aloneBefore, ...aloneAfter].map((posted) => (posted.cpuMsEach * posted.rate) / 1000),
+    ...alonePasses.map((posted) => (posted.cpuMsEach * posted.rate) / 1000),
   );
+  // What every process together (BFF, database, this client) kept busy: if one org alone keeps
+  // k of the machine's cores busy, both at 0.8x their rates alone need 1.6 k.
+  const coresAlone =
+    alonePasses.reduce((sum, posted) => sum + posted.machineCores, 0) / alonePasses.length;
   const rows: Row[] = together.map((posted, i) => {
     const alone = mean(i, (each) => each.rate);
     const ratio = posted.rate / alone;
@@ -444,7 +466,7 @@ async function twoOrgs(server: BenchServer, db: Database, orgs: BenchOrg[]): Pro
     value: waitsTogether,
     unit: '',
     baseline: { name: 'both alone', value: waitsAlone },
-    note: `BFF thread busy ${busyAlone.toFixed(2)} s/s alone (the busier org), ${busyTogether.toFixed(2)} together`,
+    note: `BFF thread busy ${busyAlone.toFixed(2)} s/s alone (the busier org), ${busyTogether.toFixed(2)} together; the machine's ${cpus().length} cores busy ${coresAlone.toFixed(2)} alone (mean), ${coresTogether.toFixed(2)} together; both orgs at 0.8× would need ${(1.6 * coresAlone).toFixed(2)}`,
   });
   rows.push({
     section: 'Check-ins',

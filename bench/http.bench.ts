@@ -43,8 +43,21 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
  * what it may fill: a per-user view (My OKRs) is one cache entry per user, so warming the
  * first user alone would count every other user's first visit, however long ago the timed run
  * cached it, and not the warm path this figure is about.
+ *
+ * The lowest of up to three such samples: the origin and key lookups live 5 s without Redis, and
+ * one written just before the warming requests (by the row before) can expire inside a sample,
+ * whose next request then reads it again. That is a re-read every 5 s, not a cost per request;
+ * its refill makes the next sample clean, while SQL that every request sends shows in all three.
  */
 async function statementsPerRequest(server: BenchServer, endpoint: Endpoint, count = 20) {
+  let lowest = Number.POSITIVE_INFINITY;
+  for (let sample = 0; sample < 3 && lowest > 0; sample++) {
+    lowest = Math.min(lowest, await sampleStatements(server, endpoint, count));
+  }
+  return lowest;
+}
+
+async function sampleStatements(server: BenchServer, endpoint: Endpoint, count: number) {
   const send = async (request: Request) => {
     const response = await fetch(`${server.baseUrl}${request.path}`, {
       method: request.method ?? 'GET',
